@@ -70,7 +70,10 @@ function main(argv: string[]): number {
     const p = f.properties;
     if (!inComponent.has(String(p.from)) || !inComponent.has(String(p.to))) continue;
     if (String(p.from) === String(p.to)) continue;
-    const coords = simplify(f.geometry.coordinates, TOLERANCE_M).map((c) => [round5(c[0] as number), round5(c[1] as number)]);
+    const coords = simplify(f.geometry.coordinates, TOLERANCE_M).map((c) => [
+      round5(c[0] as number),
+      round5(c[1] as number),
+    ]);
     features.push({
       type: 'Feature',
       geometry: { type: 'LineString', coordinates: coords },
@@ -88,7 +91,8 @@ function main(argv: string[]): number {
   const out = {
     type: 'FeatureCollection',
     metadata: {
-      attribution: 'Map data © OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)',
+      attribution:
+        'Map data © OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)',
       license: 'ODbL-1.0',
       derivedFrom: 'OSMnx drive network of Pittsburgh (city + 900 m buffer, OSM as of about July 2018)',
       processing: `major roads, largest strongly connected component, Douglas-Peucker ${TOLERANCE_M} m, 1e-5 deg`,

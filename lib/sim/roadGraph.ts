@@ -117,7 +117,13 @@ export function buildRoadGraph(collection: RoadCollection, options: BuildRoadGra
   for (let i = 0; i < n; i++) {
     const e = raw[i] as RawEdge;
     if (isTwoWay(e.props.oneway) && !present.has(`${e.toId}>${e.fromId}`)) {
-      raw.push({ fromId: e.toId, toId: e.fromId, coords: [...e.coords].reverse(), props: e.props, reversed: true });
+      raw.push({
+        fromId: e.toId,
+        toId: e.fromId,
+        coords: [...e.coords].reverse(),
+        props: e.props,
+        reversed: true,
+      });
     }
   }
   let keep = raw;
@@ -154,7 +160,10 @@ function assemble(raw: RawEdge[]): RoadGraph {
       const c = r.coords[i] as number[];
       lngs[i] = c[0] as number;
       lats[i] = c[1] as number;
-      if (i > 0) cumM[i] = (cumM[i - 1] as number) + haversineM(lats[i - 1] as number, lngs[i - 1] as number, lats[i] as number, lngs[i] as number);
+      if (i > 0)
+        cumM[i] =
+          (cumM[i - 1] as number) +
+          haversineM(lats[i - 1] as number, lngs[i - 1] as number, lats[i] as number, lngs[i] as number);
     }
     const lengthM = Math.max(cumM[k - 1] as number, 0.1);
     const cls = roadClass(r.props.highway);
@@ -176,7 +185,12 @@ function assemble(raw: RawEdge[]): RoadGraph {
       ref: r.props.ref ?? '',
       twin: -1,
       headingStartDeg: bearingDeg(lats[0] as number, lngs[0] as number, lats[1] as number, lngs[1] as number),
-      headingEndDeg: bearingDeg(lats[k - 2] as number, lngs[k - 2] as number, lats[k - 1] as number, lngs[k - 1] as number),
+      headingEndDeg: bearingDeg(
+        lats[k - 2] as number,
+        lngs[k - 2] as number,
+        lats[k - 1] as number,
+        lngs[k - 1] as number,
+      ),
       travelTimeS: lengthM / limit,
     });
     (nodes[from] as RoadNode).out.push(index);

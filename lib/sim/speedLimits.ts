@@ -80,7 +80,10 @@ export function parseMaxspeedMps(value: string): number | undefined {
  * speedLimitMps('primary', '25 mph'); // 11.18
  * speedLimitMps('motorway', null);   // 24.59 (55 mph)
  */
-export function speedLimitMps(highway: string | null | undefined, maxspeed: string | null | undefined): number {
+export function speedLimitMps(
+  highway: string | null | undefined,
+  maxspeed: string | null | undefined,
+): number {
   const tagged = parseOsmList(maxspeed)
     .map(parseMaxspeedMps)
     .filter((v): v is number => v !== undefined);
