@@ -47,13 +47,13 @@ export interface Scenario {
 export interface ScenarioOptions {
   /** Simulated start, epoch ms (default 0 — pass the clock's start). */
   startMs?: number;
-  /** Fleet size (default 90). */
+  /** Fleet size (default 100). */
   cameras?: number;
   /** Incidents to inject (default {@link defaultIncidentPlans} over `horizonMs`). */
   incidents?: IncidentPlan[];
   /** Horizon of the default incident schedule, ms (default 3 h). */
   horizonMs?: number;
-  /** Number of busy junctions (default 3) and their hard-brake share (default 0.15). */
+  /** Number of busy junctions (default 3) and their hard-brake share (default 0.1). */
   busyJunctions?: number;
   busyJunctionBrakeShare?: number;
   /**
@@ -128,7 +128,7 @@ export function defaultScenario(seed: number, graph: RoadGraph, options: Scenari
     avoid: busySpots,
   });
   const busyTrafficPerMin = options.busyTrafficPerMin ?? 2;
-  const quietTrafficPerMin = 5 / 20;
+  const quietTrafficPerMin = 6 / 20;
   const idPrng = prng.fork('incident-ids');
   const incidents: Incident[] = [];
   for (const plan of plans) {
@@ -156,13 +156,13 @@ export function defaultScenario(seed: number, graph: RoadGraph, options: Scenari
   incidents.sort((a, b) => a.startMs - b.startMs);
   const busyJunctions = pickBusyJunctions(graph, prng.fork('junctions'), {
     count: options.busyJunctions ?? 3,
-    brakeShare: options.busyJunctionBrakeShare ?? 0.15,
+    brakeShare: options.busyJunctionBrakeShare ?? 0.1,
     avoid: incidents,
   });
   return {
     seed,
     startMs,
-    cameras: options.cameras ?? 90,
+    cameras: options.cameras ?? 100,
     incidents,
     busyJunctions,
     backgroundBrakesPer100Km: options.backgroundBrakesPer100Km ?? 3,

@@ -11,6 +11,8 @@ const MAX_APPROACH_S = 12 * 60;
 const LEAD_MS = 8 * MIN;
 /** Free-flow travel time underestimates real driving (junctions, stops): used to predict arrival. */
 const SLOWDOWN = 1.3;
+/** Ordinary trips, straight-line upper bound: typical urban trips are a few km. */
+const RANDOM_TRIP_MAX_M = 7000;
 /** Onward leg after an incident, straight-line upper bound. */
 const ONWARD_MAX_M = 4000;
 /** Incidents get their full traffic for this long after they start. */
@@ -186,7 +188,12 @@ export class TripPlanner {
         return { edges: [...toSite, edge.index, ...onward], via: site };
       }
     }
-    const edges = shortestPath(this.graph, fromNode, this.randomDestination(fromNode), routeCost);
+    const edges = shortestPath(
+      this.graph,
+      fromNode,
+      this.randomDestination(fromNode, RANDOM_TRIP_MAX_M),
+      routeCost,
+    );
     return edges && edges.length > 0 ? { edges } : undefined;
   }
 
