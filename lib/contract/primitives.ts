@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Primitive schemas of contract v1 (../shared/API.md): RFC 3339 UTC times, WGS84 degrees,
  * headings clockwise from north in [0, 360), SI units.
  */
-export const timestampSchema = z.iso.datetime({ offset: false, precision: undefined });
+export const timestampSchema = z.iso.datetime({ offset: false });
 export const latitudeSchema = z.number().min(-90).max(90);
 export const longitudeSchema = z.number().min(-180).max(180);
 export const headingSchema = z.number().min(0).lt(360);

@@ -38,7 +38,11 @@ export function toJsonPointer(path: readonly PropertyKey[]): string {
 }
 
 /** Field errors of a failed zod parse, each naming the offending field by JSON pointer. */
-export function fieldErrors(error: z.ZodError, prefix: readonly PropertyKey[] = [], index?: number): FieldError[] {
+export function fieldErrors(
+  error: z.ZodError,
+  prefix: readonly PropertyKey[] = [],
+  index?: number,
+): FieldError[] {
   return error.issues.map((issue) => ({
     ...(index === undefined ? {} : { index }),
     path: toJsonPointer([...prefix, ...issue.path]),

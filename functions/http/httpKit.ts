@@ -1,0 +1,153 @@
+import { gunzipSync } from 'node:zlib';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { type FieldError, fieldErrors, PROBLEM_TYPES, type Problem } from '../../lib/contract/problem.ts';
+import { MAX_BODY_BYTES } from '../../lib/contract/telemetry.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+export type HttpHandler = (event: HttpEvent) => Promise<HttpResult>;
+
+/** An error that becomes a problem+json response. `code` is stable for tests and clients. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    readonly title: string,
+    detail: string,
+    readonly errors?: FieldError[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+  }
+
+  get code(): string {
+    return this.type.slice(this.type.lastIndexOf('/') + 1);
+  }
+
+  toProblem(): Problem {
+    return {
+      type: this.type,
+      title: this.title,
+      status: this.status,
+      detail: this.message,
+      ...(this.errors ? { errors: this.errors } : {}),
+    };
+  }
+}
+
+export const badRequest = (detail: string, errors?: FieldError[]) =>
+  new HttpError(400, PROBLEM_TYPES.validation, 'Invalid request', detail, errors);
+export const unauthorized = (detail: string) =>
+  new HttpError(401, PROBLEM_TYPES.unauthorized, 'Unauthorized', detail, undefined, {
+    'www-authenticate': 'Bearer',
+  });
+export const forbidden = (detail: string) => new HttpError(403, PROBLEM_TYPES.forbidden, 'Forbidden', detail);
+export const notFound = (detail: string) => new HttpError(404, PROBLEM_TYPES.notFound, 'Not found', detail);
+
+/** A JSON response. */
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+function problemResponse(err: HttpError): HttpResult {
+  return {
+    statusCode: err.status,
+    headers: { 'content-type': 'application/problem+json', ...err.headers },
+    body: JSON.stringify(err.toProblem()),
+  };
+}
+
+/** Case-insensitive header lookup (API Gateway v2 lowercases; local callers may not). */
+export function header(event: HttpEvent, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
+
+/** The bearer token of the Authorization header, or undefined. */
+export function bearerToken(event: HttpEvent): string | undefined {
+  const value = header(event, 'authorization');
+  const match = value?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1];
+}
+
+/**
+ * The request body as text: base64-decoded as API Gateway delivers binary, gunzipped when
+ * `Content-Encoding: gzip`, refused with 413 beyond the limit before and after inflating
+ * (a gzip bomb inflates a kilobyte into gigabytes).
+ */
+export function bodyText(event: HttpEvent, maxBytes = MAX_BODY_BYTES): string {
+  if (!event.body) return '';
+  let bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  const tooLarge = () =>
+    new HttpError(413, PROBLEM_TYPES.tooLarge, 'Payload too large', `body exceeds ${maxBytes} bytes`);
+  if (bytes.length > maxBytes) throw tooLarge();
+  const encoding = header(event, 'content-encoding')?.toLowerCase();
+  if (encoding === 'gzip') {
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: maxBytes });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
+      throw new HttpError(400, PROBLEM_TYPES.malformed, 'Malformed body', 'body is not valid gzip');
+    }
+  } else if (encoding && encoding !== 'identity') {
+    throw new HttpError(
+      415,
+      PROBLEM_TYPES.unsupportedMedia,
+      'Unsupported encoding',
+      `cannot decode ${encoding}`,
+    );
+  }
+  return bytes.toString('utf8');
+}
+
+/** Parses the JSON body, answering 400 malformed-body when it is not JSON. */
+export function jsonBody(event: HttpEvent, maxBytes = MAX_BODY_BYTES): unknown {
+  const text = bodyText(event, maxBytes);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, PROBLEM_TYPES.malformed, 'Malformed body', 'body is not valid JSON');
+  }
+}
+
+/** Validates with a schema, answering 400 with every offending field named. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const errors = fieldErrors(parsed.error);
+    throw badRequest(`${what}: ${errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`, errors);
+  }
+  return parsed.data;
+}
+
+/**
+ * Wraps a handler in middy with the error contract: HttpErrors become problem+json; anything
+ * else becomes a 500 problem (logged, never leaking internals).
+ */
+export function httpHandler(fn: HttpHandler): middy.MiddyfiedHandler<HttpEvent, HttpResult> {
+  return middy<HttpEvent, HttpResult>()
+    .use({
+      onError: async (request) => {
+        const err = request.error;
+        if (err instanceof HttpError) {
+          request.response = problemResponse(err);
+          return;
+        }
+        console.error(
+          JSON.stringify({ level: 'ERROR', message: 'unhandled', error: String(err), stack: err?.stack }),
+        );
+        request.response = problemResponse(
+          new HttpError(500, PROBLEM_TYPES.internal, 'Internal error', 'the request could not be completed'),
+        );
+      },
+    })
+    .handler(fn);
+}

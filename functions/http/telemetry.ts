@@ -1,0 +1,83 @@
+import type { TelemetryEvent } from '../../lib/contract/events.ts';
+import { PROBLEM_TYPES } from '../../lib/contract/problem.ts';
+import { type TelemetryAccepted, telemetryEnvelopeSchema } from '../../lib/contract/telemetry.ts';
+import { partitionRecords } from '../../lib/ingest/partitionRecords.ts';
+import { validateBatch } from '../../lib/ingest/validateBatch.ts';
+import { type Pseudonym, pseudonymOf, utcDay } from '../../lib/privacy/pseudonym.ts';
+import { DAY_KEY_RETENTION_S } from '../adapters/identityStore.ts';
+import { putStreamRecords } from '../adapters/telemetryStream.ts';
+import type { AppDeps } from '../runtime/deps.ts';
+import { lambdaEntry } from '../runtime/lambdaDeps.ts';
+import { authenticateDevice } from './auth.ts';
+import { badRequest, HttpError, httpHandler, json, jsonBody, parseWith } from './httpKit.ts';
+
+/**
+ * `POST /v1/telemetry`: authenticate, validate each event, pseudonymise, write to the stream,
+ * acknowledge. A batch id seen before is acknowledged as duplicates and not written again.
+ */
+export function createTelemetryHandler(deps: AppDeps) {
+  return httpHandler(async (event) => {
+    const body = jsonBody(event);
+    const deviceId = await authenticateDevice(event, deps);
+    const envelope = parseWith(telemetryEnvelopeSchema, body, 'telemetry batch');
+    const profile = await deps.identity.profile(deviceId);
+    if (!profile?.consent?.network) {
+      throw new HttpError(
+        403,
+        PROBLEM_TYPES.noConsent,
+        'No consent',
+        'no network consent on record for this device',
+      );
+    }
+    const nowMs = deps.clock();
+    const { valid, duplicateIds, rejected, errors } = validateBatch(envelope.events, nowMs);
+    if (valid.length === 0 && rejected.length > 0) {
+      throw badRequest(`all ${rejected.length} events were rejected`, errors);
+    }
+    const ingestKey = await deps.identity.periodKey('ingest', () => newKey(deps), undefined);
+    const batchKey = deps.hmac(ingestKey, `${deviceId}|${envelope.batchId}`).slice(0, 40);
+    const result: TelemetryAccepted = { accepted: 0, duplicates: duplicateIds, rejected };
+
+    if (valid.length > 0 && (await deps.ingest.seen(batchKey, nowMs))) {
+      result.duplicates += valid.length;
+    } else if (valid.length > 0) {
+      const records = [];
+      for (const [day, events] of groupByDay(valid)) {
+        const pseudonym = await pseudonymFor(deps, deviceId, day);
+        records.push(...partitionRecords(events, pseudonym, batchKey));
+      }
+      await putStreamRecords(deps.clients.kinesis, deps.names.telemetryStream, records);
+      const first = await deps.ingest.mark(batchKey, valid.length, nowMs);
+      if (first) result.accepted = valid.length;
+      else result.duplicates += valid.length;
+    }
+    await deps.stats.add(
+      { accepted: result.accepted, duplicates: result.duplicates, rejected: rejected.length },
+      nowMs,
+    );
+    return json(202, result);
+  });
+}
+
+function newKey(deps: AppDeps): string {
+  return Buffer.from(deps.randomBytes(32)).toString('base64url');
+}
+
+function groupByDay(events: readonly TelemetryEvent[]): Map<string, TelemetryEvent[]> {
+  const out = new Map<string, TelemetryEvent[]>();
+  for (const e of events) {
+    const day = utcDay(Date.parse(e.ts));
+    const list = out.get(day);
+    if (list) list.push(e);
+    else out.set(day, [e]);
+  }
+  return out;
+}
+
+async function pseudonymFor(deps: AppDeps, deviceId: string, day: string): Promise<Pseudonym> {
+  const expiresAtS = Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + DAY_KEY_RETENTION_S;
+  const dayKey = await deps.identity.periodKey(`day#${day}`, () => newKey(deps), expiresAtS);
+  return pseudonymOf(deviceId, day, dayKey, deps.hmac);
+}
+
+export const handler = lambdaEntry(createTelemetryHandler);

@@ -1,0 +1,115 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { intEnv, requireEnv } from '../../lib/config/env.ts';
+import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from '../../lib/hazards/detector.ts';
+import { countRule } from '../../lib/hazards/hazardRule.ts';
+import {
+  BUCKETS_TABLE,
+  ENV,
+  HAZARDS_TABLE,
+  IDENTITY_TABLE,
+  INGEST_TABLE,
+  STATS_TABLE,
+  TELEMETRY_STREAM,
+} from '../../lib/resources.ts';
+import { type AwsClients, createAwsClients } from '../adapters/awsClients.ts';
+import { BucketStore } from '../adapters/bucketStore.ts';
+import { HazardStore } from '../adapters/hazardStore.ts';
+import { IdentityStore } from '../adapters/identityStore.ts';
+import { IngestStore } from '../adapters/ingestStore.ts';
+import { StatsStore } from '../adapters/statsStore.ts';
+import type { FailureSink } from './failureSink.ts';
+
+/** Physical names of the resources, as the stack (CDK or local) created them. */
+export interface ResourceNames {
+  identityTable: string;
+  ingestTable: string;
+  bucketsTable: string;
+  hazardsTable: string;
+  statsTable: string;
+  telemetryStream: string;
+}
+
+/** Everything a handler needs, handed in: clients, stores, clock, secrets, configuration. */
+export interface AppDeps {
+  clients: AwsClients;
+  names: ResourceNames;
+  identity: IdentityStore;
+  ingest: IngestStore;
+  buckets: BucketStore;
+  hazards: HazardStore;
+  stats: StatsStore;
+  clock: () => number;
+  randomBytes: (n: number) => Uint8Array;
+  hmac: (key: string, data: string) => string;
+  sha256: (data: string) => string;
+  operatorToken: () => Promise<string>;
+  detector: DetectorConfig;
+  failureSink: FailureSink;
+}
+
+export interface DepsOptions {
+  clients: AwsClients;
+  names: ResourceNames;
+  operatorToken: () => Promise<string>;
+  failureSink: FailureSink;
+  hazardMinCameras?: number;
+  clock?: () => number;
+}
+
+/** Wires the stores and helpers over the given clients and names. */
+export function createDeps(opts: DepsOptions): AppDeps {
+  const { ddb } = opts.clients;
+  return {
+    clients: opts.clients,
+    names: opts.names,
+    identity: new IdentityStore(ddb, opts.names.identityTable),
+    ingest: new IngestStore(ddb, opts.names.ingestTable),
+    buckets: new BucketStore(ddb, opts.names.bucketsTable),
+    hazards: new HazardStore(ddb, opts.names.hazardsTable),
+    stats: new StatsStore(ddb, opts.names.statsTable),
+    clock: opts.clock ?? Date.now,
+    randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    hmac: (key, data) => createHmac('sha256', key).update(data).digest('base64url'),
+    sha256: (data) => createHash('sha256').update(data).digest('hex'),
+    operatorToken: opts.operatorToken,
+    detector: { ...DEFAULT_DETECTOR_CONFIG, rule: countRule(opts.hazardMinCameras ?? 10) },
+    failureSink: opts.failureSink,
+  };
+}
+
+/** Resource names from the environment the CDK stack (or the local stack) sets. */
+export function namesFromEnv(env: Record<string, string | undefined>): ResourceNames {
+  return {
+    identityTable: requireEnv(env, IDENTITY_TABLE.envVar),
+    ingestTable: requireEnv(env, INGEST_TABLE.envVar),
+    bucketsTable: requireEnv(env, BUCKETS_TABLE.envVar),
+    hazardsTable: requireEnv(env, HAZARDS_TABLE.envVar),
+    statsTable: requireEnv(env, STATS_TABLE.envVar),
+    telemetryStream: requireEnv(env, TELEMETRY_STREAM.envVar),
+  };
+}
+
+/** The Lambda runtime's dependencies, read from the environment once. */
+export function depsFromEnv(env: Record<string, string | undefined>, failureSink: FailureSink): AppDeps {
+  const names = namesFromEnv(env);
+  let token: Promise<string> | undefined;
+  return createDeps({
+    clients: createAwsClients({ region: requireEnv(env, 'AWS_REGION') }),
+    names,
+    failureSink,
+    hazardMinCameras: intEnv(env, ENV.hazardMinCameras, 10),
+    operatorToken: () => {
+      token ??= resolveOperatorToken(env);
+      return token;
+    },
+  });
+}
+
+async function resolveOperatorToken(env: Record<string, string | undefined>): Promise<string> {
+  const direct = env[ENV.operatorToken];
+  if (direct) return direct;
+  const arn = requireEnv(env, ENV.operatorTokenSecretArn);
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const res = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
+  return requireEnv({ token: res.SecretString }, 'token');
+}

@@ -1,0 +1,25 @@
+import type { Context } from 'aws-lambda';
+import { requireEnv } from '../../lib/config/env.ts';
+import { ENV } from '../../lib/resources.ts';
+import { s3FailureSink } from '../adapters/s3FailureSink.ts';
+import { type AppDeps, depsFromEnv } from './deps.ts';
+
+let deps: AppDeps | undefined;
+
+/** The Lambda runtime's dependencies, built once per container on first use. */
+export function lambdaDeps(): AppDeps {
+  deps ??= depsFromEnv(process.env, s3FailureSink(requireEnv(process.env, ENV.failureBucket)));
+  return deps;
+}
+
+/** A Lambda handler as the runtime (and the local stack) invokes it. */
+export type Invocable<E, R> = (event: E, context: Context) => Promise<R>;
+
+/** A Lambda entry point over a factory that takes its dependencies: the same factory the local stack calls. */
+export function lambdaEntry<E, R>(factory: (deps: AppDeps) => Invocable<E, R>): Invocable<E, R> {
+  let handler: Invocable<E, R> | undefined;
+  return (event, context) => {
+    handler ??= factory(lambdaDeps());
+    return handler(event, context);
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * The deployable functions: which module and export each runs. The CDK stack bundles exactly
+ * these entries; the local stack invokes the factories of the same modules.
+ */
+export const FUNCTIONS = {
+  telemetry: { entry: 'functions/http/telemetry.ts', handler: 'handler', memoryMb: 512, timeoutS: 10 },
+  devices: { entry: 'functions/http/devices.ts', handler: 'handler', memoryMb: 256, timeoutS: 10 },
+  consent: { entry: 'functions/http/devices.ts', handler: 'consentHandler', memoryMb: 256, timeoutS: 10 },
+  hazards: { entry: 'functions/http/hazards.ts', handler: 'handler', memoryMb: 512, timeoutS: 10 },
+  hazardHistory: {
+    entry: 'functions/http/hazards.ts',
+    handler: 'historyHandler',
+    memoryMb: 512,
+    timeoutS: 10,
+  },
+  opsStats: { entry: 'functions/http/ops.ts', handler: 'statsHandler', memoryMb: 256, timeoutS: 10 },
+  health: { entry: 'functions/http/ops.ts', handler: 'healthHandler', memoryMb: 256, timeoutS: 10 },
+  aggregator: { entry: 'functions/stream/aggregator.ts', handler: 'handler', memoryMb: 1024, timeoutS: 60 },
+} as const;
+
+export type FunctionId = keyof typeof FUNCTIONS;
+
+/** Who may call a route; enforced in the handlers, mirrored by the API's authorisers. */
+export type RouteAuth = 'public' | 'device' | 'operator' | 'insurer';
+
+export interface RouteDef {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway path template, e.g. `/v1/privacy/deletion/{requestId}`. */
+  path: string;
+  fn: Exclude<FunctionId, 'aggregator'>;
+  auth: RouteAuth;
+}
+
+/** Every HTTP route of contract v1 that is implemented, one source for the local server and CDK. */
+export const ROUTES: readonly RouteDef[] = [
+  { method: 'POST', path: '/v1/telemetry', fn: 'telemetry', auth: 'device' },
+  { method: 'POST', path: '/v1/devices', fn: 'devices', auth: 'operator' },
+  { method: 'PUT', path: '/v1/consent', fn: 'consent', auth: 'device' },
+  { method: 'GET', path: '/v1/hazards', fn: 'hazards', auth: 'public' },
+  { method: 'GET', path: '/v1/hazards/history', fn: 'hazardHistory', auth: 'public' },
+  { method: 'GET', path: '/v1/ops/stats', fn: 'opsStats', auth: 'operator' },
+  { method: 'GET', path: '/healthz', fn: 'health', auth: 'public' },
+];
+
+/** Matches a request path against a template; returns the path parameters or undefined. */
+export function matchPath(template: string, path: string): Record<string, string> | undefined {
+  const t = template.split('/');
+  const p = path.split('/');
+  if (t.length !== p.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < t.length; i++) {
+    const seg = t[i]!;
+    const actual = p[i]!;
+    if (seg.startsWith('{') && seg.endsWith('}')) {
+      if (actual === '') return undefined;
+      params[seg.slice(1, -1)] = decodeURIComponent(actual);
+    } else if (seg !== actual) return undefined;
+  }
+  return params;
+}

@@ -1,0 +1,46 @@
+import { latLngToCell } from 'h3-js';
+import type { TelemetryEvent } from '../contract/events.ts';
+import type { HazardKind } from '../contract/hazards.ts';
+import { type EpochMinute, epochMinute } from '../time/epochMinute.ts';
+import { type HeadingSector, headingSector } from './headingSector.ts';
+
+/** H3 resolution of hazard cells: res 10, ~66 m edge, so a cell and its ring span ~100–200 m. */
+export const HAZARD_RESOLUTION = 10;
+
+/** Evidence kinds the live detector buckets. */
+export type SignalKind = 'brake' | 'pothole' | 'debris';
+
+/** The hazard a cluster of a signal raises. */
+export const HAZARD_KIND_OF: Record<SignalKind, HazardKind> = {
+  brake: 'slowdown_or_obstruction',
+  pothole: 'pothole',
+  debris: 'debris',
+};
+
+/** One piece of live evidence: which signal, where, which way, when. */
+export interface Signal {
+  kind: SignalKind;
+  cell: string;
+  sector: HeadingSector;
+  minute: EpochMinute;
+  tsMs: number;
+}
+
+/**
+ * The live evidence an event carries, or null. Speed bumps are built to be felt, so a `bump`
+ * is no evidence of a hazard; `near_miss` feeds long-term hotspots rather than live alerts.
+ */
+export function signalOf(event: TelemetryEvent): Signal | null {
+  let kind: SignalKind;
+  if (event.type === 'hard_brake') kind = 'brake';
+  else if (event.type === 'road_anomaly' && event.kind !== 'bump') kind = event.kind;
+  else return null;
+  const tsMs = Date.parse(event.ts);
+  return {
+    kind,
+    cell: latLngToCell(event.lat, event.lng, HAZARD_RESOLUTION),
+    sector: headingSector(event.heading),
+    minute: epochMinute(tsMs),
+    tsMs,
+  };
+}

@@ -1,0 +1,53 @@
+import type { EpochMinute } from '../time/epochMinute.ts';
+import type { HeadingSector } from './headingSector.ts';
+
+/** A stored bucket as read back for a window: who gave the signal in a cell, sector, minute. */
+export interface BucketEntry {
+  cell: string;
+  sector: HeadingSector;
+  minute: EpochMinute;
+  pseudonyms: readonly string[];
+}
+
+/** Distinct cameras in one window ending at `end` (inclusive), i.e. minutes (end − size, end]. */
+export interface WindowCount {
+  end: EpochMinute;
+  pseudonyms: Set<string>;
+  /** Latest minute in the window that holds any evidence. */
+  lastEvidenceMinute: EpochMinute | undefined;
+}
+
+/**
+ * Distinct-camera counts of every sliding window of `sizeMinutes` whose end lies in
+ * [fromEnd, toEnd], over the entries whose sector is in `sectors`. Counting distinct
+ * pseudonyms (a set union), not events, is what makes the count immune to duplicates and
+ * to a single camera braking repeatedly.
+ */
+export function slidingWindowCounts(
+  entries: readonly BucketEntry[],
+  sectors: ReadonlySet<HeadingSector>,
+  fromEnd: EpochMinute,
+  toEnd: EpochMinute,
+  sizeMinutes: number,
+): WindowCount[] {
+  const byMinute = new Map<number, string[]>();
+  for (const e of entries) {
+    if (!sectors.has(e.sector)) continue;
+    const list = byMinute.get(e.minute);
+    if (list) list.push(...e.pseudonyms);
+    else byMinute.set(e.minute, [...e.pseudonyms]);
+  }
+  const out: WindowCount[] = [];
+  for (let end = fromEnd; end <= toEnd; end++) {
+    const pseudonyms = new Set<string>();
+    let lastEvidenceMinute: EpochMinute | undefined;
+    for (let m = end - sizeMinutes + 1; m <= end; m++) {
+      const list = byMinute.get(m);
+      if (!list) continue;
+      for (const p of list) pseudonyms.add(p);
+      lastEvidenceMinute = m as EpochMinute;
+    }
+    out.push({ end: end as EpochMinute, pseudonyms, lastEvidenceMinute });
+  }
+  return out;
+}

@@ -1,0 +1,139 @@
+/**
+ * Every AWS resource dashnet's code touches, defined once. The CDK stack, the local stack
+ * and the tests all create and address resources from these definitions, so a key schema
+ * or an env-var name cannot drift between them.
+ */
+
+/** Attribute type of a DynamoDB key attribute. */
+export type KeyType = 'S' | 'N';
+
+export interface KeyDef {
+  name: string;
+  type: KeyType;
+}
+
+export interface TableDef {
+  /** Logical id: also the suffix of the physical name and the CDK construct id. */
+  id: string;
+  /** Environment variable through which functions learn the physical name. */
+  envVar: string;
+  partitionKey: KeyDef;
+  sortKey?: KeyDef;
+  /** Epoch-seconds attribute for DynamoDB TTL; readers also filter on it (TTL deletes lag). */
+  ttlAttribute?: string;
+  globalIndexes?: { name: string; partitionKey: KeyDef; sortKey?: KeyDef }[];
+  /** Retention as the privacy section of the README states it. */
+  retention: string;
+}
+
+/**
+ * Identity: devices, token hashes, consent, insurers, per-day pseudonym keys. The only table
+ * that knows device ids; nothing in it leaves through Kinesis.
+ */
+export const IDENTITY_TABLE: TableDef = {
+  id: 'Identity',
+  envVar: 'DASHNET_TABLE_IDENTITY',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  ttlAttribute: 'expiresAt',
+  retention: 'while the device is registered; per-day pseudonym keys 30 days',
+};
+
+/** Ingest: idempotency markers of accepted batches, so a retried batch is not counted twice. */
+export const INGEST_TABLE: TableDef = {
+  id: 'Ingest',
+  envVar: 'DASHNET_TABLE_INGEST',
+  partitionKey: { name: 'pk', type: 'S' },
+  ttlAttribute: 'expiresAt',
+  retention: '7 days (longer than any camera retries a batch)',
+};
+
+/**
+ * Buckets: per H3 res-10 cell and minute, the set of camera pseudonyms that braked (by
+ * heading sector). `sk` = zero-padded epoch minute + '#' + sector, so one Query reads a
+ * cell's whole sliding window.
+ */
+export const BUCKETS_TABLE: TableDef = {
+  id: 'Buckets',
+  envVar: 'DASHNET_TABLE_BUCKETS',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  ttlAttribute: 'expiresAt',
+  retention: '48 hours',
+};
+
+/**
+ * Hazards: one item per hazard, partitioned by area (H3 res-5) and month of `firstSeen` for
+ * history; a sparse GSI on `activeArea` holds only the hazards that are active now.
+ */
+export const HAZARDS_TABLE: TableDef = {
+  id: 'Hazards',
+  envVar: 'DASHNET_TABLE_HAZARDS',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  ttlAttribute: 'expiresAt',
+  globalIndexes: [
+    {
+      name: 'active',
+      partitionKey: { name: 'activeArea', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+    },
+  ],
+  retention: '1 year',
+};
+
+/** Stats: sharded counters behind `GET /v1/ops/stats`. */
+export const STATS_TABLE: TableDef = {
+  id: 'Stats',
+  envVar: 'DASHNET_TABLE_STATS',
+  partitionKey: { name: 'pk', type: 'S' },
+  retention: 'indefinite (counts only)',
+};
+
+export const TABLES = [IDENTITY_TABLE, INGEST_TABLE, BUCKETS_TABLE, HAZARDS_TABLE, STATS_TABLE] as const;
+
+export interface StreamDef {
+  id: string;
+  envVar: string;
+  /** Shards for a provisioned stream and for the local emulator. */
+  shards: number;
+  retentionHours: number;
+}
+
+/** The telemetry stream: ingest writes it, the aggregator consumes it. */
+export const TELEMETRY_STREAM: StreamDef = {
+  id: 'Telemetry',
+  envVar: 'DASHNET_STREAM_TELEMETRY',
+  shards: 2,
+  retentionHours: 24,
+};
+
+/**
+ * How the aggregator consumes the stream; the CDK event source mapping and the local runner
+ * both read these. Values explained in the README ("Stream semantics").
+ */
+export const AGGREGATOR_ESM = {
+  batchSize: 500,
+  maxBatchingWindowS: 1,
+  /** Bounded retries: effects are idempotent, so retrying is safe; poison never retries (see aggregator). */
+  retryAttempts: 5,
+  bisectOnError: true,
+  /** A record older than the 20-minute window plus lateness cannot change a live hazard. */
+  maxRecordAgeS: 3600,
+  parallelizationFactor: 2,
+  reportBatchItemFailures: true,
+} as const;
+
+/** Physical name of a resource for a stage: `dashnet-<stage>-<id>`. */
+export function physicalName(stage: string, id: string): string {
+  return `dashnet-${stage}-${id}`;
+}
+
+/** Other environment variables the functions read, named once. */
+export const ENV = {
+  stage: 'DASHNET_STAGE',
+  operatorToken: 'DASHNET_OPERATOR_TOKEN',
+  operatorTokenSecretArn: 'DASHNET_OPERATOR_TOKEN_SECRET_ARN',
+  hazardMinCameras: 'DASHNET_HAZARD_MIN_CAMERAS',
+  failureBucket: 'DASHNET_FAILURE_BUCKET',
+} as const;

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { createAwsClients } from '../functions/adapters/awsClients.ts';
+import { createAggregatorHandler, HTTP_FACTORIES } from '../functions/registry.ts';
+import { type AppDeps, createDeps } from '../functions/runtime/deps.ts';
+import type { AggregationReport } from '../functions/stream/aggregator.ts';
+import { AGGREGATOR_ESM, ENV } from '../lib/resources.ts';
+import { type Emulators, startEmulators } from './emulators.ts';
+import { EsmRunner, type EsmSettings } from './esmRunner.ts';
+import { fileFailureSink } from './fileFailureSink.ts';
+import { type ExtraRoute, startHttpServer } from './httpServer.ts';
+import { provisionResources, resourceNames } from './provision.ts';
+
+export interface LocalStackOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** Persist emulator data, checkpoints and failures here; in memory when undefined. */
+  dataDir?: string;
+  operatorToken?: string;
+  hazardMinCameras?: number;
+  stage?: string;
+  clock?: () => number;
+  log?: (line: string) => void;
+  /** Local-only routes (the map page), tried after the contract's routes. */
+  extra?: (stack: LocalStackHandle) => ExtraRoute;
+  onAggregation?: (report: AggregationReport) => void;
+  /** Overrides of the event source mapping, e.g. a shorter batching window in tests. */
+  esm?: Partial<EsmSettings>;
+}
+
+export interface LocalStackHandle {
+  url: string;
+  operatorToken: string;
+  deps: AppDeps;
+  emulators: Emulators;
+  esm: EsmRunner;
+  /** Stops accepting requests, lets the consumer read out the stream, then closes everything. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole of dashnet on one machine: Kinesis and DynamoDB emulators, resources created from
+ * the shared definitions, the stream consumer under a local event source mapping, and the
+ * HTTP API — the same handler modules as on AWS, only endpoints and invocation differ.
+ */
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStackHandle> {
+  const log = opts.log ?? (() => {});
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  const operatorToken =
+    opts.operatorToken ?? process.env[ENV.operatorToken] ?? `dno_${randomBytes(24).toString('base64url')}`;
+  if (opts.dataDir)
+    writeFileSync(join(opts.dataDir, 'operator-token'), `${operatorToken}\n`, { mode: 0o600 });
+
+  const emulators = await startEmulators(opts.dataDir);
+  const region = 'us-east-1';
+  const clients = createAwsClients({ region, endpoints: emulators.endpoints });
+  const rawDdb = new DynamoDBClient({
+    region,
+    endpoint: emulators.endpoints.dynamodb,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    requestHandler: new NodeHttpHandler(),
+  });
+  const names = resourceNames(opts.stage ?? 'local');
+  await provisionResources(rawDdb, clients.kinesis, names);
+
+  const failureSink = fileFailureSink(opts.dataDir ? join(opts.dataDir, 'failures.jsonl') : undefined);
+  const deps = createDeps({
+    clients,
+    names,
+    failureSink,
+    operatorToken: async () => operatorToken,
+    ...(opts.hazardMinCameras ? { hazardMinCameras: opts.hazardMinCameras } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
+
+  const esm = new EsmRunner({
+    kinesis: clients.kinesis,
+    streamName: names.telemetryStream,
+    streamArn: `arn:aws:kinesis:${region}:000000000000:stream/${names.telemetryStream}`,
+    functionName: 'aggregator',
+    handler: createAggregatorHandler(deps, opts.onAggregation),
+    settings: { ...AGGREGATOR_ESM, ...opts.esm },
+    failureSink,
+    ...(opts.dataDir ? { checkpointFile: join(opts.dataDir, 'checkpoints.json') } : {}),
+    onFailedToDestination: (n) => void deps.stats.add({ failedToDestination: n }, Date.now()),
+    log,
+  });
+  await esm.start();
+
+  const handlers = Object.fromEntries(Object.entries(HTTP_FACTORIES).map(([id, f]) => [id, f(deps)]));
+  const handle: LocalStackHandle = {
+    url: '',
+    operatorToken,
+    deps,
+    emulators,
+    esm,
+    stop: async () => {},
+  };
+  const http = await startHttpServer({
+    port: opts.port ?? 0,
+    handlers,
+    log,
+    ...(opts.extra ? { extra: opts.extra(handle) } : {}),
+  });
+  handle.url = http.url;
+  handle.stop = async () => {
+    await http.close();
+    await esm.stop(10_000);
+    clients.ddb.destroy();
+    clients.kinesis.destroy();
+    rawDdb.destroy();
+    await emulators.close();
+  };
+  return handle;
+}
