@@ -1,0 +1,49 @@
+import { DEFAULT_HARD_BRAKE, type HardBrakeConfig } from './detectors/hardBrake.ts';
+import { DEFAULT_HARD_CORNER, type HardCornerConfig } from './detectors/hardCorner.ts';
+import { DEFAULT_ROAD_ANOMALY, type RoadAnomalyConfig } from './detectors/roadAnomaly.ts';
+import { DEFAULT_TRIP_DETECTOR, type TripDetectorConfig } from './detectors/tripDetector.ts';
+import { DEFAULT_PLACE_LEARNER, type PlaceLearnerConfig } from './privacy/placeLearner.ts';
+import { DEFAULT_REDACTOR, type RedactorConfig } from './privacy/redactor.ts';
+import { DEFAULT_GPS_FILTER, type GpsFilterConfig } from './sensors/gpsFilter.ts';
+import { DEFAULT_MOUNT_CALIBRATION, type MountCalibrationConfig } from './sensors/mountCalibration.ts';
+import { type BatcherConfig, DEFAULT_BATCHER } from './uplink/batcher.ts';
+import { DEFAULT_DURABLE_QUEUE, type DurableQueueConfig } from './uplink/durableQueue.ts';
+
+/** A place the user declared (`--home LAT,LNG`). */
+export interface DeclaredPlace {
+  lat: number;
+  lng: number;
+}
+
+/** Everything tunable in the camera pipeline; each part documents its defaults. */
+export interface EdgeConfig {
+  /** Network-sharing consent. Off: nothing is queued for upload. */
+  networkSharing: boolean;
+  declaredPlaces: DeclaredPlace[];
+  gpsFilter: GpsFilterConfig;
+  calibration: MountCalibrationConfig;
+  hardBrake: HardBrakeConfig;
+  hardCorner: HardCornerConfig;
+  roadAnomaly: RoadAnomalyConfig;
+  trip: TripDetectorConfig;
+  places: PlaceLearnerConfig;
+  redactor: RedactorConfig;
+  batcher: BatcherConfig;
+  queue: DurableQueueConfig;
+}
+
+/** Defaults: sharing OFF until the user opts in (privacy by default). */
+export const DEFAULT_EDGE_CONFIG: EdgeConfig = {
+  networkSharing: false,
+  declaredPlaces: [],
+  gpsFilter: DEFAULT_GPS_FILTER,
+  calibration: DEFAULT_MOUNT_CALIBRATION,
+  hardBrake: DEFAULT_HARD_BRAKE,
+  hardCorner: DEFAULT_HARD_CORNER,
+  roadAnomaly: DEFAULT_ROAD_ANOMALY,
+  trip: DEFAULT_TRIP_DETECTOR,
+  places: DEFAULT_PLACE_LEARNER,
+  redactor: DEFAULT_REDACTOR,
+  batcher: DEFAULT_BATCHER,
+  queue: DEFAULT_DURABLE_QUEUE,
+};

@@ -1,0 +1,185 @@
+import type { EdgePlatform } from './core/platform.ts';
+import type { DetectedEvent } from './detectors/detectedEvent.ts';
+import { HardBrakeDetector } from './detectors/hardBrake.ts';
+import { HardCornerDetector } from './detectors/hardCorner.ts';
+import { RoadAnomalyDetector } from './detectors/roadAnomaly.ts';
+import { TripDetector, type TripSignal } from './detectors/tripDetector.ts';
+import { DEFAULT_EDGE_CONFIG, type EdgeConfig } from './edgeConfig.ts';
+import { H3Cells } from './geo/h3Cells.ts';
+import { ConsentGate } from './privacy/consentGate.ts';
+import { PlaceLearner } from './privacy/placeLearner.ts';
+import { type LocatedEvent, Redactor } from './privacy/redactor.ts';
+import { GpsFilter } from './sensors/gpsFilter.ts';
+import { GpsKinematics } from './sensors/gpsKinematics.ts';
+import { MountCalibration } from './sensors/mountCalibration.ts';
+import type { FilteredFix, GpsFix, ImuSample } from './sensors/samples.ts';
+import { Batcher } from './uplink/batcher.ts';
+import { DurableQueue } from './uplink/durableQueue.ts';
+
+/**
+ * The camera's own record of what it detected, unredacted. It stays on the device (that is
+ * the user's data) and is independent of network consent.
+ */
+export interface LocalRecorder {
+  record(e: LocatedEvent): void;
+}
+
+/** Counters of one pipeline run. */
+export interface PipelineStats {
+  detected: number;
+  /** Detected events with no GPS position near their time: cannot be placed, not sent. */
+  unlocated: number;
+}
+
+/** How far (in time) an event may be from the fix that places it. */
+const MAX_LOCATE_GAP_MS = 5000;
+
+/**
+ * The whole camera pipeline: GPS filter → mount calibration → detectors → trips →
+ * redaction → consent gate → batcher → durable queue. Feed samples in time order with
+ * `pushGps`/`pushImu`; batches appear in `queue`. Decisions run on sensor time, so the same
+ * log gives the same payloads on every runtime.
+ *
+ * @example
+ * const p = new EdgePipeline(platform, { ...DEFAULT_EDGE_CONFIG, networkSharing: true });
+ * for (const s of mergedSamples) s.kind === 'gps' ? p.pushGps(s) : p.pushImu(s);
+ * p.finish(); // p.queue.bodies() are the POST bodies
+ */
+export class EdgePipeline {
+  readonly queue: DurableQueue;
+  readonly calibration: MountCalibration;
+  readonly consent: ConsentGate;
+  readonly places: PlaceLearner;
+  readonly stats: PipelineStats = { detected: 0, unlocated: 0 };
+  private readonly gpsFilter: GpsFilter;
+  private readonly kinematics = new GpsKinematics();
+  private readonly hardBrake: HardBrakeDetector;
+  private readonly hardCorner: HardCornerDetector;
+  private readonly roadAnomaly: RoadAnomalyDetector;
+  private readonly trips: TripDetector;
+  private readonly redactor: Redactor;
+  private readonly batcher: Batcher;
+  private readonly recent: FilteredFix[] = [];
+  private lastMs = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    platform: EdgePlatform,
+    config: EdgeConfig = DEFAULT_EDGE_CONFIG,
+    private readonly recorder?: LocalRecorder,
+  ) {
+    this.queue = new DurableQueue(platform.storage, config.queue);
+    this.calibration = new MountCalibration(config.calibration);
+    this.consent = new ConsentGate(config.networkSharing);
+    this.places = new PlaceLearner(platform.storage, platform.random, config.places);
+    for (const p of config.declaredPlaces) this.places.declare(p.lat, p.lng, 0);
+    this.gpsFilter = new GpsFilter(config.gpsFilter);
+    this.hardBrake = new HardBrakeDetector(config.hardBrake);
+    this.hardCorner = new HardCornerDetector(config.hardCorner);
+    this.roadAnomaly = new RoadAnomalyDetector(config.roadAnomaly);
+    this.trips = new TripDetector(config.trip);
+    this.redactor = new Redactor(this.places, new H3Cells(), platform.random, config.redactor);
+    this.batcher = new Batcher(platform.random, config.batcher);
+  }
+
+  /** Feeds one GPS fix (implausible ones are rejected inside). */
+  pushGps(raw: GpsFix): void {
+    const fix = this.gpsFilter.push(raw);
+    if (!fix) return;
+    this.recent.push(fix);
+    while (this.recent.length > 2 && fix.tMs - (this.recent[0] as FilteredFix).tMs > 30_000)
+      this.recent.shift();
+    const motion = this.kinematics.push(fix);
+    if (motion) this.calibration.updateGps(motion);
+    this.roadAnomaly.setSpeed(fix.speedMps);
+    const ready = this.calibration.forwardReady;
+    this.handle(this.hardBrake.onGps(fix, motion, ready));
+    this.handle(this.hardCorner.onGps(fix, motion, ready));
+    this.onTrip(this.trips.push(fix));
+    this.after(fix.tMs);
+  }
+
+  /** Feeds one IMU sample (sensor axes, gravity included). */
+  pushImu(s: ImuSample): void {
+    const v = this.calibration.updateImu(s);
+    if (v) {
+      this.handle(this.roadAnomaly.onImu(v));
+      this.handle(this.hardBrake.onImu(v));
+      this.handle(this.hardCorner.onImu(v));
+    }
+    this.after(s.tMs);
+  }
+
+  /** End of input (log end, shutdown): decides pending events, ends the trip, closes the batch. */
+  finish(): void {
+    this.handle(this.roadAnomaly.flush());
+    this.handle(this.hardBrake.flush());
+    this.handle(this.hardCorner.flush());
+    this.onTrip(this.trips.finish());
+    this.after(this.lastMs);
+    this.closeBatch(this.lastMs);
+  }
+
+  private onTrip(signals: TripSignal[]): void {
+    for (const s of signals) {
+      if (s.kind === 'start') this.redactor.tripStart(s.at);
+      else if (s.kind === 'fix') this.redactor.tripFix(s.fix);
+      else this.redactor.tripEnd(s.at);
+    }
+  }
+
+  private handle(events: DetectedEvent[]): void {
+    for (const e of events) {
+      this.stats.detected++;
+      const at = this.locate(e.tMs);
+      if (!at) {
+        this.stats.unlocated++;
+        continue;
+      }
+      const located: LocatedEvent = { ...e, lat: at.lat, lng: at.lng, headingDeg: at.headingDeg };
+      this.recorder?.record(located);
+      this.redactor.addEvent(located);
+    }
+  }
+
+  /** The latest fix at or before `tMs` (else the first after), if close enough in time. */
+  private locate(tMs: number): FilteredFix | undefined {
+    let best: FilteredFix | undefined;
+    for (const f of this.recent) {
+      if (f.tMs <= tMs) best = f;
+      else {
+        if (!best || f.tMs - tMs < tMs - best.tMs) best = f;
+        break;
+      }
+    }
+    return best && Math.abs(best.tMs - tMs) <= MAX_LOCATE_GAP_MS ? best : undefined;
+  }
+
+  private after(tMs: number): void {
+    if (tMs > this.lastMs) this.lastMs = tMs;
+    const now = this.lastMs;
+    const events = this.redactor.takeEvents();
+    if (!this.consent.sharing) {
+      // Consent off: redaction still runs (it learns places), but nothing reaches the queue.
+      for (let i = 0; i < events.length; i++) this.consent.admit();
+      for (let i = 0; i < this.redactor.takeTripSegments().length; i++) this.consent.admit();
+      return;
+    }
+    for (const e of events) {
+      if (!this.consent.admit()) continue;
+      if (this.batcher.wouldOverflow(e)) this.closeBatch(now);
+      this.batcher.add(e, now);
+    }
+    if (this.redactor.pendingTripContent() > 0) this.batcher.touch(now);
+    if (this.batcher.due(now)) this.closeBatch(now);
+  }
+
+  private closeBatch(nowMs: number): void {
+    if (this.consent.sharing) {
+      for (const seg of this.redactor.takeTripSegments()) {
+        if (this.consent.admit()) this.batcher.add(seg, nowMs);
+      }
+    }
+    const body = this.batcher.close(nowMs);
+    if (body !== undefined) this.queue.enqueue(body);
+  }
+}

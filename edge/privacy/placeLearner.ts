@@ -1,0 +1,155 @@
+import { haversineM } from '../../lib/geo/distance.ts';
+import type { Random } from '../core/random.ts';
+import type { KeyValueStorage } from '../core/storage.ts';
+import { createZone, DEFAULT_ZONE, type PrivacyZone, type ZoneConfig } from './privacyZones.ts';
+
+/** Tuning of {@link PlaceLearner}. */
+export interface PlaceLearnerConfig {
+  zone: ZoneConfig;
+  /** Dwell points closer than this to a known place are the same place (a car park's extent). */
+  mergeRadiusM: number;
+  /** A place seen this often is "frequent" (home, work) and kept for good. */
+  frequentVisits: number;
+  /** A place seen fewer times is forgotten after this long without a visit. */
+  candidateTtlMs: number;
+  /** At most this many places (oldest infrequent ones are evicted first). */
+  maxPlaces: number;
+}
+
+/** Defaults: 250 m merge radius, frequent after 2 visits, one-off places kept 14 days. */
+export const DEFAULT_PLACE_LEARNER: PlaceLearnerConfig = {
+  zone: DEFAULT_ZONE,
+  mergeRadiusM: 250,
+  frequentVisits: 2,
+  candidateTtlMs: 14 * 86_400_000,
+  maxPlaces: 64,
+};
+
+/** A place the device protects. `anchor*` is the true place and never leaves the device. */
+export interface Place {
+  anchorLat: number;
+  anchorLng: number;
+  zone: PrivacyZone;
+  visits: number;
+  lastSeenMs: number;
+  declared: boolean;
+}
+
+const STORAGE_KEY = 'edge/places/v1';
+
+/**
+ * Finds the places a vehicle dwells at (every trip start and end is a dwell) and keeps a
+ * randomised privacy zone for each, plus the places the user declares. Every dwell place is
+ * protected from its first visit (the trip that reveals it already gets a zone at its start);
+ * places visited `frequentVisits` times (home, work) are kept for good, others expire.
+ *
+ * Zones are drawn once per place and persisted: redrawing them on every boot would let an
+ * observer average many random offsets back to the true place.
+ */
+export class PlaceLearner {
+  private places: Place[];
+
+  constructor(
+    private readonly storage: KeyValueStorage,
+    private readonly random: Random,
+    private readonly config: PlaceLearnerConfig = DEFAULT_PLACE_LEARNER,
+  ) {
+    this.places = load(storage);
+  }
+
+  /** The zones to enforce now. */
+  zones(): PrivacyZone[] {
+    return this.places.map((p) => p.zone);
+  }
+
+  /** All places (tests; never serialised into a payload). */
+  all(): readonly Place[] {
+    return this.places;
+  }
+
+  /** Declares a place the user named (`--home LAT,LNG`); idempotent across restarts. */
+  declare(lat: number, lng: number, nowMs: number): PrivacyZone {
+    const existing = this.find(lat, lng, 1);
+    if (existing) {
+      existing.declared = true;
+      this.save();
+      return existing.zone;
+    }
+    return this.add(lat, lng, nowMs, true).zone;
+  }
+
+  /** Records that the vehicle rested at (lat, lng) (a trip started or ended there). */
+  noteDwell(lat: number, lng: number, nowMs: number): PrivacyZone {
+    this.expire(nowMs);
+    const p = this.find(lat, lng, this.config.mergeRadiusM);
+    if (p) {
+      p.visits++;
+      p.lastSeenMs = nowMs;
+      this.save();
+      return p.zone;
+    }
+    return this.add(lat, lng, nowMs, false).zone;
+  }
+
+  private find(lat: number, lng: number, withinM: number): Place | undefined {
+    let best: Place | undefined;
+    let bestM = withinM;
+    for (const p of this.places) {
+      const d = haversineM(p.anchorLat, p.anchorLng, lat, lng);
+      if (d <= bestM) {
+        best = p;
+        bestM = d;
+      }
+    }
+    return best;
+  }
+
+  private add(lat: number, lng: number, nowMs: number, declared: boolean): Place {
+    const place: Place = {
+      anchorLat: lat,
+      anchorLng: lng,
+      zone: createZone(lat, lng, this.random, this.config.zone),
+      visits: 1,
+      lastSeenMs: nowMs,
+      declared,
+    };
+    this.places.push(place);
+    if (this.places.length > this.config.maxPlaces) {
+      // Evict the least valuable: undeclared, fewest visits, longest unseen.
+      const victims = this.places
+        .filter((p) => !p.declared)
+        .sort((a, b) => a.visits - b.visits || a.lastSeenMs - b.lastSeenMs);
+      const victim = victims[0];
+      if (victim) this.places = this.places.filter((p) => p !== victim);
+    }
+    this.save();
+    return place;
+  }
+
+  private expire(nowMs: number): void {
+    const before = this.places.length;
+    this.places = this.places.filter(
+      (p) =>
+        p.declared ||
+        p.visits >= this.config.frequentVisits ||
+        nowMs - p.lastSeenMs <= this.config.candidateTtlMs,
+    );
+    if (this.places.length !== before) this.save();
+  }
+
+  private save(): void {
+    this.storage.set(STORAGE_KEY, JSON.stringify(this.places));
+  }
+}
+
+function load(storage: KeyValueStorage): Place[] {
+  const raw = storage.get(STORAGE_KEY);
+  if (raw === undefined) return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed) ? (parsed as Place[]) : [];
+  } catch {
+    // A corrupt file must not disable protection silently: start over and re-learn.
+    return [];
+  }
+}
