@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { EdgePlatform } from '../core/platform.ts';
+import { createSeededRandom, type Random } from '../core/random.ts';
+import { type KeyValueStorage, MemoryStorage } from '../core/storage.ts';
+import type { Transport } from '../core/transport.ts';
+
+/**
+ * Storage in a directory, one file per key, written atomically (write to a temp file, then
+ * rename), so a power cut never leaves a half-written queue entry.
+ */
+export class FileStorage implements KeyValueStorage {
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  get(key: string): string | undefined {
+    try {
+      return readFileSync(this.path(key), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  set(key: string, value: string): void {
+    const p = this.path(key);
+    writeFileSync(`${p}.tmp`, value);
+    renameSync(`${p}.tmp`, p);
+  }
+
+  delete(key: string): void {
+    rmSync(this.path(key), { force: true });
+  }
+
+  private path(key: string): string {
+    return join(this.dir, encodeURIComponent(key));
+  }
+}
+
+/** A {@link Random} from the OS CSPRNG (production: zone offsets must be unpredictable). */
+export function cryptoRandom(): Random {
+  return {
+    next: () => randomBytes(6).readUIntBE(0, 6) / 2 ** 48,
+  };
+}
+
+/** `fetch` as a {@link Transport}. */
+export const fetchTransport: Transport = async (req) => {
+  const res = await fetch(req.url, { method: 'POST', headers: req.headers, body: req.body });
+  const headers: Record<string, string> = {};
+  res.headers.forEach((v, k) => {
+    headers[k.toLowerCase()] = v;
+  });
+  return { status: res.status, headers, body: await res.text() };
+};
+
+/** Options of {@link createNodePlatform}. */
+export interface NodePlatformOptions {
+  /** Directory for the durable queue and places; in memory when absent. */
+  storageDir?: string;
+  /** Seed for reproducible runs (replay, tests); the OS CSPRNG when absent. */
+  seed?: string;
+}
+
+/** The Node {@link EdgePlatform}: system clock, CSPRNG or seeded PRNG, file storage, fetch, zlib gzip. */
+export function createNodePlatform(options: NodePlatformOptions = {}): EdgePlatform {
+  return {
+    clock: { nowMs: () => Date.now() },
+    random: options.seed === undefined ? cryptoRandom() : createSeededRandom(options.seed),
+    storage: options.storageDir === undefined ? new MemoryStorage() : new FileStorage(options.storageDir),
+    logger: {
+      info: (message, fields) =>
+        process.stderr.write(`${JSON.stringify({ level: 'info', message, ...fields })}\n`),
+      warn: (message, fields) =>
+        process.stderr.write(`${JSON.stringify({ level: 'warn', message, ...fields })}\n`),
+    },
+    transport: fetchTransport,
+    gzip: (text) => new Uint8Array(gzipSync(text)),
+  };
+}

@@ -1,0 +1,40 @@
+import { createQuickJsPlatform } from '../adapters/quickjs.ts';
+import { DEFAULT_EDGE_CONFIG } from '../edgeConfig.ts';
+import { EdgePipeline } from '../pipeline.ts';
+import { replayLogs, replaySamples } from '../replay.ts';
+import { parseGpsCsv, parseImuCsv } from '../sensors/csvLog.ts';
+
+/** Options of the bundle's `replay`, as JSON (strings are all that cross cheaply). */
+interface ReplayOptionsJson {
+  homes?: { lat: number; lng: number }[];
+  seed?: string;
+}
+
+/**
+ * The bundle's API, installed as `globalThis.dashnetEdge`: the camera firmware (or a test)
+ * builds a platform from its host functions and runs the pipeline.
+ */
+export const dashnetEdge = {
+  createPlatform: createQuickJsPlatform,
+  EdgePipeline,
+  DEFAULT_EDGE_CONFIG,
+  /** Replays CSV logs; returns the POST bodies, one per line. */
+  replay(gpsCsv: string, imuCsv: string | null, optionsJson: string): string {
+    const o = JSON.parse(optionsJson) as ReplayOptionsJson;
+    const input: Parameters<typeof replayLogs>[0] = { gpsCsv };
+    if (imuCsv !== null) input.imuCsv = imuCsv;
+    if (o.homes) input.homes = o.homes;
+    if (o.seed !== undefined) input.seed = o.seed;
+    return replayLogs(input).join('\n');
+  },
+  /** Bench: parses, then times the pipeline alone with the host's clock. */
+  timedReplay(gpsCsv: string, imuCsv: string, nowMs: () => number): string {
+    const gps = parseGpsCsv(gpsCsv);
+    const imu = parseImuCsv(imuCsv);
+    const t0 = nowMs();
+    const bodies = replaySamples(gps, imu, [], 'bench');
+    return JSON.stringify({ runMs: nowMs() - t0, batches: bodies.length });
+  },
+};
+
+(globalThis as unknown as { dashnetEdge: typeof dashnetEdge }).dashnetEdge = dashnetEdge;
