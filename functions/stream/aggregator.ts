@@ -24,6 +24,8 @@ export interface AggregationReport {
   bucketWrites: number;
   hazardsCreated: string[];
   hazardsUpdated: string[];
+  /** The buckets this invocation touched: what a live map shows as cells gathering evidence. */
+  touched: { kind: string; cell: string; minute: number; cameras: number }[];
 }
 
 /**
@@ -41,7 +43,13 @@ export async function applyRecords(deps: AppDeps, records: readonly StreamRecord
       failed[0]!.error,
     );
   const hazards = await detectAndStore(deps, deltas, nowMs);
-  return { bucketWrites: deltas.length, ...hazards };
+  const touched = deltas.map((d) => ({
+    kind: d.kind,
+    cell: d.cell,
+    minute: d.minute,
+    cameras: d.pseudonyms.size,
+  }));
+  return { bucketWrites: deltas.length, touched, ...hazards };
 }
 
 class BucketWriteError extends Error {

@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TelemetryEvent } from '../lib/contract/events.ts';
+import { aggregateSignals } from '../lib/hazards/bucketing.ts';
+import { cellsToRead, detectHazards } from '../lib/hazards/detector.ts';
+import { signalOf } from '../lib/hazards/signals.ts';
+import type { BucketEntry } from '../lib/hazards/slidingWindow.ts';
+import type { StreamRecord } from '../lib/stream/streamRecord.ts';
+import { type LocalStackHandle, startLocalStack } from '../local/localStack.ts';
+import { ApiClient, eventually } from '../test/apiClient.ts';
+import { batch, hardBrake, offset } from '../test/factories.ts';
+import type { BenchResult } from './types.ts';
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+/** Counts DynamoDB write requests (PutItem/UpdateItem/BatchWrite) a client sends. */
+function countWrites(stack: LocalStackHandle): { writes: () => number; reset: () => void } {
+  let writes = 0;
+  stack.deps.clients.ddb.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (/^(Put|Update|BatchWrite|Delete)/.test(String(context.commandName))) writes++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchWriteCounter' },
+  );
+  return { writes: () => writes, reset: () => (writes = 0) };
+}
+
+/**
+ * A city's braking: `cameras` cameras each brake a few times along a stretch of road over
+ * 20 minutes, plus trip events — the mix the aggregator sees in a busy area.
+ */
+function cityEvents(cameras: number, perCamera: number, nowMs: number): TelemetryEvent[][] {
+  const base = { lat: 40.4406, lng: -79.9959 };
+  return Array.from({ length: cameras }, (_, c) =>
+    Array.from({ length: perCamera }, (_, i) => {
+      const p = offset(base.lat, base.lng, ((c * 7 + i * 13) % 40) * 25, ((c * 11 + i * 3) % 40) * 25);
+      return hardBrake({
+        ...p,
+        heading: (c % 4) * 90,
+        ts: new Date(nowMs - 19 * 60_000 + ((c * 17 + i * 29) % 1140) * 1000).toISOString(),
+      }) as TelemetryEvent;
+    }),
+  );
+}
+
+/** Ingest throughput and latency through the local stack's HTTP API. */
+async function benchIngest(api: ApiClient): Promise<BenchResult[]> {
+  const cams = await Promise.all(Array.from({ length: 20 }, () => api.camera()));
+  const eventsPerBatch = 50;
+  const batches = 200;
+  const now = Date.now();
+  const bodies = Array.from({ length: batches }, (_, b) =>
+    batch(
+      Array.from({ length: eventsPerBatch }, (_, i) =>
+        hardBrake({
+          ...offset(40.44, -79.99, (b % 50) * 30, i * 10),
+          ts: new Date(now - ((b * eventsPerBatch + i) % 600) * 1000).toISOString(),
+        }),
+      ),
+    ),
+  );
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < batches) {
+        const b = next++;
+        const s = performance.now();
+        const res = await api.request('POST', '/v1/telemetry', {
+          token: cams[b % cams.length]!.token,
+          body: bodies[b],
+        });
+        latencies.push(performance.now() - s);
+        if (res.status !== 202) throw new Error(`ingest failed: ${res.status}`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  const events = batches * eventsPerBatch;
+  await eventually(async () => ((await api.stats()).body.processed >= events ? true : undefined), 120_000);
+  const note = `${batches} batches × ${eventsPerBatch} events, 8 concurrent clients, local stack (kinesalite + dynalite)`;
+  return [
+    {
+      name: 'ingest.events_per_s',
+      value: Math.round(events / seconds),
+      unit: 'events/s',
+      better: 'higher',
+      target: 5000,
+      note,
+    },
+    { name: 'ingest.p50_ms', value: round(percentile(latencies, 0.5)), unit: 'ms', better: 'lower', note },
+    { name: 'ingest.p99_ms', value: round(percentile(latencies, 0.99)), unit: 'ms', better: 'lower', note },
+  ];
+}
+
+/** Handler compute per event (decode, aggregate, window, rule), excluding emulator I/O. */
+async function benchAggregatorCpu(stack: LocalStackHandle): Promise<BenchResult[]> {
+  const nowMs = Date.now();
+  const perCamera = cityEvents(400, 5, nowMs);
+  const records: StreamRecord[] = perCamera.map((events, c) => ({
+    v: 1,
+    pseudonym: `pseudonym-${String(c).padStart(12, '0')}`,
+    batchKey: `batch-${c}-000000`,
+    events,
+  }));
+  const bytes = records.map((r) => new TextEncoder().encode(JSON.stringify(r)));
+  const { decodeStreamRecord } = await import('../lib/stream/streamRecord.ts');
+  const events = records.reduce((n, r) => n + r.events.length, 0);
+  const rounds = 5;
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < rounds; i++) {
+    const decoded = bytes.map((b) => decodeStreamRecord(b));
+    const deltas = [...aggregateSignals(decoded).values()];
+    // Feed the detector what the store would return: the deltas themselves as bucket entries.
+    const entries = new Map<'brake' | 'pothole' | 'debris', Map<string, BucketEntry[]>>();
+    const byCell = new Map<string, BucketEntry[]>();
+    for (const d of deltas) {
+      const list = byCell.get(d.cell) ?? [];
+      list.push({ cell: d.cell, sector: d.sector, minute: d.minute, pseudonyms: [...d.pseudonyms] });
+      byCell.set(d.cell, list);
+    }
+    entries.set('brake', byCell);
+    cellsToRead(deltas, stack.deps.detector);
+    detectHazards({ deltas, entries, active: [], config: stack.deps.detector, nowMs });
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const us = (cpu.user + cpu.system) / (events * rounds);
+  return [
+    {
+      name: 'aggregator.cpu_us_per_event',
+      value: round(us),
+      unit: 'µs/event',
+      better: 'lower',
+      note: `${events} hard brakes from 400 cameras in one area, decode → aggregate → sliding windows → rule`,
+    },
+  ];
+}
+
+/** DynamoDB writes per 1,000 events: the aggregator's batched design against one write per event. */
+async function benchWrites(stack: LocalStackHandle): Promise<BenchResult[]> {
+  const counter = countWrites(stack);
+  const { applyRecords } = await import('../functions/stream/aggregator.ts');
+  const nowMs = Date.now();
+  const perCamera = cityEvents(200, 5, nowMs);
+  const records: StreamRecord[] = perCamera.map((events, c) => ({
+    v: 1,
+    pseudonym: `bench-writes-${String(c).padStart(8, '0')}`,
+    batchKey: `bench-${c}-0000`,
+    events,
+  }));
+  const events = records.reduce((n, r) => n + r.events.length, 0);
+  counter.reset();
+  // As the stream delivers it: batches of up to 500 records... here 50 camera-batches per invocation.
+  for (let i = 0; i < records.length; i += 50)
+    await applyRecords(stack.deps, records.slice(i, i + 50), nowMs);
+  const designed = counter.writes();
+  counter.reset();
+  for (const r of records) {
+    for (const e of r.events) {
+      const s = signalOf(e);
+      if (!s) continue;
+      await stack.deps.clients.ddb.send(
+        new UpdateCommand({
+          TableName: stack.deps.names.bucketsTable,
+          Key: { pk: `naive#${s.cell}`, sk: `${e.id}` },
+          UpdateExpression: 'SET pseudonym = :p',
+          ExpressionAttributeValues: { ':p': r.pseudonym },
+        }),
+      );
+    }
+  }
+  const naive = counter.writes();
+  const note = `${events} hard brakes from 200 cameras in one area over 20 minutes`;
+  return [
+    {
+      name: 'dynamodb.writes_per_1k_events',
+      value: round((designed / events) * 1000),
+      unit: 'writes/1k events',
+      better: 'lower',
+      note,
+    },
+    {
+      name: 'dynamodb.writes_per_1k_events.naive',
+      value: round((naive / events) * 1000),
+      unit: 'writes/1k events',
+      better: 'lower',
+      note: `${note}; one write per event`,
+    },
+  ];
+}
+
+/** Time from the tenth camera's POST to the hazard being visible on the public API. */
+async function benchHazardVisible(api: ApiClient): Promise<BenchResult[]> {
+  const samples: number[] = [];
+  for (let s = 0; s < 5; s++) {
+    const site = offset(40.45, -80.0, s * 800, 0);
+    const cams = await Promise.all(Array.from({ length: 10 }, () => api.camera()));
+    for (const [i, cam] of cams.entries()) {
+      if (i === cams.length - 1) continue;
+      await api.request('POST', '/v1/telemetry', {
+        token: cam.token,
+        body: batch([hardBrake({ ...offset(site.lat, site.lng, i * 5, 0), id: randomUUID() })]),
+      });
+    }
+    const t0 = performance.now();
+    await api.request('POST', '/v1/telemetry', {
+      token: cams.at(-1)!.token,
+      body: batch([hardBrake({ ...site })]),
+    });
+    await eventually(async () => {
+      const res = await api.request('GET', `/v1/hazards?lat=${site.lat}&lng=${site.lng}&radiusM=300`);
+      return res.body.features.length > 0 ? true : undefined;
+    }, 30_000);
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return [
+    {
+      name: 'hazard.visible_ms',
+      value: round(percentile(samples, 0.5)),
+      unit: 'ms',
+      better: 'lower',
+      note: 'median of 5: tenth camera POST → hazard in GET /v1/hazards (local stack, 1 s batching window)',
+    },
+  ];
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** The pipeline benchmarks, on one in-memory local stack. */
+export async function runPipelineBench(only: (name: string) => boolean): Promise<BenchResult[]> {
+  const stack = await startLocalStack({});
+  const api = new ApiClient(stack.url, stack.operatorToken);
+  const out: BenchResult[] = [];
+  try {
+    if (only('ingest')) out.push(...(await benchIngest(api)));
+    if (only('aggregator')) out.push(...(await benchAggregatorCpu(stack)));
+    if (only('dynamodb')) out.push(...(await benchWrites(stack)));
+    if (only('hazard')) out.push(...(await benchHazardVisible(api)));
+  } finally {
+    await stack.stop();
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+import { serveCommand, startCommand } from './commands/serve.ts';
+
+const USAGE = `usage: dashnet <command> [options]
+
+  start                     local stack + simulated fleet + live map (= npm start)
+  serve [--port N] [--data-dir D]
+                            the local stack alone
+  simulate --api URL [--cameras N] [--minutes M] [--seed S]
+                            drive a simulated fleet against any running stack
+  edge replay --gps FILE [--imu FILE] [--home LAT,LNG ...] [--out FILE]
+                            run the camera pipeline on recorded sensor logs
+  bench [--only NAME,...]   benchmarks; prints a table and writes bench/results.json`;
+
+/** Dispatches a `dashnet` command; resolves to the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return startCommand(rest);
+    case 'serve':
+      return serveCommand(rest);
+    case 'simulate': {
+      const { simulateCommand } = await import('./commands/simulate.ts');
+      return simulateCommand(rest);
+    }
+    case 'edge': {
+      if (rest[0] !== 'replay') return usage(`unknown edge command '${rest[0] ?? ''}'`);
+      const { edgeReplayCommand } = await import('./commands/edgeReplay.ts');
+      return edgeReplayCommand(rest.slice(1));
+    }
+    case 'bench': {
+      const { benchCommand } = await import('./commands/bench.ts');
+      return benchCommand(rest);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      return usage(`unknown command '${command}'`);
+  }
+}
+
+function usage(reason: string): number {
+  process.stderr.write(`dashnet: ${reason}\n${USAGE}\n`);
+  return 2;
+}

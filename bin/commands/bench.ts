@@ -1,0 +1,72 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import type { BenchResult } from '../../bench/types.ts';
+import { ArgsError, parseOptions } from './args.ts';
+
+const GROUPS = ['ingest', 'aggregator', 'dynamodb', 'hazard', 'edge'] as const;
+
+function table(results: readonly BenchResult[]): string {
+  const rows = results.map((r) => [
+    r.name,
+    String(r.value),
+    r.unit,
+    r.target === undefined ? '' : `${r.better === 'higher' ? '≥' : '≤'} ${r.target}`,
+    r.target === undefined
+      ? ''
+      : (r.better === 'higher' ? r.value >= r.target : r.value <= r.target)
+        ? 'ok'
+        : 'MISS',
+  ]);
+  const head = ['name', 'value', 'unit', 'target', ''];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** `dashnet bench [--only NAME,…]`: runs the benchmarks, prints a table, writes bench/results.json. */
+export async function benchCommand(argv: string[]): Promise<number> {
+  let only: (name: string) => boolean = () => true;
+  try {
+    const opts = parseOptions(argv, ['only']);
+    const names = opts
+      .get('only')
+      ?.flatMap((v) => v.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (names) {
+      const unknown = names.filter((n) => !GROUPS.some((g) => n === g || n.startsWith(`${g}.`)));
+      if (unknown.length)
+        throw new ArgsError(`unknown bench '${unknown.join(',')}' (groups: ${GROUPS.join(', ')})`);
+      only = (group) => names.some((n) => n === group || n.startsWith(`${group}.`));
+    }
+  } catch (err) {
+    if (err instanceof ArgsError) {
+      process.stderr.write(`dashnet bench: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const results: BenchResult[] = [];
+  if (GROUPS.slice(0, 4).some(only)) {
+    const { runPipelineBench } = await import('../../bench/pipelineBench.ts');
+    results.push(...(await runPipelineBench(only)));
+  }
+  if (only('edge')) {
+    const { runEdgeBench } = await import('../../bench/edge.ts');
+    results.push(...(await runEdgeBench()));
+  }
+  process.stdout.write(`${table(results)}\n`);
+  mkdirSync('bench', { recursive: true });
+  const doc = {
+    at: new Date().toISOString(),
+    machine: { cpus: cpus().length, node: process.version },
+    results,
+  };
+  writeFileSync('bench/results.json', `${JSON.stringify(doc, null, 2)}\n`);
+  process.stdout.write('wrote bench/results.json\n');
+  return 0;
+}

@@ -1,0 +1,126 @@
+import { resolve } from 'node:path';
+import type { LocalStackHandle, LocalStackOptions } from '../../local/localStack.ts';
+import { ArgsError, intOption, parseOptions } from './args.ts';
+
+const DEFAULT_PORT = 8787;
+
+/** Starts the local stack; stops it cleanly on SIGINT/SIGTERM, losing no accepted event. */
+async function runStack(
+  opts: LocalStackOptions,
+  afterStart?: (stack: LocalStackHandle) => Promise<() => Promise<void>>,
+) {
+  const { startLocalStack } = await import('../../local/localStack.ts');
+  const stack = await startLocalStack(opts);
+  const stopExtra = afterStart ? await afterStart(stack) : async () => {};
+  await new Promise<void>((done) => {
+    const shutdown = async (signal: string) => {
+      process.stdout.write(`\n${signal}: stopping — draining the stream before exit…\n`);
+      await stopExtra();
+      await stack.stop();
+      process.stdout.write('stopped; every accepted event is in the stream and checkpointed.\n');
+      done();
+    };
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
+  return 0;
+}
+
+function commonOptions(argv: readonly string[], extra: readonly string[] = []) {
+  const opts = parseOptions(argv, ['port', 'data-dir', 'min-cameras', ...extra]);
+  return {
+    opts,
+    port: intOption(opts, 'port', DEFAULT_PORT, 0, 65535),
+    dataDir: resolve(opts.get('data-dir')?.at(-1) ?? '.dashnet'),
+    hazardMinCameras: intOption(opts, 'min-cameras', 10, 1, 1000),
+  };
+}
+
+function fail(err: unknown, command: string): number {
+  if (err instanceof ArgsError) {
+    process.stderr.write(`dashnet ${command}: ${err.message}\n`);
+    return 2;
+  }
+  throw err;
+}
+
+function printOperatorToken(stack: LocalStackHandle, dataDir: string): void {
+  if (!process.env.DASHNET_OPERATOR_TOKEN) {
+    process.stdout.write(`operator token: ${stack.operatorToken} (also in ${dataDir}/operator-token)\n`);
+  }
+}
+
+/** `dashnet serve [--port N] [--data-dir D]`: the local stack alone. */
+export async function serveCommand(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof commonOptions>;
+  try {
+    parsed = commonOptions(argv);
+  } catch (err) {
+    return fail(err, 'serve');
+  }
+  const { mapExtra } = await import('./mapExtra.ts');
+  const map = mapExtra();
+  return runStack(
+    {
+      port: parsed.port,
+      dataDir: parsed.dataDir,
+      hazardMinCameras: parsed.hazardMinCameras,
+      extra: map.extra,
+      onAggregation: map.onAggregation,
+      log: (line) => process.stderr.write(`${line}\n`),
+    },
+    async (stack) => {
+      process.stdout.write(`listening on ${stack.url}\n`);
+      printOperatorToken(stack, parsed.dataDir);
+      return async () => {};
+    },
+  );
+}
+
+/** `dashnet start`: the local stack, a simulated fleet and the live map; prints each hazard raised. */
+export async function startCommand(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof commonOptions>;
+  let cameras: number;
+  let seed: number;
+  try {
+    parsed = commonOptions(argv, ['cameras', 'seed']);
+    cameras = intOption(parsed.opts, 'cameras', 80, 1, 2000);
+    seed = intOption(parsed.opts, 'seed', 1, 0, 2 ** 31);
+  } catch (err) {
+    return fail(err, 'start');
+  }
+  const { mapExtra } = await import('./mapExtra.ts');
+  const { runFleet } = await import('./simulate.ts');
+  const { watchHazards } = await import('./watchHazards.ts');
+  const map = mapExtra();
+  return runStack(
+    {
+      port: parsed.port,
+      dataDir: parsed.dataDir,
+      hazardMinCameras: parsed.hazardMinCameras,
+      extra: map.extra,
+      onAggregation: map.onAggregation,
+      log: (line) => process.stderr.write(`${line}\n`),
+    },
+    async (stack) => {
+      process.stdout.write(`listening on ${stack.url}\n`);
+      process.stdout.write(`API:  ${stack.url}/v1/hazards?lat=40.4406&lng=-79.9959&radiusM=20000\n`);
+      process.stdout.write(`map:  ${stack.url}/map/\n`);
+      printOperatorToken(stack, parsed.dataDir);
+      const fleet = await runFleet({
+        apiUrl: stack.url,
+        operatorToken: stack.operatorToken,
+        cameras,
+        seed,
+        log: (line) => process.stdout.write(`${line}\n`),
+      });
+      map.setCameras(() => fleet.cameras());
+      process.stdout.write(`fleet: ${cameras} simulated cameras driving Pittsburgh (OSM, ODbL)\n`);
+      const watcher = watchHazards(stack.url, (line) => process.stdout.write(`${line}\n`));
+      return async () => {
+        watcher.stop();
+        await fleet.stop();
+      };
+    },
+  );
+}
