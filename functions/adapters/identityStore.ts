@@ -41,10 +41,23 @@ export class IdentityStore {
 
   /** The device a token hash belongs to, or undefined. */
   async deviceForToken(tokenHash: string): Promise<string | undefined> {
+    return (await this.tokenGrant(tokenHash))?.deviceId;
+  }
+
+  /**
+   * The device and its network consent behind a token, in one read: the consent flag is kept on
+   * the token item too, so ingest authenticates and checks consent with a single GetItem.
+   */
+  async tokenGrant(tokenHash: string): Promise<{ deviceId: string; network: boolean } | undefined> {
     const res = await this.ddb.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: `TOK#${tokenHash}`, sk: 'TOKEN' } }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `TOK#${tokenHash}`, sk: 'TOKEN' },
+        ConsistentRead: true,
+      }),
     );
-    return res.Item && !res.Item.revokedAtMs ? String(res.Item.deviceId) : undefined;
+    if (!res.Item || res.Item.revokedAtMs) return undefined;
+    return { deviceId: String(res.Item.deviceId), network: res.Item.network === true };
   }
 
   async profile(deviceId: string): Promise<DeviceProfile | undefined> {
@@ -63,12 +76,26 @@ export class IdentityStore {
     return p;
   }
 
-  /** Records the device's consent, with time and a version that only grows. */
+  /**
+   * Records the device's consent, with time and a version that only grows, on the profile and
+   * on the token item ingest reads. The token is written first, so from the moment this
+   * returns an opted-out device's batches are refused.
+   */
   async setConsent(
     deviceId: string,
+    tokenHash: string,
     network: boolean,
     nowMs: number,
   ): Promise<NonNullable<DeviceProfile['consent']>> {
+    await this.ddb.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `TOK#${tokenHash}`, sk: 'TOKEN' },
+        UpdateExpression: 'SET network = :n',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':n': network },
+      }),
+    );
     const res = await this.ddb.send(
       new UpdateCommand({
         TableName: this.tableName,

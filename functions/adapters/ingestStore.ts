@@ -11,13 +11,6 @@ export class IngestStore {
     private readonly tableName: string,
   ) {}
 
-  async seen(batchKey: string, nowMs: number): Promise<boolean> {
-    const res = await this.ddb.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: batchKey }, ConsistentRead: true }),
-    );
-    return res.Item !== undefined && Number(res.Item.expiresAt) > nowMs / 1000;
-  }
-
   /** Records a batch as accepted; false when another request recorded it first. */
   async mark(batchKey: string, events: number, nowMs: number): Promise<boolean> {
     try {

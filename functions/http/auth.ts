@@ -3,12 +3,16 @@ import type { AppDeps } from '../runtime/deps.ts';
 import { bearerToken, type HttpEvent, unauthorized } from './httpKit.ts';
 
 /** The device behind the request's bearer token; 401 when there is none or it is unknown. */
-export async function authenticateDevice(event: HttpEvent, deps: AppDeps): Promise<string> {
+export async function authenticateDevice(
+  event: HttpEvent,
+  deps: AppDeps,
+): Promise<{ deviceId: string; tokenHash: string; network: boolean }> {
   const token = bearerToken(event);
   if (!token) throw unauthorized('missing bearer token');
-  const deviceId = await deps.identity.deviceForToken(deps.sha256(token));
-  if (!deviceId) throw unauthorized('unknown or revoked device token');
-  return deviceId;
+  const tokenHash = deps.sha256(token);
+  const grant = await deps.identity.tokenGrant(tokenHash);
+  if (!grant) throw unauthorized('unknown or revoked device token');
+  return { ...grant, tokenHash };
 }
 
 /** Checks the operator credential; 401 when missing or wrong (compared in constant time). */

@@ -22,9 +22,9 @@ const consentSchema = z.object({ network: z.boolean() }).strict();
 /** `PUT /v1/consent` (device): opt in or out of network sharing; opting out stops acceptance at once. */
 export function createConsentHandler(deps: AppDeps) {
   return httpHandler(async (event) => {
-    const deviceId = await authenticateDevice(event, deps);
+    const { deviceId, tokenHash } = await authenticateDevice(event, deps);
     const { network } = parseWith(consentSchema, jsonBody(event, 64 * 1024), 'consent');
-    const consent = await deps.identity.setConsent(deviceId, network, deps.clock());
+    const consent = await deps.identity.setConsent(deviceId, tokenHash, network, deps.clock());
     return json(200, {
       network: consent.network,
       recordedAt: new Date(consent.atMs).toISOString(),

@@ -13,15 +13,14 @@ import { badRequest, HttpError, httpHandler, json, jsonBody, parseWith } from '.
 
 /**
  * `POST /v1/telemetry`: authenticate, validate each event, pseudonymise, write to the stream,
- * acknowledge. A batch id seen before is acknowledged as duplicates and not written again.
+ * acknowledge. A batch id seen before is acknowledged as duplicates and not counted again.
  */
 export function createTelemetryHandler(deps: AppDeps) {
   return httpHandler(async (event) => {
     const body = jsonBody(event);
-    const deviceId = await authenticateDevice(event, deps);
+    const { deviceId, network } = await authenticateDevice(event, deps);
     const envelope = parseWith(telemetryEnvelopeSchema, body, 'telemetry batch');
-    const profile = await deps.identity.profile(deviceId);
-    if (!profile?.consent?.network) {
+    if (!network) {
       throw new HttpError(
         403,
         PROBLEM_TYPES.noConsent,
@@ -38,9 +37,10 @@ export function createTelemetryHandler(deps: AppDeps) {
     const batchKey = deps.hmac(ingestKey, `${deviceId}|${envelope.batchId}`).slice(0, 40);
     const result: TelemetryAccepted = { accepted: 0, duplicates: duplicateIds, rejected };
 
-    if (valid.length > 0 && (await deps.ingest.seen(batchKey, nowMs))) {
-      result.duplicates += valid.length;
-    } else if (valid.length > 0) {
+    // No read-before-write: a retried batch is written to the stream again (harmless, the
+    // aggregator's effects are idempotent) and the conditional marker tells it was a duplicate.
+    // Marking first instead would lose the batch if the stream write then failed.
+    if (valid.length > 0) {
       const records = [];
       for (const [day, events] of groupByDay(valid)) {
         const pseudonym = await pseudonymFor(deps, deviceId, day);
