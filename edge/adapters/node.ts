@@ -48,7 +48,8 @@ export function cryptoRandom(): Random {
 
 /** `fetch` as a {@link Transport}. */
 export const fetchTransport: Transport = async (req) => {
-  const res = await fetch(req.url, { method: 'POST', headers: req.headers, body: req.body });
+  const body = typeof req.body === 'string' ? req.body : new Uint8Array(req.body);
+  const res = await fetch(req.url, { method: 'POST', headers: req.headers, body });
   const headers: Record<string, string> = {};
   res.headers.forEach((v, k) => {
     headers[k.toLowerCase()] = v;
