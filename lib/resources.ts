@@ -49,9 +49,9 @@ export const INGEST_TABLE: TableDef = {
 };
 
 /**
- * Buckets: per H3 res-10 cell and minute, the set of camera pseudonyms that braked (by
- * heading sector). `sk` = zero-padded epoch minute + '#' + sector, so one Query reads a
- * cell's whole sliding window.
+ * Buckets: per signal, H3 res-10 cell, minute and heading sector, the set of camera
+ * pseudonyms that gave the signal. pk = signal#res-8 parent, sk = zero-padded epoch
+ * minute#cell#sector, so one Query reads the sliding window of a whole neighbourhood.
  */
 export const BUCKETS_TABLE: TableDef = {
   id: 'Buckets',

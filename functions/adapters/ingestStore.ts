@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 
 /** A camera retries a batch for days at most; markers outlive that, then TTL removes them. */
 export const BATCH_MARKER_RETENTION_S = 7 * 24 * 3600;
