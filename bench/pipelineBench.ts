@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TelemetryEvent } from '../lib/contract/events.ts';
-import { aggregateSignals } from '../lib/hazards/bucketing.ts';
+import { BucketIndex } from '../lib/hazards/bucketIndex.ts';
+import { aggregateExposure, aggregateSignals } from '../lib/hazards/bucketing.ts';
 import { cellsToRead, detectHazards } from '../lib/hazards/detector.ts';
 import { signalOf } from '../lib/hazards/signals.ts';
-import type { BucketEntry } from '../lib/hazards/slidingWindow.ts';
 import type { StreamRecord } from '../lib/stream/streamRecord.ts';
 import { type LocalStackHandle, startLocalStack } from '../local/localStack.ts';
 import { ApiClient, eventually } from '../test/apiClient.ts';
@@ -117,17 +117,10 @@ async function benchAggregatorCpu(stack: LocalStackHandle): Promise<BenchResult[
   for (let i = 0; i < rounds; i++) {
     const decoded = bytes.map((b) => decodeStreamRecord(b));
     const deltas = [...aggregateSignals(decoded).values()];
-    // Feed the detector what the store would return: the deltas themselves as bucket entries.
-    const entries = new Map<'brake' | 'pothole' | 'debris', Map<string, BucketEntry[]>>();
-    const byCell = new Map<string, BucketEntry[]>();
-    for (const d of deltas) {
-      const list = byCell.get(d.cell) ?? [];
-      list.push({ cell: d.cell, sector: d.sector, minute: d.minute, pseudonyms: [...d.pseudonyms] });
-      byCell.set(d.cell, list);
-    }
-    entries.set('brake', byCell);
+    // The detector sees what the store would return: here, the deltas themselves.
+    const index = new BucketIndex().add(deltas).add(aggregateExposure(decoded).values());
     cellsToRead(deltas, stack.deps.detector);
-    detectHazards({ deltas, entries, active: [], config: stack.deps.detector, nowMs });
+    detectHazards({ deltas, index, active: [], config: stack.deps.detector, baseline: () => 0.01, nowMs });
   }
   const cpu = process.cpuUsage(cpu0);
   const us = (cpu.user + cpu.system) / (events * rounds);

@@ -1,27 +1,24 @@
 import type { AggregationReport } from '../../functions/stream/aggregator.ts';
 import type { ExtraRoute } from '../../local/httpServer.ts';
+import { LiveCells } from '../../local/liveCells.ts';
 import type { LocalStackHandle } from '../../local/localStack.ts';
+import { type MapCamera, mapRoutes } from '../../local/mapRoutes.ts';
 
-type Cameras = () => { id: string; lat: number; lng: number; heading: number; speedMps: number }[];
-
-/**
- * The live map's wiring into the local stack: routes for the page and its live data, and
- * the aggregation feed that shows cells gathering evidence.
- * TODO(map): replaced by local/mapRoutes.ts once the map page lands.
- */
+/** The live map's wiring into the local stack: page routes plus the aggregation feed. */
 export function mapExtra() {
-  let cameras: Cameras = () => [];
+  const live = new LiveCells();
+  // The fleet starts after the stack, so routes read cameras through this late-bound callback.
+  let cameras: () => MapCamera[] = () => [];
   return {
-    extra:
-      (_stack: LocalStackHandle): ExtraRoute =>
-      async (_req, res, url) => {
-        if (url.pathname !== '/map/live.json') return false;
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(JSON.stringify({ at: new Date().toISOString(), cameras: cameras(), cells: [] }));
-        return true;
-      },
-    onAggregation: (_r: AggregationReport) => {},
-    setCameras: (c: Cameras) => {
+    extra: (_stack: LocalStackHandle): ExtraRoute =>
+      mapRoutes({
+        roadsFile: new URL('../../data/roads/pgh_major_roads.geojson.gz', import.meta.url),
+        webDir: new URL('../../web/', import.meta.url),
+        cameras: () => cameras(),
+        cells: () => live.snapshot(),
+      }),
+    onAggregation: (r: AggregationReport) => live.add(r),
+    setCameras: (c: () => MapCamera[]) => {
       cameras = c;
     },
   };

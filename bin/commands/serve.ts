@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { HAZARD_RULE_NAMES, type HazardRuleName } from '../../lib/hazards/hazardRule.ts';
 import type { LocalStackHandle, LocalStackOptions } from '../../local/localStack.ts';
 import { ArgsError, intOption, parseOptions } from './args.ts';
 
@@ -27,12 +28,17 @@ async function runStack(
 }
 
 function commonOptions(argv: readonly string[], extra: readonly string[] = []) {
-  const opts = parseOptions(argv, ['port', 'data-dir', 'min-cameras', ...extra]);
+  const opts = parseOptions(argv, ['port', 'data-dir', 'min-cameras', 'rule', ...extra]);
+  const rule = opts.get('rule')?.at(-1) ?? 'statistical';
+  if (!(HAZARD_RULE_NAMES as readonly string[]).includes(rule)) {
+    throw new ArgsError(`--rule must be one of ${HAZARD_RULE_NAMES.join(', ')}`);
+  }
   return {
     opts,
     port: intOption(opts, 'port', DEFAULT_PORT, 0, 65535),
     dataDir: resolve(opts.get('data-dir')?.at(-1) ?? '.dashnet'),
     hazardMinCameras: intOption(opts, 'min-cameras', 10, 1, 1000),
+    hazardRule: rule as HazardRuleName,
   };
 }
 
@@ -65,6 +71,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       port: parsed.port,
       dataDir: parsed.dataDir,
       hazardMinCameras: parsed.hazardMinCameras,
+      hazardRule: parsed.hazardRule,
       extra: map.extra,
       onAggregation: map.onAggregation,
       log: (line) => process.stderr.write(`${line}\n`),
@@ -98,6 +105,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       port: parsed.port,
       dataDir: parsed.dataDir,
       hazardMinCameras: parsed.hazardMinCameras,
+      hazardRule: parsed.hazardRule,
       extra: map.extra,
       onAggregation: map.onAggregation,
       log: (line) => process.stderr.write(`${line}\n`),

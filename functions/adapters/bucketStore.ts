@@ -2,38 +2,38 @@ import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-s
 import { cellToParent } from 'h3-js';
 import type { BucketDelta } from '../../lib/hazards/bucketing.ts';
 import { parseSector } from '../../lib/hazards/headingSector.ts';
-import type { SignalKind } from '../../lib/hazards/signals.ts';
+import type { BucketKind } from '../../lib/hazards/signals.ts';
 import type { BucketEntry } from '../../lib/hazards/slidingWindow.ts';
 import type { EpochMinute } from '../../lib/time/epochMinute.ts';
 import { mapLimit } from '../../lib/util/mapLimit.ts';
 
-/** Buckets outlive the 20-minute window by far: late events and the map still read them. */
+/** Buckets outlive the 20-minute window by far: late events, the hourly rollup and the map read them. */
 export const BUCKET_RETENTION_S = 48 * 3600;
 const MINUTE_DIGITS = 10;
 
 /**
  * Partition resolution: a res-8 cell (~0.7 km², 49 res-10 cells). A res-10 cell and its ring
- * fall in one to three res-8 parents, so one Query per parent reads a whole cluster's window
- * instead of one Query per cell (7 per touched cell).
+ * fall in one to three res-8 parents, so one Query per parent reads a whole cluster's window,
+ * every kind at once, instead of one Query per cell and kind.
  */
 export const BUCKET_PARTITION_RESOLUTION = 8;
 
-function pkOf(kind: SignalKind, cell: string): string {
-  return `${kind}#${cellToParent(cell, BUCKET_PARTITION_RESOLUTION)}`;
+/** The partition (res-8 parent) of a res-10 cell. */
+export function partitionOf(cell: string): string {
+  return cellToParent(cell, BUCKET_PARTITION_RESOLUTION);
 }
+
 function minuteKey(minute: number): string {
   return String(minute).padStart(MINUTE_DIGITS, '0');
-}
-function skOf(minute: number, cell: string, sector: string): string {
-  return `${minuteKey(minute)}#${cell}#${sector}`;
 }
 
 /**
  * Minute buckets in DynamoDB. A write adds pseudonyms to a string set (`ADD`), which is
  * idempotent: replaying a batch, in any split, any number of times, leaves the set unchanged.
- * Key design: pk = signal#res-8 parent spreads a city over hundreds of partitions; sk =
- * minute#cell#sector. A busy res-8 area sees at most a few hundred bucket writes a minute,
- * far below DynamoDB's 1,000 WCU/s per-partition limit.
+ * Key design: pk = `b#<res-8 parent>` spreads a city over hundreds of partitions; sk =
+ * minute#kind#cell#sector. A busy res-8 area sees at most a few hundred bucket writes a
+ * minute, far below DynamoDB's 1,000 WCU/s per-partition limit; a hotter one would shard the
+ * pk by sector.
  */
 export class BucketStore {
   constructor(
@@ -52,7 +52,10 @@ export class BucketStore {
         await this.ddb.send(
           new UpdateCommand({
             TableName: this.tableName,
-            Key: { pk: pkOf(d.kind, d.cell), sk: skOf(d.minute, d.cell, String(d.sector)) },
+            Key: {
+              pk: `b#${partitionOf(d.cell)}`,
+              sk: `${minuteKey(d.minute)}#${d.kind}#${d.cell}#${String(d.sector)}`,
+            },
             UpdateExpression: 'ADD cams :p SET expiresAt = :e',
             ExpressionAttributeValues: {
               ':p': new Set(d.pseudonyms),
@@ -67,18 +70,21 @@ export class BucketStore {
     return failed;
   }
 
-  /** Reads the buckets of the given cells over [fromMinute, toMinute]: one Query per res-8 parent. */
-  async read(
-    kind: SignalKind,
-    cells: Iterable<string>,
+  /**
+   * Every bucket of the given partitions over [fromMinute, toMinute]: one Query per partition
+   * (plus pages). Expired items are skipped: TTL deletion lags by up to days.
+   */
+  async readPartitions(
+    partitions: Iterable<string>,
     fromMinute: EpochMinute,
     toMinute: EpochMinute,
+    nowMs: number,
+    kinds?: ReadonlySet<BucketKind>,
     concurrency = 16,
-  ): Promise<Map<string, BucketEntry[]>> {
-    const wanted = new Set(cells);
-    const partitions = new Set([...wanted].map((c) => pkOf(kind, c)));
-    const out = new Map<string, BucketEntry[]>();
-    await mapLimit([...partitions], concurrency, async (pk) => {
+  ): Promise<BucketEntry[]> {
+    const nowS = Math.floor(nowMs / 1000);
+    const lists = await mapLimit([...new Set(partitions)], concurrency, async (partition) => {
+      const entries: BucketEntry[] = [];
       let startKey: Record<string, unknown> | undefined;
       do {
         const res = await this.ddb.send(
@@ -86,7 +92,7 @@ export class BucketStore {
             TableName: this.tableName,
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
             ExpressionAttributeValues: {
-              ':pk': pk,
+              ':pk': `b#${partition}`,
               ':lo': `${minuteKey(fromMinute)}#`,
               ':hi': `${minuteKey(toMinute)}#~`,
             },
@@ -95,22 +101,27 @@ export class BucketStore {
           }),
         );
         for (const item of res.Items ?? []) {
-          const [minute, cell, sector] = String(item.sk).split('#') as [string, string, string];
-          if (!wanted.has(cell)) continue;
+          if (Number(item.expiresAt ?? Number.POSITIVE_INFINITY) <= nowS) continue;
+          const [minute, kind, cell, sector] = String(item.sk).split('#') as [
+            string,
+            BucketKind,
+            string,
+            string,
+          ];
+          if (kinds && !kinds.has(kind)) continue;
           const cams = item.cams as Set<string> | undefined;
-          const entry: BucketEntry = {
+          entries.push({
+            kind,
             cell,
             minute: Number(minute) as EpochMinute,
             sector: parseSector(sector),
             pseudonyms: cams ? [...cams] : [],
-          };
-          const list = out.get(cell);
-          if (list) list.push(entry);
-          else out.set(cell, [entry]);
+          });
         }
         startKey = res.LastEvaluatedKey;
       } while (startKey);
+      return entries;
     });
-    return out;
+    return lists.flat();
   }
 }

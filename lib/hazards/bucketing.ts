@@ -1,11 +1,11 @@
 import type { StreamRecord } from '../stream/streamRecord.ts';
 import type { EpochMinute } from '../time/epochMinute.ts';
 import type { HeadingSector } from './headingSector.ts';
-import { type SignalKind, signalOf } from './signals.ts';
+import { type BucketKind, exposuresOf, type Signal, signalOf } from './signals.ts';
 
-/** A bucket: the cameras that gave one signal in one cell, sector and minute. */
+/** A bucket: the cameras that gave one signal (or passed) in one cell, sector and minute. */
 export interface BucketKey {
-  kind: SignalKind;
+  kind: BucketKind;
   cell: string;
   sector: HeadingSector;
   minute: EpochMinute;
@@ -23,33 +23,48 @@ export function bucketId(k: BucketKey): string {
   return `${k.kind}#${k.cell}#${k.minute}#${String(k.sector)}`;
 }
 
-/**
- * Aggregates a batch of stream records into bucket deltas before anything is written: a busy
- * cell costs one write per batch, not one per event. Deterministic, and idempotent in effect
- * because the store adds pseudonyms to a set.
- */
-export function aggregateSignals(records: readonly StreamRecord[]): Map<string, BucketDelta> {
+function aggregate(
+  records: readonly StreamRecord[],
+  extract: (e: StreamRecord['events'][number]) => Signal[],
+) {
   const deltas = new Map<string, BucketDelta>();
   for (const record of records) {
     for (const event of record.events) {
-      const signal = signalOf(event);
-      if (!signal) continue;
-      const id = bucketId(signal);
-      const delta = deltas.get(id);
-      if (delta) {
-        delta.pseudonyms.add(record.pseudonym);
-        delta.lastTsMs = Math.max(delta.lastTsMs, signal.tsMs);
-      } else {
-        deltas.set(id, {
-          kind: signal.kind,
-          cell: signal.cell,
-          sector: signal.sector,
-          minute: signal.minute,
-          pseudonyms: new Set([record.pseudonym]),
-          lastTsMs: signal.tsMs,
-        });
+      for (const signal of extract(event)) {
+        const id = bucketId(signal);
+        const delta = deltas.get(id);
+        if (delta) {
+          delta.pseudonyms.add(record.pseudonym);
+          delta.lastTsMs = Math.max(delta.lastTsMs, signal.tsMs);
+        } else {
+          deltas.set(id, {
+            kind: signal.kind,
+            cell: signal.cell,
+            sector: signal.sector,
+            minute: signal.minute,
+            pseudonyms: new Set([record.pseudonym]),
+            lastTsMs: signal.tsMs,
+          });
+        }
       }
     }
   }
   return deltas;
+}
+
+/**
+ * Aggregates a batch's hazard signals (brakes, potholes, debris) into bucket deltas before
+ * anything is written: a busy cell costs one write per batch, not one per event. Idempotent in
+ * effect, because the store adds pseudonyms to a set.
+ */
+export function aggregateSignals(records: readonly StreamRecord[]): Map<string, BucketDelta> {
+  return aggregate(records, (e) => {
+    const s = signalOf(e);
+    return s ? [s] : [];
+  });
+}
+
+/** Aggregates a batch's exposure (trip path cells) into `pass` bucket deltas. */
+export function aggregateExposure(records: readonly StreamRecord[]): Map<string, BucketDelta> {
+  return aggregate(records, exposuresOf);
 }

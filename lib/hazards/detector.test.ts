@@ -2,12 +2,11 @@ import { gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '../contract/events.ts';
 import type { StreamRecord } from '../stream/streamRecord.ts';
-import { aggregateSignals } from './bucketing.ts';
+import { BucketIndex } from './bucketIndex.ts';
+import { aggregateExposure, aggregateSignals } from './bucketing.ts';
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig, detectHazards } from './detector.ts';
 import type { HazardRecord } from './hazardRecord.ts';
-import { countRule } from './hazardRule.ts';
-import type { SignalKind } from './signals.ts';
-import type { BucketEntry } from './slidingWindow.ts';
+import { binomialRule, countRule } from './hazardRule.ts';
 
 const NOW = Date.parse('2026-05-04T08:30:00Z');
 const config: DetectorConfig = { ...DEFAULT_DETECTOR_CONFIG, rule: countRule(10) };
@@ -37,17 +36,41 @@ function records(events: TelemetryEvent[]): StreamRecord[] {
 }
 
 /** Runs the detector the way the aggregator does, with the store reduced to the batch itself. */
-function detect(recs: StreamRecord[], active: HazardRecord[] = []) {
+function detect(
+  recs: StreamRecord[],
+  active: HazardRecord[] = [],
+  cfg: DetectorConfig = config,
+  baseline = 0.01,
+) {
   const deltas = [...aggregateSignals(recs).values()];
-  const byCell = new Map<string, BucketEntry[]>();
-  for (const d of deltas) {
-    const list = byCell.get(d.cell) ?? [];
-    list.push({ cell: d.cell, sector: d.sector, minute: d.minute, pseudonyms: [...d.pseudonyms] });
-    byCell.set(d.cell, list);
-  }
-  const entries = new Map<SignalKind, Map<string, BucketEntry[]>>([['brake', byCell]]);
-  return detectHazards({ deltas, entries, active, config, nowMs: NOW });
+  const index = new BucketIndex().add(deltas).add(aggregateExposure(recs).values());
+  return detectHazards({ deltas, index, active, config: cfg, baseline: () => baseline, nowMs: NOW });
 }
+
+/** A trip segment that passed the site in minute `i` (exposure). */
+function pass(i: number, heading = 90): TelemetryEvent {
+  return {
+    id: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    type: 'trip',
+    ts: new Date(NOW - 10 * 60_000 + i * 20_000).toISOString(),
+    lat: SITE.lat,
+    lng: SITE.lng,
+    tripId: `20000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    seq: 0,
+    final: false,
+    distanceM: 100,
+    path: [
+      {
+        cell: latLngToCell(SITE.lat, SITE.lng, 10),
+        ts: new Date(NOW - 10 * 60_000 + i * 20_000).toISOString(),
+        speedMps: 15,
+        heading,
+      },
+    ],
+  };
+}
+
+const statistical: DetectorConfig = { ...DEFAULT_DETECTOR_CONFIG, rule: binomialRule() };
 
 describe('detectHazards', () => {
   it('raises a hazard when ten cameras brake within 20 minutes in the same 100 m', () => {
@@ -121,5 +144,27 @@ describe('detectHazards', () => {
       brake(i, { ts: new Date(NOW - 3 * 3600_000 + i * 1000).toISOString() }),
     );
     expect(detect(records(old))).toEqual([]);
+  });
+});
+
+describe('detectHazards with the statistical rule', () => {
+  it('raises a hazard on a quiet road when 3 of 4 passing cameras brake', () => {
+    const recs = records([brake(0), brake(1), brake(2), pass(3)]);
+    for (const [i, r] of recs.slice(0, 3).entries()) r.events.push(pass(i));
+    expect(detect(recs, [], statistical)).toHaveLength(1);
+  });
+
+  it('raises nothing at a busy junction where 6 of 60 passing cameras brake', () => {
+    const recs = records(Array.from({ length: 60 }, (_, i) => (i % 10 === 0 ? brake(i) : pass(i))));
+    expect(detect(recs, [], statistical)).toEqual([]);
+  });
+
+  it("raises nothing where a junction's learned rate explains 8 brakes among 25 passers", () => {
+    const recs = records(Array.from({ length: 25 }, (_, i) => (i % 3 === 0 ? brake(i) : pass(i))));
+    expect(detect(recs, [], statistical, 0.25)).toEqual([]);
+  });
+
+  it('never raises a hazard from two cameras, however clear', () => {
+    expect(detect(records([brake(0), brake(1)]), [], statistical)).toEqual([]);
   });
 });

@@ -1,13 +1,12 @@
 import { cellToLatLng, gridDisk, gridDistance } from 'h3-js';
 import { type EpochMinute, epochMinute, minuteStartMs } from '../time/epochMinute.ts';
+import type { BucketIndex } from './bucketIndex.ts';
 import type { BucketDelta } from './bucketing.ts';
 import { hazardId } from './hazardId.ts';
-import type { HazardRecord } from './hazardRecord.ts';
-import { isActiveAt } from './hazardRecord.ts';
+import { type HazardRecord, isActiveAt } from './hazardRecord.ts';
 import type { HazardRule } from './hazardRule.ts';
 import { type HeadingSector, sectorGroup } from './headingSector.ts';
-import type { SignalKind } from './signals.ts';
-import { HAZARD_KIND_OF } from './signals.ts';
+import { HAZARD_KIND_OF, type SignalKind } from './signals.ts';
 import { type BucketEntry, slidingWindowCounts } from './slidingWindow.ts';
 
 export interface DetectorConfig {
@@ -16,7 +15,7 @@ export interface DetectorConfig {
   windowMinutes: number;
   /**
    * Allowed lateness: a window that ended longer ago than this (in processing time) no longer
-   * raises a live hazard. Its events still count in the buckets and aggregates.
+   * raises or clears a live hazard. Its events still count in the buckets and baselines.
    */
   maxLatenessMinutes: number;
   /** Rings of neighbouring cells counted with a cell: 1 ring of res-10 cells spans ~100–200 m. */
@@ -29,21 +28,22 @@ export const DEFAULT_DETECTOR_CONFIG: Omit<DetectorConfig, 'rule'> = {
   neighbourRings: 1,
 };
 
+/** The learned normal rate of a signal for a cluster, direction and minute (see baseline.ts). */
+export type BaselineLookup = (
+  kind: SignalKind,
+  cells: readonly string[],
+  sectors: ReadonlySet<HeadingSector>,
+  minute: EpochMinute,
+) => number;
+
 /** A change the detector asks the store to make. */
 export type HazardChange = { op: 'create'; hazard: HazardRecord } | { op: 'update'; hazard: HazardRecord };
 
 /** Cells whose buckets the detector must read for these deltas: each touched cell and its rings. */
 export function cellsToRead(deltas: Iterable<BucketDelta>, config: Pick<DetectorConfig, 'neighbourRings'>) {
-  const out = new Map<SignalKind, Set<string>>();
-  for (const d of deltas) {
-    let cells = out.get(d.kind);
-    if (!cells) {
-      cells = new Set();
-      out.set(d.kind, cells);
-    }
-    for (const c of gridDisk(d.cell, config.neighbourRings)) cells.add(c);
-  }
-  return out;
+  const cells = new Set<string>();
+  for (const d of deltas) for (const c of gridDisk(d.cell, config.neighbourRings)) cells.add(c);
+  return cells;
 }
 
 interface TouchedGroup {
@@ -63,26 +63,11 @@ function safeGridDistance(a: string, b: string): number {
   }
 }
 
-/**
- * Decides which hazards a batch raises or updates: for every touched cell and direction, the
- * sliding windows over the cell and its neighbours (so a cluster straddling a cell boundary
- * counts together) are evaluated by the rule; a qualifying cluster updates the active hazard
- * of the same kind and direction nearby, or creates one with a deterministic id.
- *
- * @param entries stored buckets by `kind` then cell, covering `cellsToRead(deltas)` and the
- *   minutes [min touched − window, max touched + window]
- */
-export function detectHazards(input: {
-  deltas: Iterable<BucketDelta>;
-  entries: ReadonlyMap<SignalKind, ReadonlyMap<string, readonly BucketEntry[]>>;
-  active: readonly HazardRecord[];
-  config: DetectorConfig;
-  nowMs: number;
-}): HazardChange[] {
-  const { config, nowMs } = input;
-  const nowMinute = epochMinute(nowMs);
+/** Signal deltas grouped by kind and cell; strongest first, then by cell (deterministic). */
+function touchedGroups(deltas: Iterable<BucketDelta>): TouchedGroup[] {
   const groups = new Map<string, TouchedGroup>();
-  for (const d of input.deltas) {
+  for (const d of deltas) {
+    if (d.kind === 'pass') continue;
     const key = `${d.kind}#${d.cell}`;
     const g = groups.get(key);
     if (g) {
@@ -101,30 +86,58 @@ export function detectHazards(input: {
       });
     }
   }
-  // Strongest evidence first, then by cell: deterministic, and the best-placed cell anchors.
-  const ordered = [...groups.values()].sort((a, b) => b.weight - a.weight || a.cell.localeCompare(b.cell));
+  return [...groups.values()].sort((a, b) => b.weight - a.weight || a.cell.localeCompare(b.cell));
+}
+
+/**
+ * Decides which hazards a batch raises or updates: for every touched cell and direction, the
+ * sliding windows over the cell and its neighbours (so a cluster straddling a cell boundary
+ * counts together) are judged by the rule — signalling cameras against passing cameras and
+ * the cluster's learned baseline. A qualifying cluster updates the active hazard of the same
+ * kind and direction nearby, or creates one with a deterministic id.
+ */
+export function detectHazards(input: {
+  deltas: Iterable<BucketDelta>;
+  index: BucketIndex;
+  active: readonly HazardRecord[];
+  config: DetectorConfig;
+  baseline: BaselineLookup;
+  nowMs: number;
+}): HazardChange[] {
+  const { config, nowMs, index } = input;
+  const nowMinute = epochMinute(nowMs);
   const known = [...input.active];
   const changes = new Map<string, HazardChange>();
 
-  for (const g of ordered) {
-    const byCell = input.entries.get(g.kind);
-    if (!byCell) continue;
+  for (const g of touchedGroups(input.deltas)) {
     const cluster = gridDisk(g.cell, config.neighbourRings);
-    const entries = cluster.flatMap((c) => byCell.get(c) ?? []);
+    const signals = index.entries(g.kind, cluster);
+    const passes = index.entries('pass', cluster);
     for (const sector of [...g.sectors].sort((a, b) => String(a).localeCompare(String(b)))) {
       const sectors = sectorGroup(sector);
       const toEnd = Math.min(g.maxMinute + config.windowMinutes - 1, nowMinute) as EpochMinute;
-      const counts = slidingWindowCounts(entries, sectors, g.minMinute, toEnd, config.windowMinutes);
-      const live = counts.filter((w) => w.end >= nowMinute - config.maxLatenessMinutes);
-      const firstIdx = live.findIndex((w) => config.rule.decide({ cameras: w.pseudonyms.size }).raise);
+      const fromEnd = Math.max(g.minMinute, nowMinute - config.maxLatenessMinutes) as EpochMinute;
+      if (fromEnd > toEnd) continue;
+      const brakeWindows = slidingWindowCounts(signals, sectors, fromEnd, toEnd, config.windowMinutes);
+      const passWindows = slidingWindowCounts(passes, sectors, fromEnd, toEnd, config.windowMinutes);
+      const judged = brakeWindows.map((w, i) => {
+        const passers = new Set([...w.pseudonyms, ...(passWindows[i]?.pseudonyms ?? [])]);
+        const evidence = {
+          cameras: w.pseudonyms.size,
+          passers: passers.size,
+          baselineRate: input.baseline(g.kind, cluster, sectors, w.end),
+        };
+        return { w, evidence, decision: config.rule.decide(evidence) };
+      });
+      const firstIdx = judged.findIndex((j) => j.decision.raise);
       if (firstIdx < 0) continue;
-      const first = live[firstIdx]!;
-      const qualifying = live.slice(firstIdx);
-      const best = qualifying.reduce((a, w) => (w.pseudonyms.size > a.pseudonyms.size ? w : a), first);
-      const lastMinute = Math.max(...qualifying.map((w) => w.lastEvidenceMinute ?? 0)) as EpochMinute;
-      const firstSeenMs = minuteStartMs(first.lastEvidenceMinute ?? first.end);
-      const lastSeenMs = minuteStartMs(lastMinute);
-      const decision = config.rule.decide({ cameras: best.pseudonyms.size });
+      const first = judged[firstIdx]!;
+      const qualifying = judged.slice(firstIdx).filter((j) => j.decision.raise);
+      const best = qualifying.reduce((a, j) => (j.evidence.cameras > a.evidence.cameras ? j : a), first);
+      const lastMinute = Math.max(...qualifying.map((j) => j.w.lastEvidenceMinute ?? 0)) as EpochMinute;
+      const firstSeenMs = minuteStartMs(first.w.lastEvidenceMinute ?? first.w.end);
+      const lastSeenMs = Math.max(firstSeenMs, minuteStartMs(lastMinute));
+      const confidence = Math.max(...qualifying.map((j) => j.decision.confidence));
       const kind = HAZARD_KIND_OF[g.kind];
 
       const existing = known.find(
@@ -138,8 +151,8 @@ export function detectHazards(input: {
         const updated: HazardRecord = {
           ...existing,
           lastSeenMs: Math.max(existing.lastSeenMs, lastSeenMs),
-          cameras: Math.max(existing.cameras, best.pseudonyms.size),
-          confidence: Math.max(existing.confidence, decision.confidence),
+          cameras: Math.max(existing.cameras, best.evidence.cameras),
+          confidence: Math.max(existing.confidence, confidence),
         };
         if (
           updated.lastSeenMs !== existing.lastSeenMs ||
@@ -152,10 +165,10 @@ export function detectHazards(input: {
         }
         continue;
       }
-      const anchor = anchorCell(entries, sectors, first.end, config.windowMinutes, g.cell);
+      const anchor = anchorCell(signals, sectors, first.w.end, config.windowMinutes, g.cell);
       const [lat, lng] = cellToLatLng(anchor);
       const hazard: HazardRecord = {
-        id: hazardId([kind, anchor, String(sector), first.end]),
+        id: hazardId([kind, anchor, String(sector), first.w.end]),
         kind,
         signal: g.kind,
         cell: anchor,
@@ -163,9 +176,9 @@ export function detectHazards(input: {
         lat,
         lng,
         firstSeenMs,
-        lastSeenMs: Math.max(firstSeenMs, lastSeenMs),
-        cameras: best.pseudonyms.size,
-        confidence: decision.confidence,
+        lastSeenMs,
+        cameras: best.evidence.cameras,
+        confidence,
       };
       known.push(hazard);
       changes.set(hazard.id, { op: 'create', hazard: { ...hazard } });

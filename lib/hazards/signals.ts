@@ -10,6 +10,11 @@ export const HAZARD_RESOLUTION = 10;
 /** Evidence kinds the live detector buckets. */
 export type SignalKind = 'brake' | 'pothole' | 'debris';
 
+/** What a bucket holds: cameras that gave a signal, or cameras that passed (exposure). */
+export type BucketKind = SignalKind | 'pass';
+
+export const SIGNAL_KINDS: readonly SignalKind[] = ['brake', 'pothole', 'debris'];
+
 /** The hazard a cluster of a signal raises. */
 export const HAZARD_KIND_OF: Record<SignalKind, HazardKind> = {
   brake: 'slowdown_or_obstruction',
@@ -19,7 +24,7 @@ export const HAZARD_KIND_OF: Record<SignalKind, HazardKind> = {
 
 /** One piece of live evidence: which signal, where, which way, when. */
 export interface Signal {
-  kind: SignalKind;
+  kind: BucketKind;
   cell: string;
   sector: HeadingSector;
   minute: EpochMinute;
@@ -43,4 +48,17 @@ export function signalOf(event: TelemetryEvent): Signal | null {
     minute: epochMinute(tsMs),
     tsMs,
   };
+}
+
+/**
+ * Exposure: every cell a trip entered, with the direction and minute — the cameras that
+ * *passed*, against which braking is judged (a junction where 5 of 60 passing cameras brake is
+ * normal; a road where 4 of 5 brake is not). Trip paths are already redacted on the camera.
+ */
+export function exposuresOf(event: TelemetryEvent): Signal[] {
+  if (event.type !== 'trip') return [];
+  return event.path.map((p) => {
+    const tsMs = Date.parse(p.ts);
+    return { kind: 'pass', cell: p.cell, sector: headingSector(p.heading), minute: epochMinute(tsMs), tsMs };
+  });
 }

@@ -6,6 +6,7 @@ import { type BucketEntry, slidingWindowCounts } from './slidingWindow.ts';
 
 const m = (n: number) => n as EpochMinute;
 const entry = (minute: number, pseudonyms: string[], sector: BucketEntry['sector'] = 2): BucketEntry => ({
+  kind: 'brake',
   cell: '8a2a1072b59ffff',
   sector,
   minute: m(minute),

@@ -1,8 +1,10 @@
 import type { EpochMinute } from '../time/epochMinute.ts';
 import type { HeadingSector } from './headingSector.ts';
+import type { BucketKind } from './signals.ts';
 
-/** A stored bucket as read back for a window: who gave the signal in a cell, sector, minute. */
+/** A stored bucket as read back: who gave a signal (or passed) in a cell, sector, minute. */
 export interface BucketEntry {
+  kind: BucketKind;
   cell: string;
   sector: HeadingSector;
   minute: EpochMinute;
@@ -19,7 +21,7 @@ export interface WindowCount {
 
 /**
  * Distinct-camera counts of every sliding window of `sizeMinutes` whose end lies in
- * [fromEnd, toEnd], over the entries whose sector is in `sectors`. Counting distinct
+ * [fromEnd, toEnd], over the given entries whose sector is in `sectors`. Counting distinct
  * pseudonyms (a set union), not events, is what makes the count immune to duplicates and
  * to a single camera braking repeatedly.
  */

@@ -7,7 +7,8 @@ let stack: LocalStackHandle;
 let api: ApiClient;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ esm: { maxBatchingWindowS: 0.1 } });
+  // The spine's plain rule: ten distinct cameras in 20 minutes (the statistical rule has its own tests).
+  stack = await startLocalStack({ esm: { maxBatchingWindowS: 0.1 }, hazardRule: 'count', hazardMinCameras: 10 });
   api = new ApiClient(stack.url, stack.operatorToken);
 });
 afterAll(async () => {

@@ -1,0 +1,67 @@
+import { gridDisk } from 'h3-js';
+import type { HazardKind } from '../contract/hazards.ts';
+import { type EpochMinute, epochMinute, minuteStartMs } from '../time/epochMinute.ts';
+import type { BucketIndex } from './bucketIndex.ts';
+import { type HazardRecord, STALE_AFTER_MS } from './hazardRecord.ts';
+import { sectorGroup } from './headingSector.ts';
+
+/**
+ * Distinct cameras that must pass a hazard, in its direction, without giving its signal after
+ * its last evidence before it is cleared. A stalled car or debris makes nearly every driver
+ * brake, so a few clean passes mean it is gone; a pothole is felt by a minority of wheels, so
+ * it takes many clean passes (and otherwise expires after two weeks without a report).
+ */
+export const CLEAR_AFTER_PASSERS: Record<HazardKind, number> = {
+  slowdown_or_obstruction: 4,
+  debris: 5,
+  pothole: 30,
+};
+
+/**
+ * Hazards to clear now: those that enough cameras passed cleanly after the last evidence, and
+ * those with no evidence for their kind's staleness period. `clearedAtMs` is the minute the
+ * clearing evidence sufficed (or last evidence plus staleness), so history answers "was it
+ * known at 17:42?" the same however late the clearing was computed.
+ */
+export function hazardsToClear(input: {
+  active: readonly HazardRecord[];
+  index: BucketIndex;
+  neighbourRings: number;
+  nowMs: number;
+}): HazardRecord[] {
+  const out: HazardRecord[] = [];
+  for (const h of input.active) {
+    if (h.clearedAtMs !== undefined) continue;
+    const staleAt = h.lastSeenMs + STALE_AFTER_MS[h.kind];
+    const clearedByPassers = cleanPassMinute(h, input.index, input.neighbourRings);
+    const clearedAtMs =
+      clearedByPassers !== undefined
+        ? Math.min(minuteStartMs(clearedByPassers), staleAt)
+        : staleAt <= input.nowMs
+          ? staleAt
+          : undefined;
+    if (clearedAtMs !== undefined) out.push({ ...h, clearedAtMs });
+  }
+  return out;
+}
+
+/** The minute by which enough distinct cameras passed after the last evidence without signalling. */
+function cleanPassMinute(h: HazardRecord, index: BucketIndex, rings: number): EpochMinute | undefined {
+  const cluster = gridDisk(h.cell, rings);
+  const group = sectorGroup(h.sector);
+  const after = epochMinute(h.lastSeenMs);
+  const signalled = new Set<string>();
+  for (const e of index.entries(h.signal, cluster)) {
+    if (e.minute > after && group.has(e.sector)) for (const p of e.pseudonyms) signalled.add(p);
+  }
+  const passes = index
+    .entries('pass', cluster)
+    .filter((e) => e.minute > after && group.has(e.sector))
+    .sort((a, b) => a.minute - b.minute);
+  const clean = new Set<string>();
+  for (const e of passes) {
+    for (const p of e.pseudonyms) if (!signalled.has(p)) clean.add(p);
+    if (clean.size >= CLEAR_AFTER_PASSERS[h.kind]) return e.minute;
+  }
+  return undefined;
+}
