@@ -1,5 +1,15 @@
 import type { FunctionId } from '../lib/api/functions.ts';
-import { createConsentHandler, createDevicesHandler } from './http/devices.ts';
+import { createAuditVerifyHandler } from './http/audit.ts';
+import {
+  createConsentHandler,
+  createDevicesHandler,
+  createRevokeDeviceHandler,
+  createRotateTokenHandler,
+} from './http/devices.ts';
+import { createInsurersHandler } from './http/insurers.ts';
+import { createLegalApproveHandler, createLegalExportHandler, createLegalRequestHandler } from './http/legal.ts';
+import { createDeletionRequestHandler, createDeletionStatusHandler } from './http/privacy.ts';
+import { createStaffHandler } from './http/staff.ts';
 import { createHazardHistoryHandler, createHazardsHandler } from './http/hazards.ts';
 import type { HttpEvent, HttpResult } from './http/httpKit.ts';
 import { createHealthHandler, createOpsStatsHandler } from './http/ops.ts';
@@ -7,10 +17,11 @@ import { createTelemetryHandler } from './http/telemetry.ts';
 import type { AppDeps } from './runtime/deps.ts';
 import type { Invocable } from './runtime/lambdaDeps.ts';
 import { createAggregatorHandler } from './stream/aggregator.ts';
+import { createDeletionWorker } from './stream/deletionWorker.ts';
 
 /** The factory behind each HTTP function: what the local stack invokes in-process. */
 export const HTTP_FACTORIES: Record<
-  Exclude<FunctionId, 'aggregator'>,
+  Exclude<FunctionId, 'aggregator' | 'deletionWorker'>,
   (deps: AppDeps) => Invocable<HttpEvent, HttpResult>
 > = {
   telemetry: createTelemetryHandler,
@@ -20,6 +31,16 @@ export const HTTP_FACTORIES: Record<
   hazardHistory: createHazardHistoryHandler,
   opsStats: createOpsStatsHandler,
   health: createHealthHandler,
+  rotateToken: createRotateTokenHandler,
+  revokeDevice: createRevokeDeviceHandler,
+  insurers: createInsurersHandler,
+  staff: createStaffHandler,
+  auditVerify: createAuditVerifyHandler,
+  deletionRequest: createDeletionRequestHandler,
+  deletionStatus: createDeletionStatusHandler,
+  legalRequest: createLegalRequestHandler,
+  legalApprove: createLegalApproveHandler,
+  legalExport: createLegalExportHandler,
 };
 
-export { createAggregatorHandler };
+export { createAggregatorHandler, createDeletionWorker };

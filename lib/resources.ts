@@ -90,7 +90,36 @@ export const STATS_TABLE: TableDef = {
   retention: 'indefinite (counts only)',
 };
 
-export const TABLES = [IDENTITY_TABLE, INGEST_TABLE, BUCKETS_TABLE, HAZARDS_TABLE, STATS_TABLE] as const;
+/**
+ * Audit: the append-only, hash-chained log of insurer queries, operator actions, deletions and
+ * legal exports. One chain (pk `chain`), seq as sort key; appends are conditional puts on seq.
+ */
+export const AUDIT_TABLE: TableDef = {
+  id: 'Audit',
+  envVar: 'DASHNET_TABLE_AUDIT',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'seq', type: 'N' },
+  retention: 'indefinite (append-only; names no device, only hashed references)',
+};
+
+/** RateLimits: fixed-window request counters per device pseudonym / insurer, gone in minutes. */
+export const RATE_LIMITS_TABLE: TableDef = {
+  id: 'RateLimits',
+  envVar: 'DASHNET_TABLE_RATE_LIMITS',
+  partitionKey: { name: 'pk', type: 'S' },
+  ttlAttribute: 'expiresAt',
+  retention: '10 minutes',
+};
+
+export const TABLES = [
+  IDENTITY_TABLE,
+  INGEST_TABLE,
+  BUCKETS_TABLE,
+  HAZARDS_TABLE,
+  STATS_TABLE,
+  AUDIT_TABLE,
+  RATE_LIMITS_TABLE,
+] as const;
 
 export interface StreamDef {
   id: string;

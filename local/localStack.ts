@@ -7,11 +7,13 @@ import { createAwsClients } from '../functions/adapters/awsClients.ts';
 import { createAggregatorHandler, HTTP_FACTORIES } from '../functions/registry.ts';
 import { type AppDeps, createDeps } from '../functions/runtime/deps.ts';
 import type { AggregationReport } from '../functions/stream/aggregator.ts';
+import type { RateLimits } from '../functions/adapters/rateLimiter.ts';
 import { AGGREGATOR_ESM, ENV } from '../lib/resources.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { EsmRunner, type EsmSettings } from './esmRunner.ts';
 import { fileFailureSink } from './fileFailureSink.ts';
 import { type ExtraRoute, startHttpServer } from './httpServer.ts';
+import { startBackgroundJobs } from './backgroundJobs.ts';
 import { provisionResources, resourceNames } from './provision.ts';
 
 export interface LocalStackOptions {
@@ -29,6 +31,10 @@ export interface LocalStackOptions {
   onAggregation?: (report: AggregationReport) => void;
   /** Overrides of the event source mapping, e.g. a shorter batching window in tests. */
   esm?: Partial<EsmSettings>;
+  /** Per-device / per-insurer request limits (defaults in functions/adapters/rateLimiter.ts). */
+  rateLimits?: Partial<RateLimits>;
+  /** How often the deletion worker drains its queue (ms; default 1000; 0 = never, tests drive it). */
+  deletionWorkerIntervalMs?: number;
 }
 
 export interface LocalStackHandle {
@@ -74,6 +80,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     operatorToken: async () => operatorToken,
     ...(opts.hazardMinCameras ? { hazardMinCameras: opts.hazardMinCameras } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
   });
 
   const esm = new EsmRunner({
@@ -89,6 +96,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     log,
   });
   await esm.start();
+  // Asynchronous jobs and TTL, as AWS runs them (a scheduled worker; DynamoDB TTL), which the
+  // emulators lack: the same worker code on an interval, and a sweep of expired items.
+  const background = startBackgroundJobs(deps, opts.deletionWorkerIntervalMs ?? 1000, log);
 
   const handlers = Object.fromEntries(Object.entries(HTTP_FACTORIES).map(([id, f]) => [id, f(deps)]));
   const handle: LocalStackHandle = {
@@ -108,6 +118,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   handle.url = http.url;
   handle.stop = async () => {
     await http.close();
+    await background.stop();
     await esm.stop(10_000);
     clients.ddb.destroy();
     clients.kinesis.destroy();

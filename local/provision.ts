@@ -22,6 +22,8 @@ export function resourceNames(stage: string): ResourceNames {
     bucketsTable: t('Buckets'),
     hazardsTable: t('Hazards'),
     statsTable: t('Stats'),
+    auditTable: t('Audit'),
+    rateLimitsTable: t('RateLimits'),
     telemetryStream: t(TELEMETRY_STREAM.id),
   };
 }
@@ -60,12 +62,14 @@ export function createTableInput(def: TableDef, name: string): CreateTableComman
   };
 }
 
-const TABLE_NAME_OF: Record<string, keyof ResourceNames> = {
+export const TABLE_NAME_OF: Record<string, keyof ResourceNames> = {
   Identity: 'identityTable',
   Ingest: 'ingestTable',
   Buckets: 'bucketsTable',
   Hazards: 'hazardsTable',
   Stats: 'statsTable',
+  Audit: 'auditTable',
+  RateLimits: 'rateLimitsTable',
 };
 
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {

@@ -11,13 +11,21 @@ export class IngestStore {
     private readonly tableName: string,
   ) {}
 
-  /** Records a batch as accepted; false when another request recorded it first. */
-  async mark(batchKey: string, events: number, nowMs: number): Promise<boolean> {
+  /**
+   * Records a batch as accepted; false when another request recorded it first. `pseudonym` (of
+   * the ingest day) is what a deletion job matches; it is no more linkable than a bucket's set.
+   */
+  async mark(batchKey: string, events: number, nowMs: number, pseudonym: string): Promise<boolean> {
     try {
       await this.ddb.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: batchKey, events, expiresAt: Math.floor(nowMs / 1000) + BATCH_MARKER_RETENTION_S },
+          Item: {
+            pk: batchKey,
+            events,
+            p: pseudonym,
+            expiresAt: Math.floor(nowMs / 1000) + BATCH_MARKER_RETENTION_S,
+          },
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': Math.floor(nowMs / 1000) },
         }),

@@ -1,25 +1,129 @@
 import { timingSafeEqual } from 'node:crypto';
+import { isAllowed, type Role, rolesFor } from '../../lib/auth/authzMatrix.ts';
+import { PROBLEM_TYPES } from '../../lib/contract/problem.ts';
+import { utcDay } from '../../lib/privacy/pseudonym.ts';
+import type { RateLimits } from '../adapters/rateLimiter.ts';
 import type { AppDeps } from '../runtime/deps.ts';
-import { bearerToken, type HttpEvent, unauthorized } from './httpKit.ts';
+import { bearerToken, forbidden, HttpError, type HttpEvent, header, unauthorized } from './httpKit.ts';
+import { pseudonymFor } from './pseudonymFor.ts';
+
+/** The authenticated caller. `id` is a device id, insurer id, staff id, `root` or `anonymous`. */
+export type Principal =
+  | { role: 'device'; id: string; tokenHash: string; network: boolean }
+  | { role: 'insurer'; id: string; regions?: number[][] }
+  | { role: 'operator' | 'legal'; id: string }
+  | { role: 'public'; id: 'anonymous' };
+
+/** Credential prefixes: they tell which store to ask, so one request costs at most one lookup. */
+export const TOKEN_PREFIX = { device: 'dnd_', staff: 'dns_', insurer: 'dni_', operator: 'dno_' } as const;
+
+/**
+ * The one place the authorisation matrix is enforced. Resolves the caller from the
+ * credentials the route's roles accept (device / staff bearer token, the operator token,
+ * an insurer's `x-api-key`), then checks the matrix for the request's route:
+ * 401 when no acceptable credential is presented, 403 when the caller's role is not allowed.
+ * Devices and insurers are rate limited here too (429 + Retry-After), one write per request.
+ */
+export async function authorize(
+  event: HttpEvent,
+  deps: AppDeps,
+  routeKey = event.routeKey,
+): Promise<Principal> {
+  let roles: readonly Role[];
+  try {
+    roles = rolesFor(routeKey);
+  } catch {
+    throw forbidden(`no role may call ${routeKey}`);
+  }
+  if (roles.includes('public')) return { role: 'public', id: 'anonymous' };
+  const principal = await resolvePrincipal(event, deps, roles);
+  if (!principal) {
+    throw unauthorized(`${routeKey} needs a credential of: ${roles.join(', ')}`);
+  }
+  if (!isAllowed(principal.role, routeKey))
+    throw forbidden(`role ${principal.role} may not call ${routeKey}`);
+  if (principal.role === 'device') {
+    // Keyed by today's pseudonym, never the device id: the counters table stays unlinkable.
+    const day = utcDay(deps.clock());
+    await enforceRate(deps, 'device', await pseudonymFor(deps, principal.id, day));
+  } else if (principal.role === 'insurer') {
+    await enforceRate(deps, 'insurer', principal.id);
+  }
+  return principal;
+}
+
+async function enforceRate(deps: AppDeps, kind: keyof RateLimits, subject: string): Promise<void> {
+  const decision = await deps.rateLimiter.hit(kind, subject, deps.clock());
+  if (!decision.allowed) {
+    throw new HttpError(
+      429,
+      PROBLEM_TYPES.rateLimited,
+      'Too many requests',
+      `rate limit of ${deps.rateLimiter.limits[kind].limit} requests per ${deps.rateLimiter.limits[kind].windowS} s`,
+      undefined,
+      { 'retry-after': String(decision.retryAfterS) },
+    );
+  }
+}
+
+async function resolvePrincipal(
+  event: HttpEvent,
+  deps: AppDeps,
+  roles: readonly Role[],
+): Promise<Principal | undefined> {
+  const apiKey = header(event, 'x-api-key');
+  if (apiKey && roles.includes('insurer')) {
+    const ins = await deps.identity.credential('APIKEY', deps.sha256(apiKey));
+    if (ins?.role === 'insurer')
+      return { role: 'insurer', id: ins.id, ...(ins.regions ? { regions: ins.regions } : {}) };
+  }
+  const token = bearerToken(event);
+  if (!token) return undefined;
+  if (token.startsWith(TOKEN_PREFIX.device)) {
+    const grant = await deps.identity.tokenGrant(deps.sha256(token));
+    return grant
+      ? { role: 'device', id: grant.deviceId, network: grant.network, tokenHash: deps.sha256(token) }
+      : undefined;
+  }
+  if (token.startsWith(TOKEN_PREFIX.staff)) {
+    const staff = await deps.identity.credential('STAFF', deps.sha256(token));
+    if (staff?.role === 'operator' || staff?.role === 'legal') return { role: staff.role, id: staff.id };
+    return undefined;
+  }
+  if (roles.includes('operator') && (await isRootOperator(token, deps)))
+    return { role: 'operator', id: 'root' };
+  return undefined;
+}
+
+async function isRootOperator(token: string, deps: AppDeps): Promise<boolean> {
+  // Compared as hashes in constant time: equal lengths, and no timing leak of the secret.
+  const expected = Buffer.from(deps.sha256(await deps.operatorToken()));
+  return timingSafeEqual(expected, Buffer.from(deps.sha256(token)));
+}
 
 /** The device behind the request's bearer token; 401 when there is none or it is unknown. */
 export async function authenticateDevice(
   event: HttpEvent,
   deps: AppDeps,
 ): Promise<{ deviceId: string; tokenHash: string; network: boolean }> {
-  const token = bearerToken(event);
-  if (!token) throw unauthorized('missing bearer token');
-  const tokenHash = deps.sha256(token);
-  const grant = await deps.identity.tokenGrant(tokenHash);
-  if (!grant) throw unauthorized('unknown or revoked device token');
-  return { ...grant, tokenHash };
+  const p = await authorize(event, deps);
+  if (p.role !== 'device') throw forbidden('a device token is required');
+  return { deviceId: p.id, tokenHash: p.tokenHash, network: p.network };
 }
 
-/** Checks the operator credential; 401 when missing or wrong (compared in constant time). */
-export async function requireOperator(event: HttpEvent, deps: AppDeps): Promise<void> {
-  const token = bearerToken(event);
-  if (!token) throw unauthorized('missing operator bearer token');
-  const expected = Buffer.from(deps.sha256(await deps.operatorToken()));
-  const given = Buffer.from(deps.sha256(token));
-  if (!timingSafeEqual(expected, given)) throw unauthorized('wrong operator token');
+/** Checks the operator credential (root token or an operator staff token); 401 when missing or wrong. */
+export async function requireOperator(event: HttpEvent, deps: AppDeps): Promise<Principal> {
+  const p = await authorize(event, deps);
+  if (p.role !== 'operator') throw forbidden('an operator credential is required');
+  return p;
+}
+
+/** The insurer behind `x-api-key` (rate limited per key); 401 when missing or unknown. */
+export async function requireInsurer(
+  event: HttpEvent,
+  deps: AppDeps,
+): Promise<Extract<Principal, { role: 'insurer' }>> {
+  const p = await authorize(event, deps);
+  if (p.role !== 'insurer') throw forbidden('an insurer API key is required');
+  return p;
 }

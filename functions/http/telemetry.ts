@@ -3,13 +3,13 @@ import { PROBLEM_TYPES } from '../../lib/contract/problem.ts';
 import { type TelemetryAccepted, telemetryEnvelopeSchema } from '../../lib/contract/telemetry.ts';
 import { partitionRecords } from '../../lib/ingest/partitionRecords.ts';
 import { validateBatch } from '../../lib/ingest/validateBatch.ts';
-import { type Pseudonym, pseudonymOf, utcDay } from '../../lib/privacy/pseudonym.ts';
-import { DAY_KEY_RETENTION_S } from '../adapters/identityStore.ts';
+import { utcDay } from '../../lib/privacy/pseudonym.ts';
 import { putStreamRecords } from '../adapters/telemetryStream.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { authenticateDevice } from './auth.ts';
 import { badRequest, HttpError, httpHandler, json, jsonBody, parseWith } from './httpKit.ts';
+import { newPeriodKey, pseudonymFor } from './pseudonymFor.ts';
 
 /**
  * `POST /v1/telemetry`: authenticate, validate each event, pseudonymise, write to the stream,
@@ -17,8 +17,10 @@ import { badRequest, HttpError, httpHandler, json, jsonBody, parseWith } from '.
  */
 export function createTelemetryHandler(deps: AppDeps) {
   return httpHandler(async (event) => {
-    const body = jsonBody(event);
+    // Authenticate before reading the body: an unauthenticated caller learns nothing, not even
+    // whether its body parses.
     const { deviceId, network } = await authenticateDevice(event, deps);
+    const body = jsonBody(event);
     const envelope = parseWith(telemetryEnvelopeSchema, body, 'telemetry batch');
     if (!network) {
       throw new HttpError(
@@ -33,7 +35,7 @@ export function createTelemetryHandler(deps: AppDeps) {
     if (valid.length === 0 && rejected.length > 0) {
       throw badRequest(`all ${rejected.length} events were rejected`, errors);
     }
-    const ingestKey = await deps.identity.periodKey('ingest', () => newKey(deps), undefined);
+    const ingestKey = await deps.identity.periodKey('ingest', () => newPeriodKey(deps), undefined);
     const batchKey = deps.hmac(ingestKey, `${deviceId}|${envelope.batchId}`).slice(0, 40);
     const result: TelemetryAccepted = { accepted: 0, duplicates: duplicateIds, rejected };
 
@@ -47,7 +49,10 @@ export function createTelemetryHandler(deps: AppDeps) {
         records.push(...partitionRecords(events, pseudonym, batchKey));
       }
       await putStreamRecords(deps.clients.kinesis, deps.names.telemetryStream, records);
-      const first = await deps.ingest.mark(batchKey, valid.length, nowMs);
+      // The marker carries the pseudonym of the ingest day (never the device id): what lets a
+      // deletion job find it while that day's key lives.
+      const markerPseudonym = await pseudonymFor(deps, deviceId, utcDay(nowMs));
+      const first = await deps.ingest.mark(batchKey, valid.length, nowMs, markerPseudonym);
       if (first) result.accepted = valid.length;
       else result.duplicates += valid.length;
     }
@@ -59,10 +64,6 @@ export function createTelemetryHandler(deps: AppDeps) {
   });
 }
 
-function newKey(deps: AppDeps): string {
-  return Buffer.from(deps.randomBytes(32)).toString('base64url');
-}
-
 function groupByDay(events: readonly TelemetryEvent[]): Map<string, TelemetryEvent[]> {
   const out = new Map<string, TelemetryEvent[]>();
   for (const e of events) {
@@ -72,12 +73,6 @@ function groupByDay(events: readonly TelemetryEvent[]): Map<string, TelemetryEve
     else out.set(day, [e]);
   }
   return out;
-}
-
-async function pseudonymFor(deps: AppDeps, deviceId: string, day: string): Promise<Pseudonym> {
-  const expiresAtS = Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + DAY_KEY_RETENTION_S;
-  const dayKey = await deps.identity.periodKey(`day#${day}`, () => newKey(deps), expiresAtS);
-  return pseudonymOf(deviceId, day, dayKey, deps.hmac);
 }
 
 export const handler = lambdaEntry(createTelemetryHandler);

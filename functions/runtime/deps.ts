@@ -3,11 +3,13 @@ import { intEnv, requireEnv } from '../../lib/config/env.ts';
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from '../../lib/hazards/detector.ts';
 import { countRule } from '../../lib/hazards/hazardRule.ts';
 import {
+  AUDIT_TABLE,
   BUCKETS_TABLE,
   ENV,
   HAZARDS_TABLE,
   IDENTITY_TABLE,
   INGEST_TABLE,
+  RATE_LIMITS_TABLE,
   STATS_TABLE,
   TELEMETRY_STREAM,
 } from '../../lib/resources.ts';
@@ -16,6 +18,9 @@ import { BucketStore } from '../adapters/bucketStore.ts';
 import { HazardStore } from '../adapters/hazardStore.ts';
 import { IdentityStore } from '../adapters/identityStore.ts';
 import { IngestStore } from '../adapters/ingestStore.ts';
+import { AuditStore } from '../adapters/auditStore.ts';
+import { DeletionStore } from '../adapters/deletionStore.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimits, RateLimiter } from '../adapters/rateLimiter.ts';
 import { StatsStore } from '../adapters/statsStore.ts';
 import type { FailureSink } from './failureSink.ts';
 
@@ -26,6 +31,8 @@ export interface ResourceNames {
   bucketsTable: string;
   hazardsTable: string;
   statsTable: string;
+  auditTable: string;
+  rateLimitsTable: string;
   telemetryStream: string;
 }
 
@@ -38,6 +45,9 @@ export interface AppDeps {
   buckets: BucketStore;
   hazards: HazardStore;
   stats: StatsStore;
+  audit: AuditStore;
+  deletions: DeletionStore;
+  rateLimiter: RateLimiter;
   clock: () => number;
   randomBytes: (n: number) => Uint8Array;
   hmac: (key: string, data: string) => string;
@@ -54,11 +64,13 @@ export interface DepsOptions {
   failureSink: FailureSink;
   hazardMinCameras?: number;
   clock?: () => number;
+  rateLimits?: Partial<RateLimits>;
 }
 
 /** Wires the stores and helpers over the given clients and names. */
 export function createDeps(opts: DepsOptions): AppDeps {
   const { ddb } = opts.clients;
+  const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
   return {
     clients: opts.clients,
     names: opts.names,
@@ -67,10 +79,13 @@ export function createDeps(opts: DepsOptions): AppDeps {
     buckets: new BucketStore(ddb, opts.names.bucketsTable),
     hazards: new HazardStore(ddb, opts.names.hazardsTable),
     stats: new StatsStore(ddb, opts.names.statsTable),
+    audit: new AuditStore(ddb, opts.names.auditTable, sha256),
+    deletions: new DeletionStore(ddb, opts.names.identityTable),
+    rateLimiter: new RateLimiter(ddb, opts.names.rateLimitsTable, { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits }),
     clock: opts.clock ?? Date.now,
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
     hmac: (key, data) => createHmac('sha256', key).update(data).digest('base64url'),
-    sha256: (data) => createHash('sha256').update(data).digest('hex'),
+    sha256,
     operatorToken: opts.operatorToken,
     detector: { ...DEFAULT_DETECTOR_CONFIG, rule: countRule(opts.hazardMinCameras ?? 10) },
     failureSink: opts.failureSink,
@@ -85,6 +100,8 @@ export function namesFromEnv(env: Record<string, string | undefined>): ResourceN
     bucketsTable: requireEnv(env, BUCKETS_TABLE.envVar),
     hazardsTable: requireEnv(env, HAZARDS_TABLE.envVar),
     statsTable: requireEnv(env, STATS_TABLE.envVar),
+    auditTable: requireEnv(env, AUDIT_TABLE.envVar),
+    rateLimitsTable: requireEnv(env, RATE_LIMITS_TABLE.envVar),
     telemetryStream: requireEnv(env, TELEMETRY_STREAM.envVar),
   };
 }

@@ -15,6 +15,18 @@ export const FUNCTIONS = {
   },
   opsStats: { entry: 'functions/http/ops.ts', handler: 'statsHandler', memoryMb: 256, timeoutS: 10 },
   health: { entry: 'functions/http/ops.ts', handler: 'healthHandler', memoryMb: 256, timeoutS: 10 },
+  rotateToken: { entry: 'functions/http/devices.ts', handler: 'rotateTokenHandler', memoryMb: 256, timeoutS: 10 },
+  revokeDevice: { entry: 'functions/http/devices.ts', handler: 'revokeHandler', memoryMb: 256, timeoutS: 10 },
+  insurers: { entry: 'functions/http/insurers.ts', handler: 'handler', memoryMb: 256, timeoutS: 10 },
+  staff: { entry: 'functions/http/staff.ts', handler: 'handler', memoryMb: 256, timeoutS: 10 },
+  auditVerify: { entry: 'functions/http/audit.ts', handler: 'handler', memoryMb: 512, timeoutS: 30 },
+  deletionRequest: { entry: 'functions/http/privacy.ts', handler: 'requestHandler', memoryMb: 256, timeoutS: 10 },
+  deletionStatus: { entry: 'functions/http/privacy.ts', handler: 'statusHandler', memoryMb: 256, timeoutS: 10 },
+  legalRequest: { entry: 'functions/http/legal.ts', handler: 'requestHandler', memoryMb: 256, timeoutS: 10 },
+  legalApprove: { entry: 'functions/http/legal.ts', handler: 'approveHandler', memoryMb: 256, timeoutS: 10 },
+  legalExport: { entry: 'functions/http/legal.ts', handler: 'exportHandler', memoryMb: 512, timeoutS: 30 },
+  /** Not behind a route: drains deletion jobs (scheduled on AWS, on an interval locally). */
+  deletionWorker: { entry: 'functions/stream/deletionWorker.ts', handler: 'handler', memoryMb: 512, timeoutS: 900 },
   aggregator: { entry: 'functions/stream/aggregator.ts', handler: 'handler', memoryMb: 1024, timeoutS: 60 },
 } as const;
 
@@ -27,7 +39,7 @@ export interface RouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway path template, e.g. `/v1/privacy/deletion/{requestId}`. */
   path: string;
-  fn: Exclude<FunctionId, 'aggregator'>;
+  fn: Exclude<FunctionId, 'aggregator' | 'deletionWorker'>;
   auth: RouteAuth;
 }
 
@@ -40,6 +52,18 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/v1/hazards/history', fn: 'hazardHistory', auth: 'public' },
   { method: 'GET', path: '/v1/ops/stats', fn: 'opsStats', auth: 'operator' },
   { method: 'GET', path: '/healthz', fn: 'health', auth: 'public' },
+  { method: 'POST', path: '/v1/devices/{deviceId}/token', fn: 'rotateToken', auth: 'operator' },
+  { method: 'DELETE', path: '/v1/devices/{deviceId}', fn: 'revokeDevice', auth: 'operator' },
+  { method: 'POST', path: '/v1/insurers', fn: 'insurers', auth: 'operator' },
+  { method: 'POST', path: '/v1/ops/staff', fn: 'staff', auth: 'operator' },
+  { method: 'GET', path: '/v1/ops/audit/verify', fn: 'auditVerify', auth: 'operator' },
+  { method: 'POST', path: '/v1/privacy/deletion', fn: 'deletionRequest', auth: 'device' },
+  { method: 'GET', path: '/v1/privacy/deletion/{requestId}', fn: 'deletionStatus', auth: 'device' },
+  // Legal routes admit legal staff and operators (lib/auth/authzMatrix.ts decides; both are
+  // staff bearer tokens, so the gateway treats them as operator routes).
+  { method: 'POST', path: '/v1/legal/requests', fn: 'legalRequest', auth: 'operator' },
+  { method: 'POST', path: '/v1/legal/requests/{requestId}/approve', fn: 'legalApprove', auth: 'operator' },
+  { method: 'GET', path: '/v1/legal/requests/{requestId}/export', fn: 'legalExport', auth: 'operator' },
 ];
 
 /** Matches a request path against a template; returns the path parameters or undefined. */

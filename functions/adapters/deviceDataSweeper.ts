@@ -1,0 +1,101 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { DeletionPhase } from './deletionStore.ts';
+
+type Key = Record<string, string | number>;
+
+/** One page of a deletion scan: the keys of items derived from the pseudonyms, and where to go on. */
+export interface SweepPage {
+  keys: Key[];
+  next?: string;
+}
+
+/**
+ * Finds and erases the items derived from a set of pseudonyms, table by table. Finding uses a
+ * filtered Scan: the tables hold pseudonyms in sets (Buckets) or as plain attributes, and a
+ * deletion is rare, so a scan of the 48 h bucket table and the 7-day ingest markers (read
+ * capacity ∝ table size, ~1 RCU per 4 KB scanned, paid per request) is cheaper than a second
+ * index that every ingest write would pay for. Paged, so a job is resumable page by page.
+ */
+export class DeviceDataSweeper {
+  constructor(
+    private readonly ddb: DynamoDBDocumentClient,
+    private readonly tables: Record<DeletionPhase, string>,
+    private readonly pageSize = 500,
+  ) {}
+
+  async scanPage(phase: DeletionPhase, pseudonyms: readonly string[], cursor?: string): Promise<SweepPage> {
+    const values: Record<string, string> = {};
+    pseudonyms.forEach((p, i) => {
+      values[`:p${i}`] = p;
+    });
+    const refs = Object.keys(values);
+    const filter =
+      phase === 'Buckets'
+        ? refs.map((r) => `contains(cams, ${r})`).join(' OR ')
+        : phase === 'Ingest'
+          ? `p IN (${refs.join(', ')})`
+          : refs.map((r) => `contains(pk, ${r})`).join(' OR ');
+    const res = await this.ddb.send(
+      new ScanCommand({
+        TableName: this.tables[phase],
+        Limit: this.pageSize,
+        FilterExpression: filter,
+        ExpressionAttributeValues: values,
+        ProjectionExpression: phase === 'Buckets' ? 'pk, sk' : 'pk',
+        ...(cursor ? { ExclusiveStartKey: JSON.parse(cursor) as Key } : {}),
+      }),
+    );
+    return {
+      keys: (res.Items ?? []) as Key[],
+      ...(res.LastEvaluatedKey ? { next: JSON.stringify(res.LastEvaluatedKey) } : {}),
+    };
+  }
+
+  /**
+   * Erases the given items. Idempotent, so a page interrupted by a crash is simply erased again:
+   * a bucket loses the pseudonyms from its set (`DELETE`), and goes entirely once its set is
+   * empty; markers and counters are deleted outright.
+   */
+  async erase(phase: DeletionPhase, keys: readonly Key[], pseudonyms: readonly string[]): Promise<void> {
+    for (const key of keys) {
+      if (phase !== 'Buckets') {
+        await this.ddb.send(new DeleteCommand({ TableName: this.tables[phase], Key: key }));
+        continue;
+      }
+      const res = await this.ddb
+        .send(
+          new UpdateCommand({
+            TableName: this.tables.Buckets,
+            Key: key,
+            UpdateExpression: 'DELETE cams :p',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':p': new Set(pseudonyms) },
+            ReturnValues: 'ALL_NEW',
+          }),
+        )
+        .catch((err: unknown) => {
+          if ((err as Error).name === 'ConditionalCheckFailedException') return undefined;
+          throw err;
+        });
+      if (res && res.Attributes?.cams === undefined) {
+        await this.ddb
+          .send(
+            new DeleteCommand({
+              TableName: this.tables.Buckets,
+              Key: key,
+              ConditionExpression: 'attribute_not_exists(cams)',
+            }),
+          )
+          .catch((err: unknown) => {
+            // The aggregator added a camera meanwhile: the bucket is someone else's evidence now.
+            if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+          });
+      }
+    }
+  }
+}

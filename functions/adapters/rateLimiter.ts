@@ -1,0 +1,60 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
+/** Requests per fixed window. */
+export interface RateLimit {
+  limit: number;
+  windowS: number;
+}
+
+export interface RateLimits {
+  device: RateLimit;
+  insurer: RateLimit;
+}
+
+/**
+ * Defaults: a camera sends a batch every 30–60 s, so 120 requests a minute leaves a 60×
+ * margin for retries and catch-up after a dead zone; an insurer's dashboard a few queries a
+ * second.
+ */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  device: { limit: 120, windowS: 60 },
+  insurer: { limit: 600, windowS: 60 },
+};
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterS: number };
+
+/**
+ * Fixed-window counters in DynamoDB: one conditional UpdateItem (`ADD n :1` only while
+ * `n < limit`) per request, so the check and the count are one atomic write, shared by every
+ * concurrent Lambda. Counters expire by TTL a few minutes after their window.
+ * Keys never name a device: callers pass the device's pseudonym of the day.
+ */
+export class RateLimiter {
+  constructor(
+    private readonly ddb: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    readonly limits: RateLimits,
+  ) {}
+
+  /** Counts one request of `subject` under `kind`'s limit at `nowMs`. */
+  async hit(kind: keyof RateLimits, subject: string, nowMs: number): Promise<RateDecision> {
+    const { limit, windowS } = this.limits[kind];
+    const windowStartS = Math.floor(nowMs / 1000 / windowS) * windowS;
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `${kind}#${subject}#${windowStartS}` },
+          UpdateExpression: 'ADD n :one SET expiresAt = :e',
+          ConditionExpression: 'attribute_not_exists(n) OR n < :limit',
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':e': windowStartS + windowS + 600 },
+        }),
+      );
+      return { allowed: true };
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      return { allowed: false, retryAfterS: Math.max(1, Math.ceil(windowStartS + windowS - nowMs / 1000)) };
+    }
+  }
+}
