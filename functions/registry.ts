@@ -10,6 +10,7 @@ import { createInsurersHandler } from './http/insurers.ts';
 import { createLegalApproveHandler, createLegalExportHandler, createLegalRequestHandler } from './http/legal.ts';
 import { createDeletionRequestHandler, createDeletionStatusHandler } from './http/privacy.ts';
 import { createStaffHandler } from './http/staff.ts';
+import { createOpen511Handler, createWazeCifsHandler } from './http/feeds.ts';
 import { createHazardHistoryHandler, createHazardsHandler } from './http/hazards.ts';
 import type { HttpEvent, HttpResult } from './http/httpKit.ts';
 import { createHealthHandler, createOpsStatsHandler } from './http/ops.ts';
@@ -31,6 +32,8 @@ export const HTTP_FACTORIES: Record<
   hazardHistory: createHazardHistoryHandler,
   opsStats: createOpsStatsHandler,
   health: createHealthHandler,
+  wazeFeed: createWazeCifsHandler,
+  open511Feed: createOpen511Handler,
   rotateToken: createRotateTokenHandler,
   revokeDevice: createRevokeDeviceHandler,
   insurers: createInsurersHandler,
