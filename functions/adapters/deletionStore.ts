@@ -12,8 +12,8 @@ import {
 export const DELETION_RECORD_RETENTION_S = 30 * 24 * 3600;
 
 /** The tables a deletion job sweeps, in order. */
-export type DeletionPhase = 'Buckets' | 'Ingest' | 'RateLimits';
-export const DELETION_PHASES: readonly DeletionPhase[] = ['Buckets', 'Ingest', 'RateLimits'];
+export type DeletionPhase = 'Buckets' | 'Ingest';
+export const DELETION_PHASES: readonly DeletionPhase[] = ['Buckets', 'Ingest'];
 
 /** A deletion job as stored: its progress is what makes it resumable after a crash. */
 export interface DeletionJob {

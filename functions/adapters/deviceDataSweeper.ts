@@ -37,9 +37,7 @@ export class DeviceDataSweeper {
     const filter =
       phase === 'Buckets'
         ? refs.map((r) => `contains(cams, ${r})`).join(' OR ')
-        : phase === 'Ingest'
-          ? `p IN (${refs.join(', ')})`
-          : refs.map((r) => `contains(pk, ${r})`).join(' OR ');
+        : `p IN (${refs.join(', ')})`;
     const res = await this.ddb.send(
       new ScanCommand({
         TableName: this.tables[phase],

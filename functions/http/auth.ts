@@ -5,7 +5,7 @@ import { utcDay } from '../../lib/privacy/pseudonym.ts';
 import type { RateLimits } from '../adapters/rateLimiter.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { bearerToken, forbidden, HttpError, type HttpEvent, header, unauthorized } from './httpKit.ts';
-import { pseudonymFor } from './pseudonymFor.ts';
+import { rateSubjectFor } from './pseudonymFor.ts';
 
 /** The authenticated caller. `id` is a device id, insurer id, staff id, `root` or `anonymous`. */
 export type Principal =
@@ -43,9 +43,9 @@ export async function authorize(
   if (!isAllowed(principal.role, routeKey))
     throw forbidden(`role ${principal.role} may not call ${routeKey}`);
   if (principal.role === 'device') {
-    // Keyed by today's pseudonym, never the device id: the counters table stays unlinkable.
+    // Keyed by a per-day keyed hash, never the device id: the counters table stays unlinkable.
     const day = utcDay(deps.clock());
-    await enforceRate(deps, 'device', await pseudonymFor(deps, principal.id, day));
+    await enforceRate(deps, 'device', await rateSubjectFor(deps, principal.id, day));
   } else if (principal.role === 'insurer') {
     await enforceRate(deps, 'insurer', principal.id);
   }

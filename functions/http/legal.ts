@@ -96,7 +96,6 @@ export function createLegalExportHandler(deps: AppDeps) {
   const sweeper = new DeviceDataSweeper(deps.clients.ddb, {
     Buckets: deps.names.bucketsTable,
     Ingest: deps.names.ingestTable,
-    RateLimits: deps.names.rateLimitsTable,
   });
   return httpHandler(async (event) => {
     const principal = await authorize(event, deps);
@@ -120,11 +119,9 @@ export function createLegalExportHandler(deps: AppDeps) {
       do {
         const page = await sweeper.scanPage('Buckets', pseudonyms, cursor);
         for (const key of page.keys) {
-          const [signal] = String(key.pk).split('#');
-          const [minute, cell, sector] = String(key.sk).split('#');
-          const m = Number(minute);
-          if (m < fromMin || m > toMin || !signal || !cell || sector === undefined) continue;
-          records.push({ signal, cell, minute: new Date(m * 60_000).toISOString(), sector });
+          const record = bucketRecord(String(key.pk), String(key.sk));
+          if (!record || record.minute < fromMin || record.minute > toMin) continue;
+          records.push({ ...record, minute: new Date(record.minute * 60_000).toISOString() });
         }
         cursor = page.next;
       } while (cursor);
@@ -145,6 +142,24 @@ export function createLegalExportHandler(deps: AppDeps) {
       { 'cache-control': 'no-store' },
     );
   });
+}
+
+/**
+ * A bucket's key read back as a record: sk `minute#kind#cell#sector` (pk `b#<res-8>`), or the
+ * older `minute#cell#sector` under pk `<kind>#<res-8>`.
+ */
+function bucketRecord(
+  pk: string,
+  sk: string,
+): { signal: string; cell: string; minute: number; sector: string } | undefined {
+  const parts = sk.split('#');
+  const [minute, a, b, c] = parts;
+  if (parts.length === 4 && a && b && c !== undefined)
+    return { minute: Number(minute), signal: a, cell: b, sector: c };
+  const signal = pk.split('#')[0];
+  if (parts.length === 3 && signal && a && b !== undefined)
+    return { minute: Number(minute), signal, cell: a, sector: b };
+  return undefined;
 }
 
 export const requestHandler = lambdaEntry(createLegalRequestHandler);

@@ -13,3 +13,14 @@ export async function pseudonymFor(deps: AppDeps, deviceId: string, day: string)
   const dayKey = await deps.identity.periodKey(`day#${day}`, () => newPeriodKey(deps), expiresAtS);
   return pseudonymOf(deviceId, day, dayKey, deps.hmac);
 }
+
+/**
+ * The subject of a device's rate-limit counters on a day: keyed under the day key like the
+ * pseudonym but with its own label, so counters (which live minutes) share no value with the
+ * dataset and a deletion has nothing of them to find.
+ */
+export async function rateSubjectFor(deps: AppDeps, deviceId: string, day: string): Promise<string> {
+  await pseudonymFor(deps, deviceId, day); // ensures the day key exists
+  const dayKey = await deps.identity.periodKey(`day#${day}`, () => newPeriodKey(deps), undefined);
+  return deps.hmac(dayKey, `rate|${day}|${deviceId}`).slice(0, 32);
+}

@@ -46,7 +46,10 @@ export function createTelemetryHandler(deps: AppDeps) {
       const records = [];
       for (const [day, events] of groupByDay(valid)) {
         const pseudonym = await pseudonymFor(deps, deviceId, day);
-        records.push(...partitionRecords(events, pseudonym, batchKey));
+        // The stream's batch key is per day too: one shared across days would join a device's
+        // pseudonyms of two days (and the marker below, which carries today's pseudonym).
+        const dayBatchKey = deps.hmac(ingestKey, `${deviceId}|${envelope.batchId}|${day}`).slice(0, 40);
+        records.push(...partitionRecords(events, pseudonym, dayBatchKey));
       }
       await putStreamRecords(deps.clients.kinesis, deps.names.telemetryStream, records);
       // The marker carries the pseudonym of the ingest day (never the device id): what lets a

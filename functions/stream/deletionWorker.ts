@@ -49,7 +49,6 @@ export function createDeletionWorker(deps: AppDeps, opts: DeletionWorkerOptions 
     {
       Buckets: deps.names.bucketsTable,
       Ingest: deps.names.ingestTable,
-      RateLimits: deps.names.rateLimitsTable,
     },
     opts.pageSize,
   );
