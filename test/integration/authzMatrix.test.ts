@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditCommand } from '../../bin/commands/audit.ts';
 import { ROUTES } from '../../lib/api/functions.ts';
 import { AUTHZ_MATRIX, isAllowed, ROLES, type Role } from '../../lib/auth/authzMatrix.ts';
 import { type LocalStackHandle, startLocalStack } from '../../local/localStack.ts';
@@ -98,6 +99,10 @@ describe('the audit log', () => {
     expect(ok.body).toMatchObject({ ok: true });
     expect(ok.body.entries).toBeGreaterThan(3);
 
+    const lines: string[] = [];
+    const cli = (argv: string[]) => auditCommand(argv, { log: (l) => lines.push(l) });
+    expect(await cli(['verify', '--api', stack.url, '--operator-token', stack.operatorToken])).toBe(0);
+
     const entries = await stack.deps.audit.all();
     const victim = entries[1]!;
     const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
@@ -109,5 +114,7 @@ describe('the audit log', () => {
     );
     const bad = await api.request('GET', '/v1/ops/audit/verify', { token: stack.operatorToken });
     expect(bad.body).toMatchObject({ ok: false, brokenAtSeq: victim.seq, reason: 'hash' });
+    expect(await cli(['verify', '--api', stack.url, '--operator-token', stack.operatorToken])).toBe(1);
+    expect(await cli(['verify'])).toBe(2);
   });
 });
