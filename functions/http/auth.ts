@@ -118,12 +118,20 @@ export async function requireOperator(event: HttpEvent, deps: AppDeps): Promise<
   return p;
 }
 
-/** The insurer behind `x-api-key` (rate limited per key); 401 when missing or unknown. */
+/** The insurer behind `x-api-key` (rate limited per key, query audited); 401 when missing or unknown. */
 export async function requireInsurer(
   event: HttpEvent,
   deps: AppDeps,
 ): Promise<Extract<Principal, { role: 'insurer' }>> {
   const p = await authorize(event, deps);
   if (p.role !== 'insurer') throw forbidden('an insurer API key is required');
+  // Every insurer query is audited (who, which route, with which parameters).
+  await deps.audit.append({
+    at: new Date(deps.clock()).toISOString(),
+    actor: { role: 'insurer', id: p.id },
+    action: 'insurer.query',
+    target: event.routeKey,
+    ...(event.rawQueryString ? { details: { query: event.rawQueryString.slice(0, 500) } } : {}),
+  });
   return p;
 }
