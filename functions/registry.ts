@@ -6,14 +6,18 @@ import {
   createRevokeDeviceHandler,
   createRotateTokenHandler,
 } from './http/devices.ts';
-import { createInsurersHandler } from './http/insurers.ts';
-import { createLegalApproveHandler, createLegalExportHandler, createLegalRequestHandler } from './http/legal.ts';
-import { createDeletionRequestHandler, createDeletionStatusHandler } from './http/privacy.ts';
-import { createStaffHandler } from './http/staff.ts';
 import { createOpen511Handler, createWazeCifsHandler } from './http/feeds.ts';
 import { createHazardHistoryHandler, createHazardsHandler } from './http/hazards.ts';
 import type { HttpEvent, HttpResult } from './http/httpKit.ts';
+import { createInsurersHandler } from './http/insurers.ts';
+import {
+  createLegalApproveHandler,
+  createLegalExportHandler,
+  createLegalRequestHandler,
+} from './http/legal.ts';
 import { createHealthHandler, createOpsStatsHandler } from './http/ops.ts';
+import { createDeletionRequestHandler, createDeletionStatusHandler } from './http/privacy.ts';
+import { createStaffHandler } from './http/staff.ts';
 import { createTelemetryHandler } from './http/telemetry.ts';
 import type { AppDeps } from './runtime/deps.ts';
 import type { Invocable } from './runtime/lambdaDeps.ts';
@@ -22,7 +26,7 @@ import { createDeletionWorker } from './stream/deletionWorker.ts';
 
 /** The factory behind each HTTP function: what the local stack invokes in-process. */
 export const HTTP_FACTORIES: Record<
-  Exclude<FunctionId, 'aggregator' | 'deletionWorker'>,
+  Exclude<FunctionId, 'aggregator' | 'deletionWorker' | 'baselineRollup'>,
   (deps: AppDeps) => Invocable<HttpEvent, HttpResult>
 > = {
   telemetry: createTelemetryHandler,
@@ -32,8 +36,6 @@ export const HTTP_FACTORIES: Record<
   hazardHistory: createHazardHistoryHandler,
   opsStats: createOpsStatsHandler,
   health: createHealthHandler,
-  wazeFeed: createWazeCifsHandler,
-  open511Feed: createOpen511Handler,
   rotateToken: createRotateTokenHandler,
   revokeDevice: createRevokeDeviceHandler,
   insurers: createInsurersHandler,
@@ -44,6 +46,8 @@ export const HTTP_FACTORIES: Record<
   legalRequest: createLegalRequestHandler,
   legalApprove: createLegalApproveHandler,
   legalExport: createLegalExportHandler,
+  wazeFeed: createWazeCifsHandler,
+  open511Feed: createOpen511Handler,
 };
 
 export { createAggregatorHandler, createDeletionWorker };

@@ -49,9 +49,9 @@ export const INGEST_TABLE: TableDef = {
 };
 
 /**
- * Buckets: per signal, H3 res-10 cell, minute and heading sector, the set of camera
- * pseudonyms that gave the signal. pk = signal#res-8 parent, sk = zero-padded epoch
- * minute#cell#sector, so one Query reads the sliding window of a whole neighbourhood.
+ * Buckets: per signal (or `pass` for exposure), H3 res-10 cell, minute and heading sector, the
+ * set of camera pseudonyms. pk = `b#<res-8 parent>`, sk = zero-padded epoch
+ * minute#kind#cell#sector, so one Query reads the sliding window of a whole neighbourhood.
  */
 export const BUCKETS_TABLE: TableDef = {
   id: 'Buckets',
@@ -80,6 +80,20 @@ export const HAZARDS_TABLE: TableDef = {
     },
   ],
   retention: '1 year',
+};
+
+/**
+ * Baselines: long-term, anonymous per-cell counts by hour of week (pk = `base#<res-8 cell>`,
+ * sk = hour of week), built by the hourly rollup from the minute buckets; plus the rollup's
+ * work list (pk = `dirty#<epoch hour>`, sk = res-8 cell), which expires after 3 days.
+ */
+export const BASELINES_TABLE: TableDef = {
+  id: 'Baselines',
+  envVar: 'DASHNET_TABLE_BASELINES',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  ttlAttribute: 'expiresAt',
+  retention: 'indefinite (anonymous counts per cell and hour of week); work items 3 days',
 };
 
 /** Stats: sharded counters behind `GET /v1/ops/stats`. */
@@ -117,6 +131,7 @@ export const TABLES = [
   BUCKETS_TABLE,
   HAZARDS_TABLE,
   STATS_TABLE,
+  BASELINES_TABLE,
   AUDIT_TABLE,
   RATE_LIMITS_TABLE,
 ] as const;
@@ -164,5 +179,6 @@ export const ENV = {
   operatorToken: 'DASHNET_OPERATOR_TOKEN',
   operatorTokenSecretArn: 'DASHNET_OPERATOR_TOKEN_SECRET_ARN',
   hazardMinCameras: 'DASHNET_HAZARD_MIN_CAMERAS',
+  hazardRule: 'DASHNET_HAZARD_RULE',
   failureBucket: 'DASHNET_FAILURE_BUCKET',
 } as const;

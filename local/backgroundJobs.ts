@@ -1,6 +1,8 @@
 import { sweepExpired } from '../functions/adapters/retentionSweeper.ts';
 import type { AppDeps } from '../functions/runtime/deps.ts';
+import { rollupBaselines } from '../functions/scheduled/baselineRollup.ts';
 import { createDeletionWorker } from '../functions/stream/deletionWorker.ts';
+import { SCHEDULES } from '../lib/api/functions.ts';
 import { TABLES } from '../lib/resources.ts';
 import { TABLE_NAME_OF } from './provision.ts';
 
@@ -25,6 +27,10 @@ export function startBackgroundJobs(deps: AppDeps, deletionIntervalMs: number, l
     ...(deletionIntervalMs > 0
       ? [setInterval(guard('deletion worker', runDeletions), deletionIntervalMs)]
       : []),
+    setInterval(
+      guard('baseline rollup', () => rollupBaselines(deps, deps.clock())),
+      (SCHEDULES.baselineRollup?.localEveryS ?? 60) * 1000,
+    ),
     setInterval(
       guard('retention sweep', () => sweepExpired(deps.clients.ddb, tables, deps.clock())),
       SWEEP_INTERVAL_MS,

@@ -4,16 +4,17 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createAwsClients } from '../functions/adapters/awsClients.ts';
+import type { RateLimits } from '../functions/adapters/rateLimiter.ts';
 import { createAggregatorHandler, HTTP_FACTORIES } from '../functions/registry.ts';
 import { type AppDeps, createDeps } from '../functions/runtime/deps.ts';
 import type { AggregationReport } from '../functions/stream/aggregator.ts';
-import type { RateLimits } from '../functions/adapters/rateLimiter.ts';
+import type { HazardRuleName } from '../lib/hazards/hazardRule.ts';
 import { AGGREGATOR_ESM, ENV } from '../lib/resources.ts';
+import { startBackgroundJobs } from './backgroundJobs.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { EsmRunner, type EsmSettings } from './esmRunner.ts';
 import { fileFailureSink } from './fileFailureSink.ts';
 import { type ExtraRoute, startHttpServer } from './httpServer.ts';
-import { startBackgroundJobs } from './backgroundJobs.ts';
 import { provisionResources, resourceNames } from './provision.ts';
 
 export interface LocalStackOptions {
@@ -23,6 +24,7 @@ export interface LocalStackOptions {
   dataDir?: string;
   operatorToken?: string;
   hazardMinCameras?: number;
+  hazardRule?: HazardRuleName;
   stage?: string;
   clock?: () => number;
   log?: (line: string) => void;
@@ -79,6 +81,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     failureSink,
     operatorToken: async () => operatorToken,
     ...(opts.hazardMinCameras ? { hazardMinCameras: opts.hazardMinCameras } : {}),
+    ...(opts.hazardRule ? { hazardRule: opts.hazardRule } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
   });

@@ -22,6 +22,7 @@ export function resourceNames(stage: string): ResourceNames {
     bucketsTable: t('Buckets'),
     hazardsTable: t('Hazards'),
     statsTable: t('Stats'),
+    baselinesTable: t('Baselines'),
     auditTable: t('Audit'),
     rateLimitsTable: t('RateLimits'),
     telemetryStream: t(TELEMETRY_STREAM.id),
@@ -68,6 +69,7 @@ export const TABLE_NAME_OF: Record<string, keyof ResourceNames> = {
   Buckets: 'bucketsTable',
   Hazards: 'hazardsTable',
   Stats: 'statsTable',
+  Baselines: 'baselinesTable',
   Audit: 'auditTable',
   RateLimits: 'rateLimitsTable',
 };

@@ -3,7 +3,7 @@ import { cpus } from 'node:os';
 import type { BenchResult } from '../../bench/types.ts';
 import { ArgsError, parseOptions } from './args.ts';
 
-const GROUPS = ['ingest', 'aggregator', 'dynamodb', 'hazard', 'edge'] as const;
+const GROUPS = ['ingest', 'aggregator', 'dynamodb', 'hazard', 'hazards', 'edge'] as const;
 
 function table(results: readonly BenchResult[]): string {
   const rows = results.map((r) => [
@@ -54,6 +54,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (GROUPS.slice(0, 4).some(only)) {
     const { runPipelineBench } = await import('../../bench/pipelineBench.ts');
     results.push(...(await runPipelineBench(only)));
+  }
+  if (only('hazards')) {
+    const { runHazardScenarioBench } = await import('../../bench/hazardScenarioBench.ts');
+    results.push(...(await runHazardScenarioBench()));
   }
   if (only('edge')) {
     const { runEdgeBench } = await import('../../bench/edge.ts');

@@ -1,9 +1,10 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { intEnv, requireEnv } from '../../lib/config/env.ts';
+import { ConfigError, intEnv, requireEnv } from '../../lib/config/env.ts';
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from '../../lib/hazards/detector.ts';
-import { countRule } from '../../lib/hazards/hazardRule.ts';
+import { HAZARD_RULE_NAMES, type HazardRuleName, ruleFromConfig } from '../../lib/hazards/hazardRule.ts';
 import {
   AUDIT_TABLE,
+  BASELINES_TABLE,
   BUCKETS_TABLE,
   ENV,
   HAZARDS_TABLE,
@@ -13,14 +14,15 @@ import {
   STATS_TABLE,
   TELEMETRY_STREAM,
 } from '../../lib/resources.ts';
+import { AuditStore } from '../adapters/auditStore.ts';
 import { type AwsClients, createAwsClients } from '../adapters/awsClients.ts';
+import { BaselineStore } from '../adapters/baselineStore.ts';
 import { BucketStore } from '../adapters/bucketStore.ts';
+import { DeletionStore } from '../adapters/deletionStore.ts';
 import { HazardStore } from '../adapters/hazardStore.ts';
 import { IdentityStore } from '../adapters/identityStore.ts';
 import { IngestStore } from '../adapters/ingestStore.ts';
-import { AuditStore } from '../adapters/auditStore.ts';
-import { DeletionStore } from '../adapters/deletionStore.ts';
-import { DEFAULT_RATE_LIMITS, type RateLimits, RateLimiter } from '../adapters/rateLimiter.ts';
+import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from '../adapters/rateLimiter.ts';
 import { StatsStore } from '../adapters/statsStore.ts';
 import type { FailureSink } from './failureSink.ts';
 
@@ -31,6 +33,7 @@ export interface ResourceNames {
   bucketsTable: string;
   hazardsTable: string;
   statsTable: string;
+  baselinesTable: string;
   auditTable: string;
   rateLimitsTable: string;
   telemetryStream: string;
@@ -45,6 +48,7 @@ export interface AppDeps {
   buckets: BucketStore;
   hazards: HazardStore;
   stats: StatsStore;
+  baselines: BaselineStore;
   audit: AuditStore;
   deletions: DeletionStore;
   rateLimiter: RateLimiter;
@@ -63,6 +67,7 @@ export interface DepsOptions {
   operatorToken: () => Promise<string>;
   failureSink: FailureSink;
   hazardMinCameras?: number;
+  hazardRule?: HazardRuleName;
   clock?: () => number;
   rateLimits?: Partial<RateLimits>;
 }
@@ -79,15 +84,19 @@ export function createDeps(opts: DepsOptions): AppDeps {
     buckets: new BucketStore(ddb, opts.names.bucketsTable),
     hazards: new HazardStore(ddb, opts.names.hazardsTable),
     stats: new StatsStore(ddb, opts.names.statsTable),
+    baselines: new BaselineStore(ddb, opts.names.baselinesTable),
     audit: new AuditStore(ddb, opts.names.auditTable, sha256),
     deletions: new DeletionStore(ddb, opts.names.identityTable),
-    rateLimiter: new RateLimiter(ddb, opts.names.rateLimitsTable, { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits }),
+    rateLimiter: new RateLimiter(ddb, opts.names.rateLimitsTable, {
+      ...DEFAULT_RATE_LIMITS,
+      ...opts.rateLimits,
+    }),
     clock: opts.clock ?? Date.now,
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
     hmac: (key, data) => createHmac('sha256', key).update(data).digest('base64url'),
     sha256,
     operatorToken: opts.operatorToken,
-    detector: { ...DEFAULT_DETECTOR_CONFIG, rule: countRule(opts.hazardMinCameras ?? 10) },
+    detector: { ...DEFAULT_DETECTOR_CONFIG, rule: ruleFromConfig(opts.hazardRule, opts.hazardMinCameras) },
     failureSink: opts.failureSink,
   };
 }
@@ -100,6 +109,7 @@ export function namesFromEnv(env: Record<string, string | undefined>): ResourceN
     bucketsTable: requireEnv(env, BUCKETS_TABLE.envVar),
     hazardsTable: requireEnv(env, HAZARDS_TABLE.envVar),
     statsTable: requireEnv(env, STATS_TABLE.envVar),
+    baselinesTable: requireEnv(env, BASELINES_TABLE.envVar),
     auditTable: requireEnv(env, AUDIT_TABLE.envVar),
     rateLimitsTable: requireEnv(env, RATE_LIMITS_TABLE.envVar),
     telemetryStream: requireEnv(env, TELEMETRY_STREAM.envVar),
@@ -115,6 +125,7 @@ export function depsFromEnv(env: Record<string, string | undefined>, failureSink
     names,
     failureSink,
     hazardMinCameras: intEnv(env, ENV.hazardMinCameras, 10),
+    hazardRule: ruleNameEnv(env),
     operatorToken: () => {
       token ??= resolveOperatorToken(env);
       return token;
@@ -129,4 +140,14 @@ async function resolveOperatorToken(env: Record<string, string | undefined>): Pr
   const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
   const res = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
   return requireEnv({ token: res.SecretString }, 'token');
+}
+
+function ruleNameEnv(env: Record<string, string | undefined>): HazardRuleName {
+  const value = env[ENV.hazardRule] ?? 'statistical';
+  if (!(HAZARD_RULE_NAMES as readonly string[]).includes(value)) {
+    throw new ConfigError(
+      `environment variable ${ENV.hazardRule} must be one of ${HAZARD_RULE_NAMES.join(', ')}`,
+    );
+  }
+  return value as HazardRuleName;
 }

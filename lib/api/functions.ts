@@ -17,22 +17,56 @@ export const FUNCTIONS = {
   health: { entry: 'functions/http/ops.ts', handler: 'healthHandler', memoryMb: 256, timeoutS: 10 },
   wazeFeed: { entry: 'functions/http/feeds.ts', handler: 'wazeHandler', memoryMb: 512, timeoutS: 10 },
   open511Feed: { entry: 'functions/http/feeds.ts', handler: 'open511Handler', memoryMb: 512, timeoutS: 10 },
-  rotateToken: { entry: 'functions/http/devices.ts', handler: 'rotateTokenHandler', memoryMb: 256, timeoutS: 10 },
+  rotateToken: {
+    entry: 'functions/http/devices.ts',
+    handler: 'rotateTokenHandler',
+    memoryMb: 256,
+    timeoutS: 10,
+  },
   revokeDevice: { entry: 'functions/http/devices.ts', handler: 'revokeHandler', memoryMb: 256, timeoutS: 10 },
   insurers: { entry: 'functions/http/insurers.ts', handler: 'handler', memoryMb: 256, timeoutS: 10 },
   staff: { entry: 'functions/http/staff.ts', handler: 'handler', memoryMb: 256, timeoutS: 10 },
   auditVerify: { entry: 'functions/http/audit.ts', handler: 'handler', memoryMb: 512, timeoutS: 30 },
-  deletionRequest: { entry: 'functions/http/privacy.ts', handler: 'requestHandler', memoryMb: 256, timeoutS: 10 },
-  deletionStatus: { entry: 'functions/http/privacy.ts', handler: 'statusHandler', memoryMb: 256, timeoutS: 10 },
+  deletionRequest: {
+    entry: 'functions/http/privacy.ts',
+    handler: 'requestHandler',
+    memoryMb: 256,
+    timeoutS: 10,
+  },
+  deletionStatus: {
+    entry: 'functions/http/privacy.ts',
+    handler: 'statusHandler',
+    memoryMb: 256,
+    timeoutS: 10,
+  },
   legalRequest: { entry: 'functions/http/legal.ts', handler: 'requestHandler', memoryMb: 256, timeoutS: 10 },
   legalApprove: { entry: 'functions/http/legal.ts', handler: 'approveHandler', memoryMb: 256, timeoutS: 10 },
   legalExport: { entry: 'functions/http/legal.ts', handler: 'exportHandler', memoryMb: 512, timeoutS: 30 },
   /** Not behind a route: drains deletion jobs (scheduled on AWS, on an interval locally). */
-  deletionWorker: { entry: 'functions/stream/deletionWorker.ts', handler: 'handler', memoryMb: 512, timeoutS: 900 },
+  deletionWorker: {
+    entry: 'functions/stream/deletionWorker.ts',
+    handler: 'handler',
+    memoryMb: 512,
+    timeoutS: 900,
+  },
   aggregator: { entry: 'functions/stream/aggregator.ts', handler: 'handler', memoryMb: 1024, timeoutS: 60 },
+  baselineRollup: {
+    entry: 'functions/scheduled/baselineRollup.ts',
+    handler: 'handler',
+    memoryMb: 512,
+    timeoutS: 300,
+  },
 } as const;
 
 export type FunctionId = keyof typeof FUNCTIONS;
+
+/**
+ * Functions run on a schedule (EventBridge on AWS, an interval in the local stack), with the
+ * rate each needs.
+ */
+export const SCHEDULES: Partial<Record<FunctionId, { rateMinutes: number; localEveryS: number }>> = {
+  baselineRollup: { rateMinutes: 60, localEveryS: 60 },
+};
 
 /** Who may call a route; enforced in the handlers, mirrored by the API's authorisers. */
 export type RouteAuth = 'public' | 'device' | 'operator' | 'insurer';
@@ -41,7 +75,7 @@ export interface RouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway path template, e.g. `/v1/privacy/deletion/{requestId}`. */
   path: string;
-  fn: Exclude<FunctionId, 'aggregator' | 'deletionWorker'>;
+  fn: Exclude<FunctionId, 'aggregator' | 'deletionWorker' | 'baselineRollup'>;
   auth: RouteAuth;
 }
 

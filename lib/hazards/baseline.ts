@@ -11,11 +11,13 @@ export interface BaselineCounts {
 }
 
 /**
- * Prior of a cell's per-pass braking probability before it has history: Beta(1, 99), a mean
- * of 1 %. Background hard braking is ~3 per 100 km (≈0.2 % per 66 m cell); the prior leans
- * higher so that a cold junction does not look like a hazard.
+ * Prior of a cell's per-pass braking probability before it has history: Beta(1, 19), a mean
+ * of 5 %. Background hard braking is ~3 per 100 km (≈0.2 % per 66 m cell), but junctions run
+ * at 5–20 %: until a cell's own rate is learned it is assumed to be junction-like, so a cold
+ * junction never looks like a hazard. The prior is weak (20 passes' worth): a few hundred
+ * clean passes teach a quiet road its low rate, and the detector becomes more sensitive there.
  */
-export const BASELINE_PRIOR = { alpha: 1, beta: 99 } as const;
+export const BASELINE_PRIOR = { alpha: 1, beta: 19 } as const;
 
 /** Posterior mean braking probability per passing camera. */
 export function baselineRate(counts: BaselineCounts, prior = BASELINE_PRIOR): number {

@@ -54,8 +54,10 @@ function cleanPassMinute(h: HazardRecord, index: BucketIndex, rings: number): Ep
   for (const e of index.entries(h.signal, cluster)) {
     if (e.minute > after && group.has(e.sector)) for (const p of e.pseudonyms) signalled.add(p);
   }
+  // Clean passes count only in the hazard's own cell: the ring also holds cross streets and
+  // ramps, whose traffic never met the hazard.
   const passes = index
-    .entries('pass', cluster)
+    .entries('pass', [h.cell])
     .filter((e) => e.minute > after && group.has(e.sector))
     .sort((a, b) => a.minute - b.minute);
   const clean = new Set<string>();

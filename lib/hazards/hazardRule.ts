@@ -57,8 +57,9 @@ export function binomialTail(k: number, n: number, p: number): number {
 export interface BinomialRuleConfig {
   /**
    * False-alarm rate per evaluation: the probability, under the cluster's normal braking rate,
-   * of seeing this much braking by chance. 1e-4 lets 3 of 4 passing cameras raise a hazard on
-   * a quiet road (p ≈ 4e-6 at a 1 % base rate) while a junction at its usual 10 % never does.
+   * of seeing this much braking by chance. At the cold-start rate of 5 %, 1e-4 lets 4 of 5
+   * passing cameras raise a hazard on a quiet road (p ≈ 3e-5) but not 3 of 4 (p ≈ 5e-4); a
+   * junction braking at its usual 10 % never reaches it.
    */
   alpha: number;
   /** Fewest distinct cameras that can raise a hazard: one device alone never can. */
@@ -66,12 +67,13 @@ export interface BinomialRuleConfig {
   /**
    * Smallest share of passing cameras that must give the signal. An obstruction makes most
    * drivers brake (field studies and the simulator: 80–90 %); a junction a small minority. The
-   * share guards the cold start, before a cell's baseline is learned.
+   * share guards the cold start, before a cell's baseline is learned, and exposure recorded
+   * only once a cell turned hot (see the aggregator) under-counts passers a little.
    */
   minShare: number;
 }
 
-export const DEFAULT_BINOMIAL_RULE: BinomialRuleConfig = { alpha: 1e-4, minCameras: 3, minShare: 0.3 };
+export const DEFAULT_BINOMIAL_RULE: BinomialRuleConfig = { alpha: 1e-4, minCameras: 3, minShare: 0.5 };
 
 /**
  * The statistical rule: raise when the braking share among passing cameras is far above the

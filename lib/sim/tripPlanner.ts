@@ -17,6 +17,11 @@ const RANDOM_TRIP_MAX_M = 7000;
 const ONWARD_MAX_M = 4000;
 /** Incidents get their full traffic for this long after they start. */
 const FULL_RATE_MS = 25 * MIN;
+/**
+ * A road keeps its traffic after an incident clears: routed traffic goes on (at the reduced
+ * rate) this long after the end, and those clean passes are what let a detector clear it.
+ */
+const AFTER_END_MS = 15 * MIN;
 /** Trips shorter than this (straight line) are not worth driving. */
 const MIN_TRIP_M = 1500;
 
@@ -103,7 +108,7 @@ export class TripPlanner {
   }
 
   private inWindow(inc: Incident, tMs: number): boolean {
-    return tMs >= inc.startMs - LEAD_MS && tMs < inc.endMs - 3 * MIN;
+    return tMs >= inc.startMs - LEAD_MS && tMs < inc.endMs + AFTER_END_MS;
   }
 
   /**
@@ -208,7 +213,7 @@ export class TripPlanner {
       const t = this.approachTimes(inc)[fromNode] as number;
       if (!(t <= MAX_APPROACH_S)) continue;
       const arrival = tMs + t * SLOWDOWN * 1000;
-      if (arrival < inc.startMs || arrival >= inc.endMs) continue;
+      if (arrival < inc.startMs || arrival >= inc.endMs + AFTER_END_MS) continue;
       best = inc;
       bestCredit = c;
     }

@@ -8,7 +8,11 @@ let api: ApiClient;
 
 beforeAll(async () => {
   // The spine's plain rule: ten distinct cameras in 20 minutes (the statistical rule has its own tests).
-  stack = await startLocalStack({ esm: { maxBatchingWindowS: 0.1 }, hazardRule: 'count', hazardMinCameras: 10 });
+  stack = await startLocalStack({
+    esm: { maxBatchingWindowS: 0.1 },
+    hazardRule: 'count',
+    hazardMinCameras: 10,
+  });
   api = new ApiClient(stack.url, stack.operatorToken);
 });
 afterAll(async () => {
