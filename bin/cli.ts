@@ -9,7 +9,9 @@ const USAGE = `usage: dashnet <command> [options]
                             drive a simulated fleet against any running stack
   edge replay --gps FILE [--imu FILE] [--home LAT,LNG ...] [--out FILE]
                             run the camera pipeline on recorded sensor logs
-  bench [--only NAME,...]   benchmarks; prints a table and writes bench/results.json`;
+  bench [--only NAME,...]   benchmarks; prints a table and writes bench/results.json
+  audit verify --api URL [--operator-token T]
+                            verify the hash-chained audit log`;
 
 /** Dispatches a `dashnet` command; resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
@@ -27,6 +29,10 @@ export async function main(argv: string[]): Promise<number> {
       if (rest[0] !== 'replay') return usage(`unknown edge command '${rest[0] ?? ''}'`);
       const { edgeReplayCommand } = await import('./commands/edgeReplay.ts');
       return edgeReplayCommand(rest.slice(1));
+    }
+    case 'audit': {
+      const { auditCommand } = await import('./commands/audit.ts');
+      return auditCommand(rest);
     }
     case 'bench': {
       const { benchCommand } = await import('./commands/bench.ts');

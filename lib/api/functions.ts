@@ -66,6 +66,8 @@ export type FunctionId = keyof typeof FUNCTIONS;
  */
 export const SCHEDULES: Partial<Record<FunctionId, { rateMinutes: number; localEveryS: number }>> = {
   baselineRollup: { rateMinutes: 60, localEveryS: 60 },
+  // Deletion requests are asynchronous but should finish within minutes.
+  deletionWorker: { rateMinutes: 1, localEveryS: 1 },
 };
 
 /** Who may call a route; enforced in the handlers, mirrored by the API's authorisers. */
