@@ -5,7 +5,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createAwsClients } from '../functions/adapters/awsClients.ts';
 import type { RateLimits } from '../functions/adapters/rateLimiter.ts';
-import { createAggregatorHandler, HTTP_FACTORIES } from '../functions/registry.ts';
+import {
+  createAggregatorHandler,
+  createInsightsConsumerHandler,
+  HTTP_FACTORIES,
+} from '../functions/registry.ts';
 import { type AppDeps, createDeps } from '../functions/runtime/deps.ts';
 import type { AggregationReport } from '../functions/stream/aggregator.ts';
 import type { HazardRuleName } from '../lib/hazards/hazardRule.ts';
@@ -25,6 +29,11 @@ export interface LocalStackOptions {
   operatorToken?: string;
   hazardMinCameras?: number;
   hazardRule?: HazardRuleName;
+  /**
+   * Use already running Kinesis and DynamoDB endpoints (AWS's DynamoDB Local, kinesis-local)
+   * instead of the embedded emulators: the conformance tests run the same stack on them.
+   */
+  endpoints?: { kinesis: string; dynamodb: string };
   stage?: string;
   clock?: () => number;
   log?: (line: string) => void;
@@ -45,6 +54,8 @@ export interface LocalStackHandle {
   deps: AppDeps;
   emulators: Emulators;
   esm: EsmRunner;
+  /** The insights consumer's own event source mapping on the same stream. */
+  insightsEsm: EsmRunner;
   /** Stops accepting requests, lets the consumer read out the stream, then closes everything. */
   stop(): Promise<void>;
 }
@@ -62,7 +73,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   if (opts.dataDir)
     writeFileSync(join(opts.dataDir, 'operator-token'), `${operatorToken}\n`, { mode: 0o600 });
 
-  const emulators = await startEmulators(opts.dataDir);
+  const emulators: Emulators = opts.endpoints
+    ? { endpoints: opts.endpoints, close: async () => {} }
+    : await startEmulators(opts.dataDir);
   const region = 'us-east-1';
   const clients = createAwsClients({ region, endpoints: emulators.endpoints });
   const rawDdb = new DynamoDBClient({
@@ -99,6 +112,20 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     log,
   });
   await esm.start();
+  // The second consumer, as on AWS: its own mapping, position and checkpoints on the same stream.
+  const insightsEsm = new EsmRunner({
+    kinesis: clients.kinesis,
+    streamName: names.telemetryStream,
+    streamArn: `arn:aws:kinesis:${region}:000000000000:stream/${names.telemetryStream}`,
+    functionName: 'insightsConsumer',
+    handler: createInsightsConsumerHandler(deps),
+    settings: { ...AGGREGATOR_ESM, ...opts.esm },
+    failureSink,
+    ...(opts.dataDir ? { checkpointFile: join(opts.dataDir, 'checkpoints-insights.json') } : {}),
+    onFailedToDestination: (n) => void deps.stats.add({ failedToDestination: n }, Date.now()),
+    log,
+  });
+  await insightsEsm.start();
   // Asynchronous jobs and TTL, as AWS runs them (a scheduled worker; DynamoDB TTL), which the
   // emulators lack: the same worker code on an interval, and a sweep of expired items.
   const background = startBackgroundJobs(deps, opts.deletionWorkerIntervalMs ?? 1000, log);
@@ -110,6 +137,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     deps,
     emulators,
     esm,
+    insightsEsm,
     stop: async () => {},
   };
   const http = await startHttpServer({
@@ -122,7 +150,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   handle.stop = async () => {
     await http.close();
     await background.stop();
-    await esm.stop(10_000);
+    await Promise.all([esm.stop(10_000), insightsEsm.stop(10_000)]);
     clients.ddb.destroy();
     clients.kinesis.destroy();
     rawDdb.destroy();
