@@ -6,6 +6,8 @@ import {
   HAZARDS_TABLE,
   IDENTITY_TABLE,
   INGEST_TABLE,
+  INSIGHTS_RAW_TABLE,
+  INSIGHTS_TABLE,
   RATE_LIMITS_TABLE,
   STATS_TABLE,
   TABLES,
@@ -122,6 +124,7 @@ export const FUNCTION_ACCESS: Record<FunctionId, FunctionAccess> = {
       [BUCKETS_TABLE, 'readWrite'],
       [INGEST_TABLE, 'readWrite'],
       [RATE_LIMITS_TABLE, 'readWrite'],
+      [INSIGHTS_RAW_TABLE, 'readWrite'],
       ...AUDITED,
     ],
   },
@@ -142,4 +145,20 @@ export const FUNCTION_ACCESS: Record<FunctionId, FunctionAccess> = {
       [BASELINES_TABLE, 'readWrite'],
     ],
   },
+  // Puts raw per-record contributions and day work items. Reads nothing; its event source
+  // mapping grants the stream read. Poison goes to S3 via the aggregator, not here.
+  insightsConsumer: { tables: [[INSIGHTS_RAW_TABLE, 'write']] },
+  // Daily fold: Query work items and raw contributions, delete work items; overwrite aggregates.
+  insightsRollup: {
+    tables: [
+      [INSIGHTS_RAW_TABLE, 'readWrite'],
+      [INSIGHTS_TABLE, 'readWrite'],
+    ],
+  },
+  // Insurer queries read only the anonymous aggregates, plus the audit chain every query appends to.
+  insightsSegments: { tables: [[INSIGHTS_TABLE, 'read'], ...AUDITED] },
+  insightsSpeedCheck: { tables: [[INSIGHTS_TABLE, 'read'], ...AUDITED] },
+  insightsHotspots: { tables: [[INSIGHTS_TABLE, 'read'], ...AUDITED] },
+  // Also admits operators (bearer token, possibly the root secret).
+  coverage: { tables: [[INSIGHTS_TABLE, 'read'], ...AUDITED], operatorSecret: true },
 };

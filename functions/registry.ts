@@ -1,4 +1,4 @@
-import type { FunctionId } from '../lib/api/functions.ts';
+import type { HttpFunctionId } from '../lib/api/functions.ts';
 import { createAuditVerifyHandler } from './http/audit.ts';
 import {
   createConsentHandler,
@@ -9,6 +9,12 @@ import {
 import { createOpen511Handler, createWazeCifsHandler } from './http/feeds.ts';
 import { createHazardHistoryHandler, createHazardsHandler } from './http/hazards.ts';
 import type { HttpEvent, HttpResult } from './http/httpKit.ts';
+import {
+  createCoverageHandler,
+  createHotspotsHandler,
+  createSegmentsHandler,
+  createSpeedCheckHandler,
+} from './http/insights.ts';
 import { createInsurersHandler } from './http/insurers.ts';
 import {
   createLegalApproveHandler,
@@ -23,12 +29,10 @@ import type { AppDeps } from './runtime/deps.ts';
 import type { Invocable } from './runtime/lambdaDeps.ts';
 import { createAggregatorHandler } from './stream/aggregator.ts';
 import { createDeletionWorker } from './stream/deletionWorker.ts';
+import { createInsightsConsumerHandler } from './stream/insightsConsumer.ts';
 
 /** The factory behind each HTTP function: what the local stack invokes in-process. */
-export const HTTP_FACTORIES: Record<
-  Exclude<FunctionId, 'aggregator' | 'deletionWorker' | 'baselineRollup'>,
-  (deps: AppDeps) => Invocable<HttpEvent, HttpResult>
-> = {
+export const HTTP_FACTORIES: Record<HttpFunctionId, (deps: AppDeps) => Invocable<HttpEvent, HttpResult>> = {
   telemetry: createTelemetryHandler,
   devices: createDevicesHandler,
   consent: createConsentHandler,
@@ -48,6 +52,10 @@ export const HTTP_FACTORIES: Record<
   legalExport: createLegalExportHandler,
   wazeFeed: createWazeCifsHandler,
   open511Feed: createOpen511Handler,
+  insightsSegments: createSegmentsHandler,
+  insightsSpeedCheck: createSpeedCheckHandler,
+  insightsHotspots: createHotspotsHandler,
+  coverage: createCoverageHandler,
 };
 
-export { createAggregatorHandler, createDeletionWorker };
+export { createAggregatorHandler, createDeletionWorker, createInsightsConsumerHandler };

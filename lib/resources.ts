@@ -125,6 +125,38 @@ export const RATE_LIMITS_TABLE: TableDef = {
   retention: '10 minutes',
 };
 
+/**
+ * InsightsRaw: the insights consumer's per-record contributions, pk = `raw#<res-8 cell>`,
+ * sk = `<epoch hour>#<record key>` (one item per stream record per partition-hour, written
+ * with a plain put, so a replay overwrites it identically); plus the daily rollup's work list
+ * (pk = `dirty#<UTC day>`, sk = res-8 cell). Holds the day's pseudonym (`p`) so the rollup can
+ * count distinct cameras; the deletion worker sweeps it.
+ */
+export const INSIGHTS_RAW_TABLE: TableDef = {
+  id: 'InsightsRaw',
+  envVar: 'DASHNET_TABLE_INSIGHTS_RAW',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  ttlAttribute: 'expiresAt',
+  retention: 'until 2 days after the end of the UTC day of the events (at most 3 days)',
+};
+
+/**
+ * Insights: anonymous long-term aggregates for insurers. Per res-8 partition and UTC day, per
+ * res-10 cell: passes, exposure metres, hard brakes, near-misses, speed histogram and the
+ * distinct cameras of that day (pk = `day#<res-8>`, sk = `YYYY-MM-DD`); per partition, hour of
+ * week and epoch hour, per cell: speed histogram and distinct cameras (pk =
+ * `speed#<res-8>#<hour of week>`, sk = epoch hour); the cells ever observed (pk = `seen#<res-8>`).
+ * No pseudonym, no trip, no event.
+ */
+export const INSIGHTS_TABLE: TableDef = {
+  id: 'Insights',
+  envVar: 'DASHNET_TABLE_INSIGHTS',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  retention: 'indefinite (anonymous counts per cell and day / hour)',
+};
+
 export const TABLES = [
   IDENTITY_TABLE,
   INGEST_TABLE,
@@ -134,6 +166,8 @@ export const TABLES = [
   BASELINES_TABLE,
   AUDIT_TABLE,
   RATE_LIMITS_TABLE,
+  INSIGHTS_RAW_TABLE,
+  INSIGHTS_TABLE,
 ] as const;
 
 export interface StreamDef {
@@ -144,7 +178,7 @@ export interface StreamDef {
   retentionHours: number;
 }
 
-/** The telemetry stream: ingest writes it, the aggregator consumes it. */
+/** The telemetry stream: ingest writes it; the aggregator and the insights consumer each consume it. */
 export const TELEMETRY_STREAM: StreamDef = {
   id: 'Telemetry',
   envVar: 'DASHNET_STREAM_TELEMETRY',
@@ -153,8 +187,8 @@ export const TELEMETRY_STREAM: StreamDef = {
 };
 
 /**
- * How the aggregator consumes the stream; the CDK event source mapping and the local runner
- * both read these. Values explained in the README ("Stream semantics").
+ * How the aggregator (and, with the same settings, the insights consumer) consumes the stream;
+ * the CDK event source mappings and the local runners read these. Values explained in the README ("Stream semantics").
  */
 export const AGGREGATOR_ESM = {
   batchSize: 500,

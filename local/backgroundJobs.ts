@@ -1,6 +1,7 @@
 import { sweepExpired } from '../functions/adapters/retentionSweeper.ts';
 import type { AppDeps } from '../functions/runtime/deps.ts';
 import { rollupBaselines } from '../functions/scheduled/baselineRollup.ts';
+import { rollupInsights } from '../functions/scheduled/insightsRollup.ts';
 import { createDeletionWorker } from '../functions/stream/deletionWorker.ts';
 import { SCHEDULES } from '../lib/api/functions.ts';
 import { TABLES } from '../lib/resources.ts';
@@ -30,6 +31,10 @@ export function startBackgroundJobs(deps: AppDeps, deletionIntervalMs: number, l
     setInterval(
       guard('baseline rollup', () => rollupBaselines(deps, deps.clock())),
       (SCHEDULES.baselineRollup?.localEveryS ?? 60) * 1000,
+    ),
+    setInterval(
+      guard('insights rollup', () => rollupInsights(deps, deps.clock())),
+      (SCHEDULES.insightsRollup?.localEveryS ?? 60) * 1000,
     ),
     setInterval(
       guard('retention sweep', () => sweepExpired(deps.clients.ddb, tables, deps.clock())),

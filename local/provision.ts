@@ -25,6 +25,8 @@ export function resourceNames(stage: string): ResourceNames {
     baselinesTable: t('Baselines'),
     auditTable: t('Audit'),
     rateLimitsTable: t('RateLimits'),
+    insightsRawTable: t('InsightsRaw'),
+    insightsTable: t('Insights'),
     telemetryStream: t(TELEMETRY_STREAM.id),
   };
 }
@@ -72,6 +74,8 @@ export const TABLE_NAME_OF: Record<string, keyof ResourceNames> = {
   Baselines: 'baselinesTable',
   Audit: 'auditTable',
   RateLimits: 'rateLimitsTable',
+  InsightsRaw: 'insightsRawTable',
+  Insights: 'insightsTable',
 };
 
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {

@@ -12,8 +12,8 @@ import {
 export const DELETION_RECORD_RETENTION_S = 30 * 24 * 3600;
 
 /** The tables a deletion job sweeps, in order. */
-export type DeletionPhase = 'Buckets' | 'Ingest';
-export const DELETION_PHASES: readonly DeletionPhase[] = ['Buckets', 'Ingest'];
+export type DeletionPhase = 'Buckets' | 'Ingest' | 'InsightsRaw';
+export const DELETION_PHASES: readonly DeletionPhase[] = ['Buckets', 'Ingest', 'InsightsRaw'];
 
 /** A deletion job as stored: its progress is what makes it resumable after a crash. */
 export interface DeletionJob {

@@ -44,7 +44,9 @@ export class DeviceDataSweeper {
         Limit: this.pageSize,
         FilterExpression: filter,
         ExpressionAttributeValues: values,
-        ProjectionExpression: phase === 'Buckets' ? 'pk, sk' : 'pk',
+        // Tables with a sort key need it in the key; Ingest has none. (InsightsRaw: the raw
+        // contributions carry the pseudonym in `p`, like Ingest markers.)
+        ProjectionExpression: phase === 'Ingest' ? 'pk' : 'pk, sk',
         ...(cursor ? { ExclusiveStartKey: JSON.parse(cursor) as Key } : {}),
       }),
     );

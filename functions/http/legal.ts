@@ -96,6 +96,7 @@ export function createLegalExportHandler(deps: AppDeps) {
   const sweeper = new DeviceDataSweeper(deps.clients.ddb, {
     Buckets: deps.names.bucketsTable,
     Ingest: deps.names.ingestTable,
+    InsightsRaw: deps.names.insightsRawTable,
   });
   return httpHandler(async (event) => {
     const principal = await authorize(event, deps);

@@ -10,6 +10,8 @@ import {
   HAZARDS_TABLE,
   IDENTITY_TABLE,
   INGEST_TABLE,
+  INSIGHTS_RAW_TABLE,
+  INSIGHTS_TABLE,
   RATE_LIMITS_TABLE,
   STATS_TABLE,
   TELEMETRY_STREAM,
@@ -22,6 +24,7 @@ import { DeletionStore } from '../adapters/deletionStore.ts';
 import { HazardStore } from '../adapters/hazardStore.ts';
 import { IdentityStore } from '../adapters/identityStore.ts';
 import { IngestStore } from '../adapters/ingestStore.ts';
+import { InsightsStore } from '../adapters/insightsStore.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from '../adapters/rateLimiter.ts';
 import { StatsStore } from '../adapters/statsStore.ts';
 import type { FailureSink } from './failureSink.ts';
@@ -36,6 +39,8 @@ export interface ResourceNames {
   baselinesTable: string;
   auditTable: string;
   rateLimitsTable: string;
+  insightsRawTable: string;
+  insightsTable: string;
   telemetryStream: string;
 }
 
@@ -51,6 +56,7 @@ export interface AppDeps {
   baselines: BaselineStore;
   audit: AuditStore;
   deletions: DeletionStore;
+  insights: InsightsStore;
   rateLimiter: RateLimiter;
   clock: () => number;
   randomBytes: (n: number) => Uint8Array;
@@ -87,6 +93,7 @@ export function createDeps(opts: DepsOptions): AppDeps {
     baselines: new BaselineStore(ddb, opts.names.baselinesTable),
     audit: new AuditStore(ddb, opts.names.auditTable, sha256),
     deletions: new DeletionStore(ddb, opts.names.identityTable),
+    insights: new InsightsStore(ddb, opts.names.insightsRawTable, opts.names.insightsTable),
     rateLimiter: new RateLimiter(ddb, opts.names.rateLimitsTable, {
       ...DEFAULT_RATE_LIMITS,
       ...opts.rateLimits,
@@ -112,6 +119,8 @@ export function namesFromEnv(env: Record<string, string | undefined>): ResourceN
     baselinesTable: requireEnv(env, BASELINES_TABLE.envVar),
     auditTable: requireEnv(env, AUDIT_TABLE.envVar),
     rateLimitsTable: requireEnv(env, RATE_LIMITS_TABLE.envVar),
+    insightsRawTable: requireEnv(env, INSIGHTS_RAW_TABLE.envVar),
+    insightsTable: requireEnv(env, INSIGHTS_TABLE.envVar),
     telemetryStream: requireEnv(env, TELEMETRY_STREAM.envVar),
   };
 }

@@ -49,6 +49,7 @@ export function createDeletionWorker(deps: AppDeps, opts: DeletionWorkerOptions 
     {
       Buckets: deps.names.bucketsTable,
       Ingest: deps.names.ingestTable,
+      InsightsRaw: deps.names.insightsRawTable,
     },
     opts.pageSize,
   );

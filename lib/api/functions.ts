@@ -56,6 +56,38 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutS: 300,
   },
+  /** The second consumer of the telemetry stream: raw contributions for the insurer insights. */
+  insightsConsumer: {
+    entry: 'functions/stream/insightsConsumer.ts',
+    handler: 'handler',
+    memoryMb: 512,
+    timeoutS: 60,
+  },
+  insightsRollup: {
+    entry: 'functions/scheduled/insightsRollup.ts',
+    handler: 'handler',
+    memoryMb: 1024,
+    timeoutS: 900,
+  },
+  insightsSegments: {
+    entry: 'functions/http/insights.ts',
+    handler: 'segmentsHandler',
+    memoryMb: 512,
+    timeoutS: 10,
+  },
+  insightsSpeedCheck: {
+    entry: 'functions/http/insights.ts',
+    handler: 'speedCheckHandler',
+    memoryMb: 512,
+    timeoutS: 10,
+  },
+  insightsHotspots: {
+    entry: 'functions/http/insights.ts',
+    handler: 'hotspotsHandler',
+    memoryMb: 512,
+    timeoutS: 10,
+  },
+  coverage: { entry: 'functions/http/insights.ts', handler: 'coverageHandler', memoryMb: 512, timeoutS: 10 },
 } as const;
 
 export type FunctionId = keyof typeof FUNCTIONS;
@@ -70,6 +102,17 @@ export const SCHEDULES: Partial<Record<FunctionId, { rateMinutes: number; localE
   deletionWorker: { rateMinutes: 1, localEveryS: 1 },
 };
 
+/** Functions not behind a route: stream consumers and scheduled jobs. */
+export type BackgroundFunctionId =
+  | 'aggregator'
+  | 'deletionWorker'
+  | 'baselineRollup'
+  | 'insightsConsumer'
+  | 'insightsRollup';
+
+/** Functions behind an HTTP route. */
+export type HttpFunctionId = Exclude<FunctionId, BackgroundFunctionId>;
+
 /** Who may call a route; enforced in the handlers, mirrored by the API's authorisers. */
 export type RouteAuth = 'public' | 'device' | 'operator' | 'insurer';
 
@@ -77,7 +120,7 @@ export interface RouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway path template, e.g. `/v1/privacy/deletion/{requestId}`. */
   path: string;
-  fn: Exclude<FunctionId, 'aggregator' | 'deletionWorker' | 'baselineRollup'>;
+  fn: HttpFunctionId;
   auth: RouteAuth;
 }
 
@@ -104,6 +147,12 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'POST', path: '/v1/legal/requests', fn: 'legalRequest', auth: 'operator' },
   { method: 'POST', path: '/v1/legal/requests/{requestId}/approve', fn: 'legalApprove', auth: 'operator' },
   { method: 'GET', path: '/v1/legal/requests/{requestId}/export', fn: 'legalExport', auth: 'operator' },
+  { method: 'GET', path: '/v1/insights/segments', fn: 'insightsSegments', auth: 'insurer' },
+  { method: 'POST', path: '/v1/insights/speed-check', fn: 'insightsSpeedCheck', auth: 'insurer' },
+  { method: 'GET', path: '/v1/insights/hotspots', fn: 'insightsHotspots', auth: 'insurer' },
+  // Insurers and operators (lib/auth/authzMatrix.ts); the gateway route admits insurers'
+  // API keys, the handler also takes an operator's bearer token.
+  { method: 'GET', path: '/v1/coverage', fn: 'coverage', auth: 'insurer' },
 ];
 
 /** Matches a request path against a template; returns the path parameters or undefined. */

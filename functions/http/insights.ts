@@ -1,0 +1,164 @@
+import { cellToLatLng, cellToParent, gridDisk, latLngToCell } from 'h3-js';
+import { z } from 'zod';
+import { latitudeSchema, longitudeSchema, speedMpsSchema } from '../../lib/contract/primitives.ts';
+import { cellsCoveringBBox } from '../../lib/geo/areaCover.ts';
+import { type BBox, bboxContains, bboxSchema } from '../../lib/geo/bbox.ts';
+import { hourOfWeek } from '../../lib/hazards/baseline.ts';
+import { type CellTotals, sumDays } from '../../lib/insights/cellTotals.ts';
+import { INSIGHTS_CELL_RESOLUTION, INSIGHTS_PARTITION_RESOLUTION } from '../../lib/insights/contributions.ts';
+import { DEFAULT_K } from '../../lib/insights/kAnonymity.ts';
+import { coverageOf, hotspotRows, segmentRows } from '../../lib/insights/segmentInsights.ts';
+import { speedCheck } from '../../lib/insights/speedCheck.ts';
+import { utcDay } from '../../lib/privacy/pseudonym.ts';
+import type { AppDeps } from '../runtime/deps.ts';
+import { lambdaEntry } from '../runtime/lambdaDeps.ts';
+import { requireInsurer, requireOperator } from './auth.ts';
+import { badRequest, type HttpEvent, header, httpHandler, json, jsonBody, parseWith } from './httpKit.ts';
+
+const DAY_MS = 86_400_000;
+/** Default interval when `from`/`to` are absent: the last four weeks. */
+const DEFAULT_INTERVAL_MS = 28 * DAY_MS;
+/** Longest interval: a quarter of day items per partition keeps a query to ~100 items a partition. */
+const MAX_INTERVAL_MS = 92 * DAY_MS;
+/** Largest box: 0.2° (~20 km) a side is a city district's worth of res-8 partitions (≤ ~700). */
+const MAX_BBOX_DEG = 0.2;
+/** Speed-check pools the same hour of the week over this many weeks either side of `ts`. */
+const SPEED_CHECK_WEEKS = 13;
+const MAX_HOTSPOTS = 100;
+
+const timeSchema = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
+const intervalShape = { bbox: bboxSchema, from: timeSchema.optional(), to: timeSchema.optional() };
+const areaQuerySchema = z.object(intervalShape);
+const hotspotQuerySchema = z.object({
+  ...intervalShape,
+  metric: z.enum(['near_miss', 'hard_brake']),
+  limit: z.coerce.number().pipe(z.number().int().min(1).max(MAX_HOTSPOTS)).default(20),
+});
+const speedCheckSchema = z.object({
+  lat: latitudeSchema,
+  lng: longitudeSchema,
+  ts: timeSchema,
+  claimedSpeedMps: speedMpsSchema,
+});
+
+const query = (event: HttpEvent) => event.queryStringParameters ?? {};
+
+/** The box and the whole UTC days an area query covers, checked against the limits. */
+function areaAndDays(q: { bbox: BBox; from?: number | undefined; to?: number | undefined }, nowMs: number) {
+  const b = q.bbox;
+  if (b.maxLng - b.minLng > MAX_BBOX_DEG || b.maxLat - b.minLat > MAX_BBOX_DEG) {
+    throw badRequest(`bbox larger than ${MAX_BBOX_DEG}° on a side`, [
+      { path: '/bbox', message: 'too large' },
+    ]);
+  }
+  const to = q.to ?? nowMs;
+  const from = q.from ?? to - DEFAULT_INTERVAL_MS;
+  if (from > to) throw badRequest('from is after to', [{ path: '/from', message: 'must not be after to' }]);
+  if (to - from > MAX_INTERVAL_MS) {
+    throw badRequest('interval longer than 92 days', [{ path: '/to', message: 'interval too long' }]);
+  }
+  return { bbox: b, fromMs: from, toMs: to, fromDay: utcDay(from), toDay: utcDay(to) };
+}
+
+/**
+ * Per-cell totals of an area over whole UTC days, and the road cells there (every cell the
+ * network has ever observed in it). Partitions never observed cost one key in a BatchGet and
+ * no Query.
+ */
+async function areaTotals(deps: AppDeps, area: ReturnType<typeof areaAndDays>) {
+  const seen = await deps.insights.seenCells(cellsCoveringBBox(area.bbox, INSIGHTS_PARTITION_RESOLUTION));
+  const inBox = (cell: string) => {
+    const [lat, lng] = cellToLatLng(cell);
+    return bboxContains(area.bbox, lat, lng);
+  };
+  const roadCells = new Set([...seen.values()].flatMap((s) => [...s]).filter(inBox));
+  const days = await deps.insights.days(seen.keys(), area.fromDay, area.toDay);
+  return { totals: [...sumDays(days, inBox).values()] as CellTotals[], roadCells };
+}
+
+const intervalOf = (a: { fromDay: string; toDay: string }) => ({
+  from: `${a.fromDay}T00:00:00Z`,
+  to: new Date(Date.parse(`${a.toDay}T00:00:00Z`) + DAY_MS).toISOString(),
+});
+
+/** `GET /v1/insights/segments`: k-anonymous per-cell aggregates of an area and interval. */
+export function createSegmentsHandler(deps: AppDeps) {
+  return httpHandler(async (event) => {
+    await requireInsurer(event, deps);
+    const area = areaAndDays(parseWith(areaQuerySchema, query(event), 'segments query'), deps.clock());
+    const { totals } = await areaTotals(deps, area);
+    return json(200, { ...intervalOf(area), k: DEFAULT_K, cells: segmentRows(totals, DEFAULT_K) });
+  });
+}
+
+/** `GET /v1/insights/hotspots`: k-anonymous cells ranked by event rate, with 95 % intervals. */
+export function createHotspotsHandler(deps: AppDeps) {
+  return httpHandler(async (event) => {
+    await requireInsurer(event, deps);
+    const q = parseWith(hotspotQuerySchema, query(event), 'hotspots query');
+    const area = areaAndDays(q, deps.clock());
+    const { totals } = await areaTotals(deps, area);
+    return json(200, {
+      ...intervalOf(area),
+      metric: q.metric,
+      k: DEFAULT_K,
+      ranking: 'by the lower bound of the 95 % Poisson interval of events per 100 km',
+      hotspots: hotspotRows(totals, q.metric, q.limit, DEFAULT_K),
+    });
+  });
+}
+
+/** `GET /v1/coverage`: the share of the area's road cells with k-anonymous observations. */
+export function createCoverageHandler(deps: AppDeps) {
+  return httpHandler(async (event) => {
+    // Insurers present an API key (audited); operators their bearer token.
+    if (header(event, 'x-api-key')) await requireInsurer(event, deps);
+    else await requireOperator(event, deps);
+    const area = areaAndDays(parseWith(areaQuerySchema, query(event), 'coverage query'), deps.clock());
+    const { totals, roadCells } = await areaTotals(deps, area);
+    return json(200, {
+      ...intervalOf(area),
+      k: DEFAULT_K,
+      roadCellDefinition: 'H3 res-10 cells of the area that any trip of the network has ever entered',
+      ...coverageOf(roadCells, totals, DEFAULT_K),
+    });
+  });
+}
+
+/** `POST /v1/insights/speed-check`: where a claimed speed falls among observed speeds there and then. */
+export function createSpeedCheckHandler(deps: AppDeps) {
+  return httpHandler(async (event) => {
+    await requireInsurer(event, deps);
+    const body = parseWith(speedCheckSchema, jsonBody(event, 4096), 'speed-check body');
+    const cell = latLngToCell(body.lat, body.lng, INSIGHTS_CELL_RESOLUTION);
+    const neighbours = gridDisk(cell, 1);
+    const partitions = new Set(neighbours.map((c) => cellToParent(c, INSIGHTS_PARTITION_RESOLUTION)));
+    const epochHour = Math.floor(body.ts / 3600_000);
+    const how = hourOfWeek(epochHour * 60);
+    const span = SPEED_CHECK_WEEKS * 168;
+    const items = await deps.insights.speedHours(partitions, how, epochHour - span, epochHour + span);
+    const result = speedCheck({
+      items,
+      cell,
+      neighbours,
+      claimedSpeedMps: body.claimedSpeedMps,
+      k: DEFAULT_K,
+    });
+    return json(200, {
+      cell,
+      hourOfWeek: how,
+      weeks: {
+        from: new Date((epochHour - span) * 3600_000).toISOString(),
+        to: new Date((epochHour + span + 1) * 3600_000).toISOString(),
+      },
+      k: DEFAULT_K,
+      claimedSpeedMps: body.claimedSpeedMps,
+      ...result,
+    });
+  });
+}
+
+export const segmentsHandler = lambdaEntry(createSegmentsHandler);
+export const hotspotsHandler = lambdaEntry(createHotspotsHandler);
+export const coverageHandler = lambdaEntry(createCoverageHandler);
+export const speedCheckHandler = lambdaEntry(createSpeedCheckHandler);

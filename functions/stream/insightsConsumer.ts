@@ -1,0 +1,54 @@
+import middy from '@middy/core';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { type Contribution, contributionsOf } from '../../lib/insights/contributions.ts';
+import { decodeStreamRecord, PoisonRecordError } from '../../lib/stream/streamRecord.ts';
+import { isRetryableAwsError } from '../adapters/awsClients.ts';
+import type { AppDeps } from '../runtime/deps.ts';
+import { lambdaEntry } from '../runtime/lambdaDeps.ts';
+
+/** What one invocation did, for logs and tests. */
+export interface InsightsReport {
+  records: number;
+  poison: number;
+  contributions: number;
+  /** Contributions written (the rest were too late for their day's raw retention). */
+  written: number;
+}
+
+/**
+ * The second consumer of the telemetry stream, on its own event source mapping: it feeds the
+ * insurer insights without touching the live hazard path. Each record becomes one raw item per
+ * partition-hour it touched (see InsightsStore), so the work is a few puts per record and a
+ * replay in any split rewrites the same items. Poison records are skipped: the aggregator,
+ * reading the same stream, already sends them to the failure destination. A retryable failure
+ * reports the first record as failed, and the mapping retries the batch from there — safe,
+ * because every write is an idempotent overwrite.
+ */
+export function createInsightsConsumerHandler(deps: AppDeps, onReport?: (r: InsightsReport) => void) {
+  return middy<KinesisStreamEvent, KinesisStreamBatchResponse>().handler(async (event) => {
+    const contributions: Contribution[] = [];
+    let poison = 0;
+    for (const r of event.Records) {
+      try {
+        contributions.push(...contributionsOf(decodeStreamRecord(Buffer.from(r.kinesis.data, 'base64'))));
+      } catch (err) {
+        if (!(err instanceof PoisonRecordError)) throw err;
+        poison++;
+      }
+    }
+    let written: number;
+    try {
+      written = await deps.insights.putContributions(contributions, deps.clock());
+    } catch (err) {
+      const first = event.Records[0];
+      if (isRetryableAwsError(err) && first) {
+        return { batchItemFailures: [{ itemIdentifier: first.kinesis.sequenceNumber }] };
+      }
+      throw err;
+    }
+    onReport?.({ records: event.Records.length, poison, contributions: contributions.length, written });
+    return { batchItemFailures: [] };
+  });
+}
+
+export const handler = lambdaEntry((deps) => createInsightsConsumerHandler(deps));
