@@ -56,6 +56,22 @@ function printOperatorToken(stack: LocalStackHandle, dataDir: string): void {
   }
 }
 
+/** Stack options shared by `serve` and `start`, with the live map wired in. */
+async function stackWithMap(parsed: ReturnType<typeof commonOptions>) {
+  const { mapExtra } = await import('./mapExtra.ts');
+  const map = mapExtra();
+  const options: LocalStackOptions = {
+    port: parsed.port,
+    dataDir: parsed.dataDir,
+    hazardMinCameras: parsed.hazardMinCameras,
+    hazardRule: parsed.hazardRule,
+    extra: map.extra,
+    onAggregation: map.onAggregation,
+    log: (line) => process.stderr.write(`${line}\n`),
+  };
+  return { map, options };
+}
+
 /** `dashnet serve [--port N] [--data-dir D]`: the local stack alone. */
 export async function serveCommand(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof commonOptions>;
@@ -64,24 +80,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
   } catch (err) {
     return fail(err, 'serve');
   }
-  const { mapExtra } = await import('./mapExtra.ts');
-  const map = mapExtra();
-  return runStack(
-    {
-      port: parsed.port,
-      dataDir: parsed.dataDir,
-      hazardMinCameras: parsed.hazardMinCameras,
-      hazardRule: parsed.hazardRule,
-      extra: map.extra,
-      onAggregation: map.onAggregation,
-      log: (line) => process.stderr.write(`${line}\n`),
-    },
-    async (stack) => {
-      process.stdout.write(`listening on ${stack.url}\n`);
-      printOperatorToken(stack, parsed.dataDir);
-      return async () => {};
-    },
-  );
+  const { options } = await stackWithMap(parsed);
+  return runStack(options, async (stack) => {
+    process.stdout.write(`listening on ${stack.url}\n`);
+    printOperatorToken(stack, parsed.dataDir);
+    return async () => {};
+  });
 }
 
 /** `dashnet start`: the local stack, a simulated fleet and the live map; prints each hazard raised. */
@@ -96,39 +100,27 @@ export async function startCommand(argv: string[]): Promise<number> {
   } catch (err) {
     return fail(err, 'start');
   }
-  const { mapExtra } = await import('./mapExtra.ts');
   const { runFleet } = await import('./simulate.ts');
   const { watchHazards } = await import('./watchHazards.ts');
-  const map = mapExtra();
-  return runStack(
-    {
-      port: parsed.port,
-      dataDir: parsed.dataDir,
-      hazardMinCameras: parsed.hazardMinCameras,
-      hazardRule: parsed.hazardRule,
-      extra: map.extra,
-      onAggregation: map.onAggregation,
-      log: (line) => process.stderr.write(`${line}\n`),
-    },
-    async (stack) => {
-      process.stdout.write(`listening on ${stack.url}\n`);
-      process.stdout.write(`API:  ${stack.url}/v1/hazards?lat=40.4406&lng=-79.9959&radiusM=20000\n`);
-      process.stdout.write(`map:  ${stack.url}/map/\n`);
-      printOperatorToken(stack, parsed.dataDir);
-      const fleet = await runFleet({
-        apiUrl: stack.url,
-        operatorToken: stack.operatorToken,
-        cameras,
-        seed,
-        log: (line) => process.stdout.write(`${line}\n`),
-      });
-      map.setCameras(() => fleet.cameras());
-      process.stdout.write(`fleet: ${cameras} simulated cameras driving Pittsburgh (OSM, ODbL)\n`);
-      const watcher = watchHazards(stack.url, (line) => process.stdout.write(`${line}\n`));
-      return async () => {
-        watcher.stop();
-        await fleet.stop();
-      };
-    },
-  );
+  const { map, options } = await stackWithMap(parsed);
+  return runStack(options, async (stack) => {
+    process.stdout.write(`listening on ${stack.url}\n`);
+    process.stdout.write(`API:  ${stack.url}/v1/hazards?lat=40.4406&lng=-79.9959&radiusM=20000\n`);
+    process.stdout.write(`map:  ${stack.url}/map/\n`);
+    printOperatorToken(stack, parsed.dataDir);
+    const fleet = await runFleet({
+      apiUrl: stack.url,
+      operatorToken: stack.operatorToken,
+      cameras,
+      seed,
+      log: (line) => process.stdout.write(`${line}\n`),
+    });
+    map.setCameras(() => fleet.cameras());
+    process.stdout.write(`fleet: ${cameras} simulated cameras driving Pittsburgh (OSM, ODbL)\n`);
+    const watcher = watchHazards(stack.url, (line) => process.stdout.write(`${line}\n`));
+    return async () => {
+      watcher.stop();
+      await fleet.stop();
+    };
+  });
 }
