@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { EdgePlatform } from '../core/platform.ts';
 import { createSeededRandom, type Random } from '../core/random.ts';
 import { type KeyValueStorage, MemoryStorage } from '../core/storage.ts';
-import type { Transport } from '../core/transport.ts';
+import type { Transport, TransportRequest } from '../core/transport.ts';
 
 /**
  * Storage in a directory, one file per key, written atomically (write to a temp file, then
@@ -46,16 +46,29 @@ export function cryptoRandom(): Random {
   };
 }
 
-/** `fetch` as a {@link Transport}. */
+/**
+ * `fetch` as a {@link Transport}. POST unless the request carries `method: 'GET'` (the hazard
+ * cache's reads, see `edge/alerts/hazardCache.ts`); a GET goes without a body, as fetch demands.
+ */
 export const fetchTransport: Transport = async (req) => {
+  const method = requestMethod(req);
   const body = typeof req.body === 'string' ? req.body : new Uint8Array(req.body);
-  const res = await fetch(req.url, { method: 'POST', headers: req.headers, body });
+  const res = await fetch(req.url, {
+    method,
+    headers: req.headers,
+    ...(method === 'GET' ? {} : { body }),
+  });
   const headers: Record<string, string> = {};
   res.headers.forEach((v, k) => {
     headers[k.toLowerCase()] = v;
   });
   return { status: res.status, headers, body: await res.text() };
 };
+
+/** The request's HTTP method: `GET` when it says so, else `POST` (all the uplink sends). */
+function requestMethod(req: TransportRequest): 'GET' | 'POST' {
+  return (req as TransportRequest & { method?: string }).method === 'GET' ? 'GET' : 'POST';
+}
 
 /** Options of {@link createNodePlatform}. */
 export interface NodePlatformOptions {

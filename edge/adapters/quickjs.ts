@@ -1,6 +1,6 @@
 import type { EdgePlatform } from '../core/platform.ts';
 import { createSeededRandom } from '../core/random.ts';
-import type { TransportResponse } from '../core/transport.ts';
+import type { TransportRequest, TransportResponse } from '../core/transport.ts';
 
 /**
  * What a QuickJS host (camera firmware, or quickjs-emscripten in tests) hands the bundle.
@@ -14,8 +14,11 @@ export interface QuickJsHost {
   storageSet(key: string, value: string): void;
   storageDelete(key: string): void;
   log(level: 'info' | 'warn', message: string, fieldsJson: string): void;
-  /** Sends a request; resolves to a JSON `TransportResponse`. Absent: no uplink. */
-  send?(url: string, headersJson: string, body: string): Promise<string>;
+  /**
+   * Sends a request; resolves to a JSON `TransportResponse`. Absent: no uplink. `method` is
+   * `POST` (telemetry) or `GET` (hazards for driver alerts; `body` is then empty).
+   */
+  send?(url: string, headersJson: string, body: string, method: 'GET' | 'POST'): Promise<string>;
 }
 
 /** Builds the {@link EdgePlatform} from a QuickJS host. No gzip: QuickJS has no compressor. */
@@ -38,7 +41,9 @@ export function createQuickJsPlatform(host: QuickJsHost): EdgePlatform {
     platform.transport = async (req) => {
       // Without gzip the body is always text here.
       const body = typeof req.body === 'string' ? req.body : '';
-      return JSON.parse(await send(req.url, JSON.stringify(req.headers), body)) as TransportResponse;
+      const method = (req as TransportRequest & { method?: string }).method === 'GET' ? 'GET' : 'POST';
+      const text = await send(req.url, JSON.stringify(req.headers), method === 'GET' ? '' : body, method);
+      return JSON.parse(text) as TransportResponse;
     };
   }
   return platform;
