@@ -9,6 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, type FunctionId, ROUTES, SCHEDULES } from '../lib/api/functions.ts';
+import { AUTHZ_MATRIX } from '../lib/auth/authzMatrix.ts';
 import {
   AGGREGATOR_ESM,
   ENV,
@@ -88,7 +89,7 @@ describe('DashnetStack resources', () => {
       'AWS::IAM::Role': fns,
       'AWS::KMS::Key': 2,
       'AWS::Kinesis::Stream': 1,
-      'AWS::Lambda::EventSourceMapping': 1,
+      'AWS::Lambda::EventSourceMapping': 2 /* aggregator, insights consumer */,
       'AWS::Lambda::Function': fns,
       'AWS::Lambda::Permission': ROUTES.length + Object.keys(SCHEDULES).length,
       'AWS::Events::Rule': Object.keys(SCHEDULES).length,
@@ -276,6 +277,19 @@ describe('event source mapping', () => {
     });
   });
 
+  it('gives the insights consumer its own mapping on the same stream with the same settings', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(stack.functions.insightsConsumer.fn) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.telemetry.stream), 'Arn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: AGGREGATOR_ESM.batchSize,
+      MaximumRetryAttempts: AGGREGATOR_ESM.retryAttempts,
+      BisectBatchOnFunctionError: AGGREGATOR_ESM.bisectOnError,
+      MaximumRecordAgeInSeconds: AGGREGATOR_ESM.maxRecordAgeS,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
   it('uses the on-failure bucket as DASHNET_FAILURE_BUCKET', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: physicalName(STAGE, 'aggregator'),
@@ -379,8 +393,15 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets exactly the functions behind operator routes read the operator secret', () => {
-    const operatorFns = new Set<string>(ROUTES.filter((r) => r.auth === 'operator').map((r) => r.fn));
+  it('lets exactly the functions behind routes that admit operators read the operator secret', () => {
+    const operatorFns = new Set<string>(
+      ROUTES.filter(
+        (r) =>
+          r.auth === 'operator' ||
+          // Public routes admit everyone and need no credential check at all.
+          (r.auth !== 'public' && AUTHZ_MATRIX[`${r.method} ${r.path}`]?.includes('operator')),
+      ).map((r) => r.fn),
+    );
     expect(operatorFns.size).toBeGreaterThan(0);
     for (const id of FUNCTION_IDS) {
       expect(reaches(id).includes('secretsmanager:GetSecretValue'), id).toBe(operatorFns.has(id));
@@ -396,11 +417,12 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets only telemetry write to the stream and only the aggregator read it', () => {
+  it('lets only telemetry write to the stream and only the two consumers read it', () => {
+    const consumers: FunctionId[] = ['aggregator', 'insightsConsumer'];
     for (const id of FUNCTION_IDS) {
       expect(reaches(id).includes('kinesis:PutRecords'), id).toBe(id === 'telemetry');
-      expect(reaches(id).includes('kinesis:GetRecords'), id).toBe(id === 'aggregator');
-      expect(reaches(id).includes('s3:PutObject'), id).toBe(id === 'aggregator');
+      expect(reaches(id).includes('kinesis:GetRecords'), id).toBe(consumers.includes(id));
+      expect(reaches(id).includes('s3:PutObject'), id).toBe(consumers.includes(id));
     }
     expect(policyOf('aggregator')).toContainEqual(
       expect.objectContaining({

@@ -35,6 +35,8 @@ export class DashnetStack extends Stack {
   readonly functions: Record<FunctionId, HandlerFunction>;
   readonly api: HttpApi;
   readonly consumer: StreamConsumer;
+  /** The insights consumer's own mapping on the same stream (same settings, own position). */
+  readonly insightsConsumer: StreamConsumer;
   readonly schedules: Schedules;
   readonly artifacts: ArtifactsBucket;
   readonly failures: ArtifactsBucket;
@@ -137,6 +139,11 @@ export class DashnetStack extends Stack {
       stream: this.telemetry.stream,
       failureBucket: this.failures.bucket,
     });
+    this.insightsConsumer = new StreamConsumer(this, 'InsightsConsumer', {
+      fn: this.functions.insightsConsumer.fn,
+      stream: this.telemetry.stream,
+      failureBucket: this.failures.bucket,
+    });
 
     this.observability = new Observability(this, 'Observability', {
       stage,
@@ -226,13 +233,15 @@ export class DashnetStack extends Stack {
       }
     }
     const failuresLogical = this.getLogicalId(this.failures.bucket.node.defaultChild as CfnElement);
-    Validations.of(this.functions.aggregator.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${failuresLogical}.Arn>/*]`,
-      reason:
-        'PutObject on any key of the dedicated failure bucket: Lambda chooses the object keys of its S3 ' +
-        'on-failure destination, and the bucket holds nothing else. Only s3:PutObject (and s3:ListBucket on ' +
-        'the bucket, as the destination requires).',
-    });
+    for (const consumer of [this.functions.aggregator, this.functions.insightsConsumer]) {
+      Validations.of(consumer.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${failuresLogical}.Arn>/*]`,
+        reason:
+          'PutObject on any key of the dedicated failure bucket: Lambda chooses the object keys of its S3 ' +
+          'on-failure destination, and the bucket holds nothing else. Only s3:PutObject (and s3:ListBucket on ' +
+          'the bucket, as the destination requires).',
+      });
+    }
   }
 }
 
