@@ -11,9 +11,7 @@ import { type CachedHazard, parseHazards } from './parseHazards.ts';
  * `edge/core/transport.ts` grows an optional `method`, a transport that ignores it would POST,
  * which the API answers with 404/405 — a failed refresh, never wrong data.
  */
-export interface GetRequest extends TransportRequest {
-  method: 'GET';
-}
+export type GetRequest = TransportRequest & { method: 'GET' };
 
 /** Settings of {@link HazardCache}; see each field for its reason. */
 export interface HazardCacheConfig {

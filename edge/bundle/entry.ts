@@ -1,4 +1,6 @@
 import { createQuickJsPlatform } from '../adapters/quickjs.ts';
+import { AlertsEngine } from '../alerts/alertsEngine.ts';
+import { DEFAULT_HAZARD_CACHE, HazardCache } from '../alerts/hazardCache.ts';
 import { DEFAULT_EDGE_CONFIG } from '../edgeConfig.ts';
 import { EdgePipeline } from '../pipeline.ts';
 import { replayLogs, replaySamples } from '../replay.ts';
@@ -18,6 +20,10 @@ export const dashnetEdge = {
   createPlatform: createQuickJsPlatform,
   EdgePipeline,
   DEFAULT_EDGE_CONFIG,
+  /** Warns the driver of hazards ahead: the host feeds GPS fixes and ticks about once a second. */
+  AlertsEngine,
+  HazardCache,
+  DEFAULT_HAZARD_CACHE,
   /** Replays CSV logs; returns the POST bodies, one per line. */
   replay(gpsCsv: string, imuCsv: string | null, optionsJson: string): string {
     const o = JSON.parse(optionsJson) as ReplayOptionsJson;

@@ -1,5 +1,10 @@
-/** One HTTP request as the uplink makes it. `body` is bytes when gzipped, text otherwise. */
+/**
+ * One HTTP request as the camera makes it: a POST of a batch (`body` is bytes when gzipped,
+ * text otherwise), or a GET (hazards ahead) with an empty body.
+ */
 export interface TransportRequest {
+  /** POST when absent. */
+  method?: 'GET' | 'POST';
   url: string;
   headers: Record<string, string>;
   body: string | Uint8Array;
