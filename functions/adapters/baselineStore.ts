@@ -7,6 +7,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { cellToChildPos, getResolution } from 'h3-js';
 import type { BaselineCounts } from '../../lib/hazards/baseline.ts';
 import { mapLimit } from '../../lib/util/mapLimit.ts';
 
@@ -14,6 +15,11 @@ import { mapLimit } from '../../lib/util/mapLimit.ts';
 const DIRTY_RETENTION_S = 3 * 24 * 3600;
 /** BatchGetItem takes at most 100 keys (DynamoDB API reference, BatchGetItem). */
 const BATCH_GET_MAX = 100;
+/**
+ * Cells per baseline UpdateItem: 7 cells × 9 sectors × 2 counters keep the expression near
+ * 1.6 KB, well inside DynamoDB's 4 KB limit on an expression (API reference, expression limits).
+ */
+const CELLS_PER_UPDATE = 7;
 
 /** Per cell and sector counts of one partition at one hour of the week. */
 export type BaselineItem = Map<string, BaselineCounts>;
@@ -74,6 +80,12 @@ export class BaselineStore {
   /**
    * Adds one hour's counts to a partition's baseline at that hour of week, once: false when the
    * hour was applied before (a re-run after a crash).
+   *
+   * DynamoDB caps an expression at 4 KB, which a busy partition's counts (up to 49 cells × 9
+   * sectors) exceed in one UpdateItem; so the counts go in groups of at most 7 cells, a group
+   * being a fixed function of the cell (its position under the partition), each applied once
+   * under its own mark `<hour>/<group>`. A re-run after a crash between groups applies only the
+   * groups still missing. The whole-hour mark of earlier versions still refuses every group.
    */
   async applyHour(
     partition: string,
@@ -81,21 +93,30 @@ export class BaselineStore {
     epochHour: number,
     counts: BaselineItem,
   ): Promise<boolean> {
-    if (counts.size > 0) {
+    const groups = new Map<number, [string, BaselineCounts][]>();
+    const parentRes = getResolution(partition);
+    for (const [key, c] of counts) {
+      const group = Math.floor(cellToChildPos(key.slice(0, key.indexOf('_')), parentRes) / CELLS_PER_UPDATE);
+      const entries = groups.get(group) ?? [];
+      entries.push([key, c]);
+      groups.set(group, entries);
+    }
+    let applied = counts.size === 0;
+    for (const [group, entries] of groups) {
+      const mark = `${epochHour}/${group}`;
       const names: Record<string, string> = { '#applied': 'appliedHours' };
       const values: Record<string, unknown> = {
-        ':h': new Set([String(epochHour)]),
+        ':h': new Set([mark]),
         ':hs': String(epochHour),
+        ':hg': mark,
       };
       const adds: string[] = ['#applied :h'];
-      let i = 0;
-      for (const [key, c] of counts) {
+      for (const [i, [key, c]] of entries.entries()) {
         names[`#s${i}`] = `s_${key}`;
         names[`#n${i}`] = `n_${key}`;
         values[`:s${i}`] = c.signals;
         values[`:n${i}`] = c.passers;
         adds.push(`#s${i} :s${i}`, `#n${i} :n${i}`);
-        i++;
       }
       try {
         await this.ddb.send(
@@ -103,19 +124,19 @@ export class BaselineStore {
             TableName: this.tableName,
             Key: { pk: `base#${partition}`, sk: String(hourOfWeek) },
             UpdateExpression: `ADD ${adds.join(', ')}`,
-            ConditionExpression: 'attribute_not_exists(#applied) OR NOT contains(#applied, :hs)',
+            ConditionExpression:
+              'attribute_not_exists(#applied) OR (NOT contains(#applied, :hs) AND NOT contains(#applied, :hg))',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
           }),
         );
+        applied = true;
       } catch (err) {
         if (!(err instanceof ConditionalCheckFailedException)) throw err;
-        await this.clearDirty(partition, epochHour);
-        return false;
       }
     }
     await this.clearDirty(partition, epochHour);
-    return true;
+    return applied;
   }
 
   private async clearDirty(partition: string, epochHour: number): Promise<void> {
