@@ -417,6 +417,19 @@ describe('least privilege', () => {
     }
   });
 
+  it('keeps the audit log append-only: no function may update or delete an entry', () => {
+    const audit = JSON.stringify(tableArn('Audit'));
+    for (const id of FUNCTION_IDS) {
+      for (const st of policyOf(id)) {
+        if (!JSON.stringify(st.Resource).includes(audit)) continue;
+        const actions = ([] as string[]).concat(st.Action as string | string[]);
+        expect(actions, id).not.toContain('dynamodb:UpdateItem');
+        expect(actions, id).not.toContain('dynamodb:DeleteItem');
+        expect(actions, id).not.toContain('dynamodb:BatchWriteItem');
+      }
+    }
+  });
+
   it('lets only telemetry write to the stream and only the two consumers read it', () => {
     const consumers: FunctionId[] = ['aggregator', 'insightsConsumer'];
     for (const id of FUNCTION_IDS) {

@@ -20,9 +20,11 @@ import type { ByAuth } from './constructs/HttpApi.ts';
  * - `read`: GetItem/Query/Scan (and the table's indexes) — `grantReadData`;
  * - `write`: PutItem/UpdateItem/DeleteItem — `grantWriteData`;
  * - `readWrite`: both — `grantReadWriteData`;
- * - `describe`: DescribeTable only, for the health check.
+ * - `describe`: DescribeTable only, for the health check;
+ * - `append`: Query + PutItem only — an append-only log: a function can add entries (conditional
+ *   on the next sequence number) but never update or delete one.
  */
-export type TableAccess = 'read' | 'write' | 'readWrite' | 'describe';
+export type TableAccess = 'read' | 'write' | 'readWrite' | 'describe' | 'append';
 
 /**
  * What a function may do to the telemetry stream. `read` is not listed here: the aggregator's
@@ -70,7 +72,7 @@ export const AUTH_ACCESS: ByAuth<FunctionAccess> = {
 };
 
 /** Operator actions append to the hash-chained audit log (read the head, conditional put). */
-const AUDITED: FunctionAccess['tables'] = [[AUDIT_TABLE, 'readWrite']];
+const AUDITED: FunctionAccess['tables'] = [[AUDIT_TABLE, 'append']];
 
 /**
  * Least privilege beyond authentication, derived from what each handler's stores call (see
@@ -109,13 +111,7 @@ export const FUNCTION_ACCESS: Record<FunctionId, FunctionAccess> = {
   legalApprove: { tables: [[IDENTITY_TABLE, 'readWrite'], ...AUDITED] },
   // Reads one device's pseudonymous records (a sweep in read mode) for a court-approved export.
   legalExport: {
-    tables: [
-      [IDENTITY_TABLE, 'read'],
-      [BUCKETS_TABLE, 'read'],
-      [INGEST_TABLE, 'read'],
-      [RATE_LIMITS_TABLE, 'read'],
-      ...AUDITED,
-    ],
+    tables: [[IDENTITY_TABLE, 'read'], [BUCKETS_TABLE, 'read'], [INGEST_TABLE, 'read'], ...AUDITED],
   },
   // Sweeps and deletes a device's pseudonymous records, then marks the job done.
   deletionWorker: {
@@ -123,7 +119,6 @@ export const FUNCTION_ACCESS: Record<FunctionId, FunctionAccess> = {
       [IDENTITY_TABLE, 'readWrite'],
       [BUCKETS_TABLE, 'readWrite'],
       [INGEST_TABLE, 'readWrite'],
-      [RATE_LIMITS_TABLE, 'readWrite'],
       [INSIGHTS_RAW_TABLE, 'readWrite'],
       ...AUDITED,
     ],

@@ -270,5 +270,8 @@ function grantTable(table: dynamodb.Table, fn: lambda.IFunction, how: TableAcces
     case 'describe':
       table.grant(fn, 'dynamodb:DescribeTable');
       return;
+    case 'append':
+      table.grant(fn, 'dynamodb:Query', 'dynamodb:PutItem');
+      return;
   }
 }
