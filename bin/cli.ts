@@ -39,17 +39,19 @@ export async function main(argv: string[]): Promise<number> {
       return benchCommand(rest);
     }
     case undefined:
+      return usage('a command is required');
     case 'help':
     case '--help':
     case '-h':
       process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 2 : 0;
+      return 0;
     default:
       return usage(`unknown command '${command}'`);
   }
 }
 
+/** Bad arguments: one line saying why, exit 2 (contract §1). */
 function usage(reason: string): number {
-  process.stderr.write(`dashnet: ${reason}\n${USAGE}\n`);
+  process.stderr.write(`dashnet: ${reason} (see 'dashnet help')\n`);
   return 2;
 }

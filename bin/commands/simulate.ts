@@ -444,7 +444,7 @@ export function parseSimulateArgs(
 export async function simulateCommand(argv: string[]): Promise<number> {
   const args = parseSimulateArgs(argv, process.env);
   if (typeof args === 'string') {
-    process.stderr.write(`dashnet simulate: ${args}\n${USAGE}\n`);
+    process.stderr.write(`dashnet simulate: ${args} (${USAGE})\n`);
     return 2;
   }
   const log = (line: string): void => {
