@@ -1,6 +1,5 @@
-import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { areaOfCell } from '../../functions/adapters/hazardStore.ts';
 import { createAggregatorHandler } from '../../functions/registry.ts';
@@ -8,6 +7,7 @@ import { localContext } from '../../local/esmRunner.ts';
 import { type LocalStackHandle, startLocalStack } from '../../local/localStack.ts';
 import { ApiClient, eventually } from '../apiClient.ts';
 import { batch, hardBrake, offset, tripThrough } from '../factories.ts';
+import { readStreamRecords } from '../streamRecords.ts';
 import { type ExternalEmulator, startDynamoDbLocal, startKinesisLocal } from './awsEmulators.ts';
 
 let dynamodb: ExternalEmulator | undefined;
@@ -153,7 +153,7 @@ describe('the hazard lifecycle on DynamoDB Local and kinesis-local', () => {
 
   it('changes no bucket or hazard item when the whole stream is replayed in other splits', async () => {
     const before = await snapshot();
-    const records = await streamRecords();
+    const records = await readStreamRecords(stack!);
     expect(records.length).toBeGreaterThanOrEqual(30);
     const handler = createAggregatorHandler(stack!.deps);
     for (const size of [1, 3, records.length]) {
@@ -230,42 +230,4 @@ async function snapshot() {
     buckets: await text(stack!.deps.names.bucketsTable),
     hazards: await text(stack!.deps.names.hazardsTable),
   };
-}
-
-/** Every record on the telemetry stream, as Lambda would receive them. */
-async function streamRecords(): Promise<KinesisStreamRecord[]> {
-  const client = stack!.deps.clients.kinesis;
-  const StreamName = stack!.deps.names.telemetryStream;
-  const desc = await client.send(new DescribeStreamCommand({ StreamName }));
-  const out: KinesisStreamRecord[] = [];
-  for (const shard of desc.StreamDescription?.Shards ?? []) {
-    const it = await client.send(
-      new GetShardIteratorCommand({ StreamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
-    );
-    let iterator = it.ShardIterator;
-    for (let page = 0; iterator && page < 20; page++) {
-      const res = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-      for (const r of res.Records ?? []) {
-        out.push({
-          kinesis: {
-            kinesisSchemaVersion: '1.0',
-            partitionKey: r.PartitionKey ?? '',
-            sequenceNumber: r.SequenceNumber ?? '',
-            data: Buffer.from(r.Data ?? new Uint8Array()).toString('base64'),
-            approximateArrivalTimestamp: (r.ApproximateArrivalTimestamp?.getTime() ?? 0) / 1000,
-          },
-          eventSource: 'aws:kinesis',
-          eventVersion: '1.0',
-          eventID: `${shard.ShardId}:${r.SequenceNumber}`,
-          eventName: 'aws:kinesis:record',
-          invokeIdentityArn: 'arn:aws:iam::000000000000:role/local',
-          awsRegion: 'us-east-1',
-          eventSourceARN: `arn:aws:kinesis:us-east-1:000000000000:stream/${StreamName}`,
-        });
-      }
-      if ((res.Records ?? []).length === 0) break;
-      iterator = res.NextShardIterator;
-    }
-  }
-  return out;
 }

@@ -1,6 +1,5 @@
-import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { KinesisStreamEvent } from 'aws-lambda';
 import { gridDisk, latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAggregatorHandler } from '../../functions/registry.ts';
@@ -8,6 +7,7 @@ import { localContext } from '../../local/esmRunner.ts';
 import { type LocalStackHandle, startLocalStack } from '../../local/localStack.ts';
 import { ApiClient, eventually } from '../apiClient.ts';
 import { batch, hardBrake, offset, tripThrough } from '../factories.ts';
+import { readStreamRecords } from '../streamRecords.ts';
 
 let stack: LocalStackHandle;
 let api: ApiClient;
@@ -78,7 +78,7 @@ describe('hazard lifecycle through the emulators', () => {
 
   it('leaves every count and hazard unchanged when the whole stream is replayed in other splits', async () => {
     const before = await snapshot();
-    const records = await streamRecords();
+    const records = await readStreamRecords(stack);
     const handler = createAggregatorHandler(stack.deps);
     for (const size of [1, 3, records.length]) {
       for (let i = 0; i < records.length; i += size) {
@@ -141,42 +141,4 @@ async function snapshot() {
     buckets: await scan(stack.deps.names.bucketsTable),
     hazards: await scan(stack.deps.names.hazardsTable),
   };
-}
-
-/** Every record on the telemetry stream, as Lambda would receive them. */
-async function streamRecords(): Promise<KinesisStreamRecord[]> {
-  const { kinesis } = stack.deps.clients;
-  const StreamName = stack.deps.names.telemetryStream;
-  const desc = await kinesis.send(new DescribeStreamCommand({ StreamName }));
-  const out: KinesisStreamRecord[] = [];
-  for (const shard of desc.StreamDescription?.Shards ?? []) {
-    const it = await kinesis.send(
-      new GetShardIteratorCommand({ StreamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
-    );
-    let iterator = it.ShardIterator;
-    for (let page = 0; iterator && page < 20; page++) {
-      const res = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-      for (const r of res.Records ?? []) {
-        out.push({
-          kinesis: {
-            kinesisSchemaVersion: '1.0',
-            partitionKey: r.PartitionKey ?? '',
-            sequenceNumber: r.SequenceNumber ?? '',
-            data: Buffer.from(r.Data ?? new Uint8Array()).toString('base64'),
-            approximateArrivalTimestamp: (r.ApproximateArrivalTimestamp?.getTime() ?? 0) / 1000,
-          },
-          eventSource: 'aws:kinesis',
-          eventVersion: '1.0',
-          eventID: `${shard.ShardId}:${r.SequenceNumber}`,
-          eventName: 'aws:kinesis:record',
-          invokeIdentityArn: 'arn:aws:iam::000000000000:role/local',
-          awsRegion: 'local',
-          eventSourceARN: 'arn:aws:kinesis:local:000000000000:stream/test',
-        });
-      }
-      if ((res.Records ?? []).length === 0) break;
-      iterator = res.NextShardIterator;
-    }
-  }
-  return out;
 }

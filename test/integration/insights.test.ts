@@ -1,4 +1,3 @@
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { latLngToCell } from 'h3-js';
@@ -11,6 +10,7 @@ import { localContext } from '../../local/esmRunner.ts';
 import { type LocalStackHandle, startLocalStack } from '../../local/localStack.ts';
 import { ApiClient, eventually } from '../apiClient.ts';
 import { batch, hardBrake, offset, tripThrough } from '../factories.ts';
+import { readStreamRecords } from '../streamRecords.ts';
 
 let stack: LocalStackHandle;
 let api: ApiClient;
@@ -65,48 +65,6 @@ async function rawItems(): Promise<Record<string, unknown>[]> {
     start = res.LastEvaluatedKey;
   } while (start);
   return out.sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
-}
-
-/** Every record on the telemetry stream, as the mapping would deliver it. */
-async function streamRecords(): Promise<KinesisStreamRecord[]> {
-  const { kinesis } = stack.deps.clients;
-  const StreamName = stack.deps.names.telemetryStream;
-  const out: KinesisStreamRecord[] = [];
-  for (const shard of (await kinesis.send(new ListShardsCommand({ StreamName }))).Shards ?? []) {
-    let it = (
-      await kinesis.send(
-        new GetShardIteratorCommand({
-          StreamName,
-          ShardId: shard.ShardId!,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      )
-    ).ShardIterator;
-    for (let i = 0; it && i < 50; i++) {
-      const res = await kinesis.send(new GetRecordsCommand({ ShardIterator: it, Limit: 10_000 }));
-      for (const r of res.Records ?? []) {
-        out.push({
-          kinesis: {
-            kinesisSchemaVersion: '1.0',
-            partitionKey: r.PartitionKey ?? '',
-            sequenceNumber: r.SequenceNumber ?? '',
-            data: Buffer.from(r.Data ?? new Uint8Array()).toString('base64'),
-            approximateArrivalTimestamp: Date.now() / 1000,
-          },
-          eventSource: 'aws:kinesis',
-          eventVersion: '1.0',
-          eventID: `${shard.ShardId}:${r.SequenceNumber}`,
-          eventName: 'aws:kinesis:record',
-          invokeIdentityArn: 'arn:aws:iam::000000000000:role/test',
-          awsRegion: 'local',
-          eventSourceARN: 'arn:aws:kinesis:local:000000000000:stream/test',
-        });
-      }
-      if ((res.Records ?? []).length === 0 || res.MillisBehindLatest === 0) break;
-      it = res.NextShardIterator;
-    }
-  }
-  return out;
 }
 
 describe('insurer insights through the emulators', () => {
@@ -222,7 +180,7 @@ describe('insurer insights through the emulators', () => {
 
   it('leaves every aggregate unchanged when the stream is replayed in other splits', async () => {
     const rawBefore = await rawItems();
-    const records = await streamRecords();
+    const records = await readStreamRecords(stack);
     expect(records.length).toBeGreaterThan(0);
     const consumer = createInsightsConsumerHandler(stack.deps);
     const invoke = (rs: KinesisStreamRecord[]) =>
