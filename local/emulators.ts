@@ -21,17 +21,22 @@ export async function startEmulators(dataDir: string | undefined): Promise<Emula
     });
   });
   worker.removeAllListeners('exit');
+  let closing: Promise<void> | undefined;
   return {
     endpoints: { kinesis: ready.kinesis, dynamodb: ready.dynamodb },
-    close: async () => {
-      const closed = new Promise<void>((resolve) => {
-        worker.on('message', (msg: { type: string }) => {
-          if (msg.type === 'closed') resolve();
+    // Idempotent: a test may take the emulators down before the stack stops.
+    close: () => {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => {
+          worker.on('message', (msg: { type: string }) => {
+            if (msg.type === 'closed') resolve();
+          });
         });
-      });
-      worker.postMessage({ type: 'close' });
-      await closed;
-      await worker.terminate();
+        worker.postMessage({ type: 'close' });
+        await closed;
+        await worker.terminate();
+      })();
+      return closing;
     },
   };
 }

@@ -37,18 +37,26 @@ export function createAwsClients(opts: ClientOptions): AwsClients {
   };
 }
 
-/** Throttling and transient service errors: retry the work; everything else is a bug or poison. */
+/** Network failures that a retry may get past (the service restarted, a connection was cut). */
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+
+/**
+ * Throttling, 5xx answers, timeouts and dropped connections: retry the work. Everything else
+ * (validation, conditional failures, missing resources) is a bug or poison and is not retried.
+ */
 export function isRetryableAwsError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  const name = err.name;
+  const e = err as Error & { $retryable?: unknown; $metadata?: { httpStatusCode?: number }; code?: string };
   return (
-    name === 'ProvisionedThroughputExceededException' ||
-    name === 'ThrottlingException' ||
-    name === 'RequestLimitExceeded' ||
-    name === 'InternalServerError' ||
-    name === 'ServiceUnavailable' ||
-    name === 'TimeoutError' ||
-    name === 'LimitExceededException' ||
-    (err as { $retryable?: unknown }).$retryable !== undefined
+    e.name === 'ProvisionedThroughputExceededException' ||
+    e.name === 'ThrottlingException' ||
+    e.name === 'RequestLimitExceeded' ||
+    e.name === 'InternalServerError' ||
+    e.name === 'ServiceUnavailable' ||
+    e.name === 'TimeoutError' ||
+    e.name === 'LimitExceededException' ||
+    e.$retryable !== undefined ||
+    (e.$metadata?.httpStatusCode ?? 0) >= 500 ||
+    (e.code !== undefined && TRANSIENT_NETWORK_CODES.has(e.code))
   );
 }

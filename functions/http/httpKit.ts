@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { z } from 'zod';
 import { type FieldError, fieldErrors, PROBLEM_TYPES, type Problem } from '../../lib/contract/problem.ts';
 import { MAX_BODY_BYTES } from '../../lib/contract/telemetry.ts';
+import { isRetryableAwsError } from '../adapters/awsClients.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -46,6 +47,13 @@ export const unauthorized = (detail: string) =>
   });
 export const forbidden = (detail: string) => new HttpError(403, PROBLEM_TYPES.forbidden, 'Forbidden', detail);
 export const notFound = (detail: string) => new HttpError(404, PROBLEM_TYPES.notFound, 'Not found', detail);
+
+/** Throttling, timeouts and stream writes that never landed: worth a retry by the client. */
+function isTransient(err: unknown): boolean {
+  return (
+    isRetryableAwsError(err) || (err instanceof Error && (err as { retryable?: unknown }).retryable === true)
+  );
+}
 
 /** A JSON response. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
@@ -144,8 +152,26 @@ export function httpHandler(fn: HttpHandler): middy.MiddyfiedHandler<HttpEvent, 
         console.error(
           JSON.stringify({ level: 'ERROR', message: 'unhandled', error: String(err), stack: err?.stack }),
         );
+        // A throttled or unreachable dependency is temporary: 503 + Retry-After tells a camera
+        // to keep the batch and retry it (idempotently), instead of a 500 that reads as a bug.
         request.response = problemResponse(
-          new HttpError(500, PROBLEM_TYPES.internal, 'Internal error', 'the request could not be completed'),
+          isTransient(err)
+            ? new HttpError(
+                503,
+                PROBLEM_TYPES.unavailable,
+                'Service unavailable',
+                'try again shortly',
+                undefined,
+                {
+                  'retry-after': '5',
+                },
+              )
+            : new HttpError(
+                500,
+                PROBLEM_TYPES.internal,
+                'Internal error',
+                'the request could not be completed',
+              ),
         );
       },
     })

@@ -38,8 +38,33 @@ export function partitionRecords(
     if (list) list.push(event);
     else byArea.set(area, [event]);
   }
-  return [...byArea].map(([area, list]) => ({
-    partitionKey: area,
-    record: { v: 1, pseudonym, batchKey, events: list },
-  }));
+  const out: PartitionedRecord[] = [];
+  for (const [area, list] of byArea) {
+    for (const events of chunkBySize(list, MAX_RECORD_EVENT_BYTES)) {
+      out.push({ partitionKey: area, record: { v: 1, pseudonym, batchKey, events } });
+    }
+  }
+  return out;
+}
+
+/**
+ * A Kinesis record's data may be at most 1 MiB (Kinesis API reference, PutRecords). A batch is
+ * at most 1 MiB of JSON too, but the record adds an envelope; splitting at 900 KB of events
+ * leaves room for it, and in practice only a camera's post-outage backlog ever splits.
+ */
+export const MAX_RECORD_EVENT_BYTES = 900 * 1024;
+
+function chunkBySize(events: readonly TelemetryEvent[], maxBytes: number): TelemetryEvent[][] {
+  const chunks: TelemetryEvent[][] = [[]];
+  let size = 0;
+  for (const e of events) {
+    const bytes = JSON.stringify(e).length + 1;
+    if (size + bytes > maxBytes && chunks.at(-1)!.length > 0) {
+      chunks.push([]);
+      size = 0;
+    }
+    chunks.at(-1)!.push(e);
+    size += bytes;
+  }
+  return chunks;
 }
