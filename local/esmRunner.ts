@@ -63,7 +63,8 @@ export function localContext(functionName: string): Context {
   };
 }
 
-function toLambdaRecord(r: _Record, shardId: string, arn: string): KinesisStreamRecord {
+/** A Kinesis record as the event source mapping hands it to a Lambda. */
+export function toLambdaRecord(r: _Record, shardId: string, arn: string): KinesisStreamRecord {
   return {
     kinesis: {
       kinesisSchemaVersion: '1.0',

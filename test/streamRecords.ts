@@ -1,5 +1,6 @@
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamRecord } from 'aws-lambda';
+import { toLambdaRecord } from '../local/esmRunner.ts';
 import type { LocalStackHandle } from '../local/localStack.ts';
 
 /**
@@ -25,22 +26,9 @@ export async function readStreamRecords(
     for (let page = 0; iterator && page < 50; page++) {
       const res = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
       for (const r of res.Records ?? []) {
-        out.push({
-          kinesis: {
-            kinesisSchemaVersion: '1.0',
-            partitionKey: r.PartitionKey ?? '',
-            sequenceNumber: r.SequenceNumber ?? '',
-            data: Buffer.from(r.Data ?? new Uint8Array()).toString('base64'),
-            approximateArrivalTimestamp: (r.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
-          },
-          eventSource: 'aws:kinesis',
-          eventVersion: '1.0',
-          eventID: `${shard.ShardId}:${r.SequenceNumber}`,
-          eventName: 'aws:kinesis:record',
-          invokeIdentityArn: 'arn:aws:iam::000000000000:role/local',
-          awsRegion: 'local',
-          eventSourceARN: `arn:aws:kinesis:local:000000000000:stream/${StreamName}`,
-        });
+        out.push(
+          toLambdaRecord(r, shard.ShardId!, `arn:aws:kinesis:local:000000000000:stream/${StreamName}`),
+        );
       }
       if ((res.Records ?? []).length === 0) break;
       iterator = res.NextShardIterator;
