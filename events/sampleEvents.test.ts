@@ -34,41 +34,52 @@ describe('sample telemetry payloads', () => {
 
 describe('sample Lambda events invoke the real handlers on the local stack', () => {
   let stack: LocalStackHandle;
-  let deviceToken: string;
+  let api: ApiClient;
+  let insurerKey: string;
+  const expected = load('./apigw/expected-status.json') as Record<string, number>;
+  const files = readdirSync(new URL('./apigw/', import.meta.url)).filter(
+    (f) => f.endsWith('.json') && f !== 'expected-status.json',
+  );
 
   beforeAll(async () => {
     stack = await startLocalStack({ esm: { maxBatchingWindowS: 0.1 } });
-    deviceToken = (await new ApiClient(stack.url, stack.operatorToken).camera()).token;
+    api = new ApiClient(stack.url, stack.operatorToken);
+    const insurer = await api.request('POST', '/v1/insurers', {
+      token: stack.operatorToken,
+      body: { name: 'Sample' },
+    });
+    insurerKey = insurer.body.apiKey;
   });
   afterAll(async () => {
     await stack.stop();
   });
 
-  /** The sample with real tokens and, for telemetry, timestamps moved to now. */
-  function prepare(event: HttpEvent): HttpEvent {
+  /** The sample with real credentials (a fresh device each time) and recent timestamps. */
+  async function prepare(event: HttpEvent): Promise<HttpEvent> {
+    const device = await api.camera();
     const text = JSON.stringify(event)
-      .replaceAll('DEVICE_TOKEN', deviceToken)
+      .replaceAll('DEVICE_TOKEN', device.token)
+      .replaceAll('DEVICE_ID', device.deviceId)
       .replaceAll('OPERATOR_TOKEN', stack.operatorToken)
+      .replaceAll('INSURER_KEY', insurerKey)
       .replaceAll('2026-05-04T08:', new Date(Date.now() - 3600_000).toISOString().slice(0, 14));
     return JSON.parse(text) as HttpEvent;
   }
 
-  const files = readdirSync(new URL('./apigw/', import.meta.url)).filter((f) => f.endsWith('.json'));
+  it('has a sample API Gateway event for every route, each with its expected status', () => {
+    const sampled = new Set(files.map((f) => (load(`./apigw/${f}`) as HttpEvent).routeKey));
+    for (const r of ROUTES) expect(sampled, `${r.method} ${r.path}`).toContain(`${r.method} ${r.path}`);
+    expect(Object.keys(expected).sort()).toEqual([...files].sort());
+  });
+
   for (const file of files) {
     it(`answers ${file} as its route promises`, async () => {
-      const event = prepare(load(`./apigw/${file}`));
+      const event = await prepare(load(`./apigw/${file}`));
       const route = ROUTES.find((r) => `${r.method} ${r.path}` === event.routeKey);
       expect(route).toBeDefined();
       const handler = HTTP_FACTORIES[route!.fn](stack.deps);
       const res = await handler(event, localContext(route!.fn));
-      const expected = file.includes('invalid')
-        ? 400
-        : file.startsWith('devices')
-          ? 201
-          : file.startsWith('telemetry')
-            ? 202
-            : 200;
-      expect(res.statusCode).toBe(expected);
+      expect(res.statusCode, String(res.body)).toBe(expected[file]);
     });
   }
 

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { bboxSchema as bboxStringSchema } from '../../lib/geo/bbox.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { auditAction } from './auditAction.ts';
 import { requireOperator, TOKEN_PREFIX } from './auth.ts';
 import { httpHandler, json, jsonBody, parseWith } from './httpKit.ts';
 
-const bboxSchema = z
+const bboxTupleSchema = z
   .tuple([
     z.number().min(-180).max(180),
     z.number().min(-90).max(90),
@@ -14,6 +15,14 @@ const bboxSchema = z
     z.number().min(-90).max(90),
   ])
   .refine(([minLng, minLat, maxLng, maxLat]) => minLng < maxLng && minLat < maxLat, 'bbox must be min < max');
+
+/** A region: `[minLng, minLat, maxLng, maxLat]`, or the contract's query form `"minLng,minLat,maxLng,maxLat"`. */
+const bboxSchema = z.union([
+  bboxTupleSchema,
+  bboxStringSchema.transform(
+    (b) => [b.minLng, b.minLat, b.maxLng, b.maxLat] as [number, number, number, number],
+  ),
+]);
 
 const insurerSchema = z
   .object({ name: z.string().trim().min(1).max(200), regions: z.array(bboxSchema).max(100).optional() })
