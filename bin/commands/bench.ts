@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { BenchResult } from '../../bench/types.ts';
 import { ArgsError, parseOptions } from './args.ts';
@@ -65,12 +65,25 @@ export async function benchCommand(argv: string[]): Promise<number> {
   }
   process.stdout.write(`${table(results)}\n`);
   mkdirSync('bench', { recursive: true });
+  // `--only` refreshes its figures and keeps the others of the last run.
+  const fresh = new Set(results.map((r) => r.name));
+  const kept = readPrevious().filter((r) => !fresh.has(r.name));
   const doc = {
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, node: process.version },
-    results,
+    results: [...kept, ...results],
   };
   writeFileSync('bench/results.json', `${JSON.stringify(doc, null, 2)}\n`);
   process.stdout.write('wrote bench/results.json\n');
   return 0;
+}
+
+/** The figures of the last run, if `bench/results.json` exists. */
+function readPrevious(): BenchResult[] {
+  try {
+    const doc = JSON.parse(readFileSync('bench/results.json', 'utf8')) as { results?: BenchResult[] };
+    return doc.results ?? [];
+  } catch {
+    return [];
+  }
 }

@@ -203,11 +203,15 @@ export class TripPlanner {
   }
 
   private pickSite(vehicle: number, fromNode: number, tMs: number): Incident | undefined {
+    // The most overdue incident wins: credit in minutes of its own rate, so a quiet road's
+    // trickle is not starved by the busy roads' larger credits.
     let best: Incident | undefined;
-    let bestCredit = 1;
+    let bestCredit = 0;
+    let bestOverdue = 0;
     for (const inc of this.scenario.incidents) {
       const c = this.credit.get(inc.id) ?? 0;
-      if (c < bestCredit || !this.inWindow(inc, tMs)) continue;
+      const overdue = c / Math.max(inc.trafficPerMin, 1e-6);
+      if (c < 1 || overdue <= bestOverdue || !this.inWindow(inc, tMs)) continue;
       const last = this.visits.get(`${vehicle}/${inc.id}`);
       if (last !== undefined && tMs - last < 25 * MIN) continue;
       const t = this.approachTimes(inc)[fromNode] as number;
@@ -216,6 +220,7 @@ export class TripPlanner {
       if (arrival < inc.startMs || arrival >= inc.endMs + AFTER_END_MS) continue;
       best = inc;
       bestCredit = c;
+      bestOverdue = overdue;
     }
     if (best) this.credit.set(best.id, bestCredit - 1);
     return best;
