@@ -47,8 +47,10 @@ const AUTH_IN_HANDLER: ByAuth<string> = {
     "Public by contract v1 (drivers' apps, /healthz): anonymous, read-only, cacheable; bounded by the route throttle.",
   device:
     'The handler authenticates the camera: the bearer token is hashed and looked up in the Identity table ' +
-    '(functions/http/auth.ts). A gateway authoriser would repeat that lookup; it can be attached through the ' +
-    "construct's authorizers prop without touching routes.",
+    '(functions/http/auth.ts). A gateway authoriser would repeat that lookup, and an HTTP API answers its ' +
+    'denials with its own {"message":"Forbidden"} 403, which would break the contract\'s 401 ' +
+    'application/problem+json (HTTP APIs cannot customise gateway responses). It can still be attached ' +
+    "through the construct's authorizers prop without touching routes.",
   operator:
     'The handler resolves the bearer token to an operator staff credential (hash in Identity) or compares it ' +
     'with the Secrets Manager operator token in constant time (functions/http/auth.ts); the route throttle ' +
