@@ -71,7 +71,7 @@ describe('DashnetStack resources', () => {
     for (const r of Object.values(resources)) counts[r.Type] = (counts[r.Type] ?? 0) + 1;
     const fns = FUNCTION_IDS.length;
     const alarms =
-      1 /* iterator age */ +
+      2 /* iterator age, one per stream consumer */ +
       3 /* leaving the pipeline */ +
       2 * fns +
       TABLES.length +
@@ -474,6 +474,8 @@ describe('alarms and dashboard', () => {
       expect(names, metric).toContain(metric);
     }
     expect(names.filter((n) => n === 'Errors')).toHaveLength(FUNCTION_IDS.length);
+    // Both stream consumers: the hazard aggregator and the insights consumer.
+    expect(names.filter((n) => n === 'IteratorAge')).toHaveLength(2);
     expect(names.filter((n) => n === 'Throttles')).toHaveLength(FUNCTION_IDS.length);
   });
 

@@ -19,6 +19,8 @@ export interface ObservabilityProps {
   stage: string;
   functions: readonly HandlerFunction[];
   aggregator: lambda.IFunction;
+  /** The second stream consumer (insights), if deployed: its lag is alarmed too. */
+  insightsConsumer?: lambda.IFunction;
   /** UUID of the aggregator's event source mapping. */
   mappingId: string;
   stream: kinesis.IStream;
@@ -103,6 +105,17 @@ export class Observability extends Construct {
       evaluationPeriods: 3,
       datapointsToAlarm: 3,
     });
+    // The insights consumer feeds a daily rollup, so it may lag more; an hour means it is stuck
+    // (and records older than the mapping's maximum age would start going to the failure bucket).
+    if (props.insightsConsumer) {
+      alarm(
+        'InsightsIteratorAge',
+        props.insightsConsumer.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) }),
+        600_000,
+        'The insights consumer lags the stream by more than 10 minutes.',
+        { evaluationPeriods: 3, datapointsToAlarm: 3 },
+      );
+    }
     const onFailureDelivered = new cloudwatch.Metric({
       namespace: 'AWS/Lambda',
       metricName: 'OnFailureDestinationDeliveredEventCount',

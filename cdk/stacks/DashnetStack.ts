@@ -149,6 +149,7 @@ export class DashnetStack extends Stack {
       stage,
       functions: ids.map((fid) => this.functions[fid]),
       aggregator: this.functions.aggregator.fn,
+      insightsConsumer: this.functions.insightsConsumer.fn,
       mappingId: this.consumer.mappingId,
       stream: this.telemetry.stream,
       tables: this.tables.all().map(({ def, table }) => ({ id: def.id, table })),
