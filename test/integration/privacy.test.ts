@@ -1,4 +1,3 @@
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { cellToLatLng } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { createDeletionWorker, DeletionWorkerError } from '../../functions/strea
 import { type LocalStackHandle, startLocalStack } from '../../local/localStack.ts';
 import { ApiClient, eventually } from '../apiClient.ts';
 import { batch, hardBrake, offset } from '../factories.ts';
+import { readStreamRecords } from '../streamRecords.ts';
 
 let stack: LocalStackHandle;
 let api: ApiClient;
@@ -47,28 +47,9 @@ async function scanAll(): Promise<Record<string, string[]>> {
 async function streamRecords(): Promise<
   { pseudonym: string; batchKey: string; events: Record<string, unknown>[] }[]
 > {
-  const { kinesis } = stack.deps.clients;
-  const StreamName = stack.deps.names.telemetryStream;
-  const shards = (await kinesis.send(new ListShardsCommand({ StreamName }))).Shards ?? [];
-  const out = [];
-  for (const shard of shards) {
-    let it = (
-      await kinesis.send(
-        new GetShardIteratorCommand({
-          StreamName,
-          ShardId: shard.ShardId!,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      )
-    ).ShardIterator;
-    for (let i = 0; it && i < 50; i++) {
-      const res = await kinesis.send(new GetRecordsCommand({ ShardIterator: it, Limit: 10_000 }));
-      for (const r of res.Records ?? []) out.push(JSON.parse(Buffer.from(r.Data!).toString('utf8')));
-      if ((res.Records ?? []).length === 0 || res.MillisBehindLatest === 0) break;
-      it = res.NextShardIterator;
-    }
-  }
-  return out;
+  return (await readStreamRecords(stack)).map((r) =>
+    JSON.parse(Buffer.from(r.kinesis.data, 'base64').toString('utf8')),
+  );
 }
 
 interface Driver {
