@@ -4,7 +4,7 @@ import { createSeededRandom } from '../core/random.ts';
 import { MemoryStorage } from '../core/storage.ts';
 import { randomTrip } from '../testing/randomTrip.ts';
 import { runDrive } from '../testing/runDrive.ts';
-import { PlaceLearner } from './placeLearner.ts';
+import { DEFAULT_PLACE_LEARNER, PlaceLearner } from './placeLearner.ts';
 
 const DAY = 86_400_000;
 
@@ -46,5 +46,20 @@ describe('PlaceLearner', () => {
     const first = new PlaceLearner(storage, createSeededRandom('boot-1')).declare(48.1, 11.5, 0);
     const second = new PlaceLearner(storage, createSeededRandom('boot-2')).declare(48.1, 11.5, 0);
     expect(second).toEqual(first);
+  });
+
+  it('gives a one-off stop only a small circle on the stop, not a big zone', () => {
+    const learner = new PlaceLearner(new MemoryStorage(), createSeededRandom('one-off'));
+    learner.noteDwell(48.1, 11.5, 0);
+    expect(learner.zones()).toEqual([{ lat: 48.1, lng: 11.5, radiusM: DEFAULT_PLACE_LEARNER.oneOffRadiusM }]);
+  });
+
+  it('enforces the randomised zone drawn at the first visit once the place is frequent', () => {
+    const learner = new PlaceLearner(new MemoryStorage(), createSeededRandom('frequent'));
+    learner.noteDwell(48.1, 11.5, 0);
+    const drawn = learner.all()[0]?.zone;
+    learner.noteDwell(48.1003, 11.5002, DAY);
+    expect(learner.zones()).toEqual([drawn]);
+    expect(drawn?.radiusM).toBeGreaterThanOrEqual(DEFAULT_PLACE_LEARNER.zone.minRadiusM);
   });
 });

@@ -5,22 +5,35 @@ import { createZone, DEFAULT_ZONE, type PrivacyZone, type ZoneConfig } from './p
 
 /** Tuning of {@link PlaceLearner}. */
 export interface PlaceLearnerConfig {
+  /** The randomised zone of a frequent place. */
   zone: ZoneConfig;
   /** Dwell points closer than this to a known place are the same place (a car park's extent). */
   mergeRadiusM: number;
-  /** A place seen this often is "frequent" (home, work) and kept for good. */
+  /**
+   * A place seen this often is "frequent" (home, work): its randomised zone is enforced and it
+   * is kept for good. Two, because the home-finding attacks need repetition: one trip end is a
+   * point, not a density peak.
+   */
   frequentVisits: number;
+  /**
+   * Before that, a plain circle of this radius around the stop itself. Big enough that nothing
+   * within 100 m of where the vehicle rested is released (the cell test adds the cell's own
+   * circumradius), small enough that one-off stops (a shop, a friend's street) do not blank
+   * whole blocks: a one-off stop makes no density peak, so the trims protect it.
+   */
+  oneOffRadiusM: number;
   /** A place seen fewer times is forgotten after this long without a visit. */
   candidateTtlMs: number;
   /** At most this many places (oldest infrequent ones are evicted first). */
   maxPlaces: number;
 }
 
-/** Defaults: 250 m merge radius, frequent after 2 visits, one-off places kept 14 days. */
+/** Defaults: 250 m merge radius, frequent after 2 visits, 120 m one-off circles kept 14 days. */
 export const DEFAULT_PLACE_LEARNER: PlaceLearnerConfig = {
   zone: DEFAULT_ZONE,
   mergeRadiusM: 250,
   frequentVisits: 2,
+  oneOffRadiusM: 120,
   candidateTtlMs: 14 * 86_400_000,
   maxPlaces: 64,
 };
@@ -38,10 +51,13 @@ export interface Place {
 const STORAGE_KEY = 'edge/places/v1';
 
 /**
- * Finds the places a vehicle dwells at (every trip start and end is a dwell) and keeps a
- * randomised privacy zone for each, plus the places the user declares. Every dwell place is
- * protected from its first visit (the trip that reveals it already gets a zone at its start);
- * places visited `frequentVisits` times (home, work) are kept for good, others expire.
+ * Finds the places a vehicle dwells at (every trip start and end is a dwell) and protects
+ * them, plus the places the user declares. Every dwell place is protected from its first visit
+ * (the trip that reveals it already gets a circle at its start), but only places visited
+ * `frequentVisits` times (home, work) or declared get the big randomised zone and are kept for
+ * good; a one-off stop gets a small circle and expires. Sizing zones by visits is what keeps
+ * the network useful: most stops are one-off, and blanking 300–600 m around each of them cost
+ * a third of the road cells on the GeoLife traces (docs/privacy.md).
  *
  * Zones are drawn once per place and persisted: redrawing them on every boot would let an
  * observer average many random offsets back to the true place.
@@ -57,9 +73,18 @@ export class PlaceLearner {
     this.places = load(storage);
   }
 
-  /** The zones to enforce now. */
+  /**
+   * The zones to enforce now: the randomised zone of each declared or frequent place, and a
+   * {@link PlaceLearnerConfig.oneOffRadiusM} circle around each other place.
+   */
   zones(): PrivacyZone[] {
-    return this.places.map((p) => p.zone);
+    const out: PrivacyZone[] = [];
+    for (const p of this.places) {
+      if (p.declared || p.visits >= this.config.frequentVisits) out.push(p.zone);
+      else if (this.config.oneOffRadiusM > 0)
+        out.push({ lat: p.anchorLat, lng: p.anchorLng, radiusM: this.config.oneOffRadiusM });
+    }
+    return out;
   }
 
   /** All places (tests; never serialised into a payload). */

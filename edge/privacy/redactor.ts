@@ -11,10 +11,12 @@ import { insideAnyZone, type PrivacyZone } from './privacyZones.ts';
 /** Tuning of {@link Redactor}. */
 export interface RedactorConfig {
   /**
-   * Every trip loses a random [minTrimM, maxTrimM] at its start and, independently, at its end,
-   * and additionally begins/ends only outside every zone grown by that trim. A fixed trim would
-   * put trip ends on a ring around the place; a random one smears the ring into an annulus,
-   * and the zone offset moves its centre off the place.
+   * Every trip loses a random [minTrimM, maxTrimM] of route at its start and, independently,
+   * at its end, and additionally begins/ends only outside every zone grown by that trim. A
+   * fixed trim would put trip ends on a ring around the place; a random one smears the ring
+   * into an annulus, and the zone offset moves its centre off the place. The trim need not
+   * hide a home by itself (the zone does that): it hides the zone's edge, and a one-off stop,
+   * whose single pair of trip ends makes no density peak for an attack to find.
    */
   minTrimM: number;
   maxTrimM: number;
@@ -30,8 +32,10 @@ export interface RedactorConfig {
 
 /** Defaults; see the field comments for their reasons. */
 export const DEFAULT_REDACTOR: RedactorConfig = {
-  minTrimM: 200,
-  maxTrimM: 500,
+  // 100–300 m: a block or three. The 200–500 m this replaces cost ~0.7 km of every trip, which
+  // on short urban trips was most of the trip (docs/privacy.md has the measured trade-off).
+  minTrimM: 100,
+  maxTrimM: 300,
   eventTimeStepMs: 1000,
   pathTimeStepMs: 60_000,
   coordDecimals: 5,

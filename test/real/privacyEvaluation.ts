@@ -1,0 +1,396 @@
+import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js';
+import { ManualClock } from '../../edge/core/clock.ts';
+import { silentLogger } from '../../edge/core/logger.ts';
+import { createSeededRandom } from '../../edge/core/random.ts';
+import { type KeyValueStorage, MemoryStorage } from '../../edge/core/storage.ts';
+import { DEFAULT_TRIP_DETECTOR, TripDetector } from '../../edge/detectors/tripDetector.ts';
+import { DEFAULT_EDGE_CONFIG, type EdgeConfig } from '../../edge/edgeConfig.ts';
+import { EdgePipeline } from '../../edge/pipeline.ts';
+import type { PrivacyZone } from '../../edge/privacy/privacyZones.ts';
+import { GpsFilter } from '../../edge/sensors/gpsFilter.ts';
+import type { GpsFix } from '../../edge/sensors/samples.ts';
+import type { TelemetryEvent, TripEvent } from '../../lib/contract/events.ts';
+import { haversineM } from '../../lib/geo/distance.ts';
+
+/**
+ * Privacy-versus-utility evaluation of the camera's redaction on real multi-day GPS.
+ *
+ * Nothing here is labelled: GeoLife has no home ground truth, so "homes" are INFERRED from the
+ * raw trace (see {@link inferHomes}) and the attacks see only what the camera uploaded. The
+ * "road cells driven" are the H3 res-10 cells of the raw fixes that the camera's own trip
+ * detector (default thresholds) places inside a trip while moving at ≥ 2.5 m/s, i.e. what the
+ * network could have learned had nothing been redacted.
+ */
+
+/** A point in WGS84 degrees. */
+export interface LatLng {
+  lat: number;
+  lng: number;
+}
+
+/** A continuous recording: the camera powers up at its first fix and down after its last. */
+export type Recording = GpsFix[];
+
+/** What the camera uploaded over all recordings of one user, decoded. */
+export interface Uploaded {
+  /** Every trip, its segments joined in `seq` order. */
+  trips: { path: { cell: string; tsMs: number }[] }[];
+  /** Every non-trip event. */
+  events: { lat: number; lng: number; tsMs: number }[];
+  /** Each zone the device held, from the sensor time it first held it until it dropped it. */
+  zones: { zone: PrivacyZone; sinceMs: number; untilMs: number }[];
+}
+
+/** The keys of the device's place store; they survive power cycles, everything else is per run here. */
+const PERSISTENT_PREFIX = 'edge/places/';
+
+/**
+ * Runs the real camera pipeline over each recording in turn, as one device whose place store
+ * persists across power cycles (the upload queue is drained between them, as the uplink would).
+ * GPS only, network sharing on.
+ */
+export function runDevice(recordings: Recording[], config: Partial<EdgeConfig>, seed: string): Uploaded {
+  const persistent = new MemoryStorage();
+  const random = createSeededRandom(seed);
+  const out: Uploaded = { trips: [], events: [], zones: [] };
+  const held = new Map<string, { zone: PrivacyZone; sinceMs: number; untilMs: number }>();
+  for (const rec of recordings) {
+    const storage = splitStorage(persistent, new MemoryStorage());
+    const pipeline = new EdgePipeline(
+      { clock: new ManualClock(), random, storage, logger: silentLogger },
+      {
+        ...DEFAULT_EDGE_CONFIG,
+        ...config,
+        networkSharing: true,
+        queue: { maxBatches: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER },
+      },
+    );
+    let lastPlaces: readonly unknown[] | undefined;
+    let lastLen = -1;
+    const noteZones = (tMs: number): void => {
+      const all = pipeline.places.all();
+      if (all === lastPlaces && all.length === lastLen) return;
+      lastPlaces = all;
+      lastLen = all.length;
+      const now = new Set<string>();
+      for (const z of pipeline.places.zones()) {
+        const k = `${z.lat},${z.lng},${z.radiusM}`;
+        now.add(k);
+        if (held.has(k)) continue;
+        const entry = { zone: z, sinceMs: tMs, untilMs: Number.POSITIVE_INFINITY };
+        held.set(k, entry);
+        out.zones.push(entry);
+      }
+      for (const [k, entry] of held) {
+        if (now.has(k)) continue;
+        entry.untilMs = tMs;
+        held.delete(k);
+      }
+    };
+    noteZones(rec[0]?.tMs ?? 0);
+    for (const f of rec) {
+      pipeline.pushGps(f);
+      noteZones(f.tMs);
+    }
+    pipeline.finish();
+    decode(pipeline.queue.bodies(), out);
+  }
+  return out;
+}
+
+function splitStorage(persistent: KeyValueStorage, volatile: KeyValueStorage): KeyValueStorage {
+  const pick = (key: string) => (key.startsWith(PERSISTENT_PREFIX) ? persistent : volatile);
+  return {
+    get: (k) => pick(k).get(k),
+    set: (k, v) => pick(k).set(k, v),
+    delete: (k) => pick(k).delete(k),
+  };
+}
+
+function decode(bodies: string[], out: Uploaded): void {
+  const trips = new Map<string, TripEvent[]>();
+  for (const b of bodies) {
+    for (const e of (JSON.parse(b) as { events: TelemetryEvent[] }).events) {
+      if (e.type === 'trip') trips.set(e.tripId, [...(trips.get(e.tripId) ?? []), e]);
+      else out.events.push({ lat: e.lat, lng: e.lng, tsMs: Date.parse(e.ts) });
+    }
+  }
+  for (const segs of trips.values()) {
+    const path = segs
+      .sort((a, b) => a.seq - b.seq)
+      .flatMap((s) => s.path.map((p) => ({ cell: p.cell, tsMs: Date.parse(p.ts) })));
+    if (path.length > 0) out.trips.push({ path });
+  }
+}
+
+/** The raw trace as the camera's trip detector segments it (the unredacted truth). */
+export interface RawTrips {
+  /** Distinct H3 res-10 cells of fixes inside trips while moving (≥ the detector's moving speed). */
+  drivenCells: Set<string>;
+  /** Where each trip started and ended (the rest fixes). */
+  endpoints: LatLng[];
+}
+
+/** Segments the raw recordings into trips with the camera's own filter and detector. */
+export function rawTrips(recordings: Recording[]): RawTrips {
+  const drivenCells = new Set<string>();
+  const endpoints: LatLng[] = [];
+  for (const rec of recordings) {
+    const filter = new GpsFilter();
+    const trips = new TripDetector();
+    const onSignals = (signals: ReturnType<TripDetector['push']>): void => {
+      for (const s of signals) {
+        if (s.kind === 'fix') {
+          if (s.fix.speedMps >= DEFAULT_TRIP_DETECTOR.movingSpeedMps)
+            drivenCells.add(latLngToCell(s.fix.lat, s.fix.lng, 10));
+        } else endpoints.push({ lat: s.at.lat, lng: s.at.lng });
+      }
+    };
+    for (const raw of rec) {
+      const f = filter.push(raw);
+      if (f) onSignals(trips.push(f));
+    }
+    onSignals(trips.finish());
+  }
+  return { drivenCells, endpoints };
+}
+
+/** Splits a user's fixes into recordings at every trajectory change (a gap in the recording). */
+export function splitRecordings(fixes: GpsFix[], trajIds: string[]): Recording[] {
+  const out: Recording[] = [];
+  let cur: Recording = [];
+  for (let i = 0; i < fixes.length; i++) {
+    if (i > 0 && trajIds[i] !== trajIds[i - 1] && cur.length > 0) {
+      out.push(cur);
+      cur = [];
+    }
+    cur.push(fixes[i] as GpsFix);
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+/** A cluster of points: its centre (mean of members) and how many points it holds. */
+export interface Cluster extends LatLng {
+  support: number;
+}
+
+/**
+ * Greedy density clustering: repeatedly take the point with the most neighbours within
+ * `radiusM`, report the mean of those neighbours, remove them. The first cluster is the
+ * attacker's top guess. O(n²), fine for the few hundred endpoints a user has.
+ */
+export function densestClusters(points: LatLng[], radiusM: number, max = 5): Cluster[] {
+  let left = points.slice();
+  const out: Cluster[] = [];
+  while (left.length > 0 && out.length < max) {
+    let best: LatLng[] = [];
+    for (const p of left) {
+      const near = left.filter((q) => haversineM(p.lat, p.lng, q.lat, q.lng) <= radiusM);
+      if (near.length > best.length) best = near;
+    }
+    const lat = best.reduce((s, q) => s + q.lat, 0) / best.length;
+    const lng = best.reduce((s, q) => s + q.lng, 0) / best.length;
+    out.push({ lat, lng, support: best.length });
+    const taken = new Set(best);
+    left = left.filter((q) => !taken.has(q));
+  }
+  return out;
+}
+
+/** Beijing local time (GeoLife is mostly Beijing): UTC+8, no daylight saving. */
+export const BEIJING_OFFSET_MS = 8 * 3_600_000;
+
+/** The first and last point of each local day. */
+export function dayEnds(points: (LatLng & { tsMs: number })[], tzOffsetMs: number): LatLng[] {
+  const days = new Map<number, { first: LatLng & { tsMs: number }; last: LatLng & { tsMs: number } }>();
+  for (const p of points) {
+    const day = Math.floor((p.tsMs + tzOffsetMs) / 86_400_000);
+    const d = days.get(day);
+    if (!d) days.set(day, { first: p, last: p });
+    else {
+      if (p.tsMs < d.first.tsMs) d.first = p;
+      if (p.tsMs >= d.last.tsMs) d.last = p;
+    }
+  }
+  return [...days.values()].flatMap((d) => [d.first, d.last]);
+}
+
+/** Radius within which points count as one place (a car park's or a housing block's extent). */
+export const PLACE_RADIUS_M = 150;
+
+/** A place needs this many trip ends or day ends to count as a home (a one-off stop is not). */
+export const MIN_HOME_SUPPORT = 4;
+
+/**
+ * INFERRED homes of one user (GeoLife has no ground truth): the densest cluster of raw trip
+ * endpoints, and the densest cluster of the first/last raw fix of each local day, each only
+ * when it holds at least {@link MIN_HOME_SUPPORT} points. Both are what a home-finding attack
+ * on the unredacted trace would return.
+ */
+export function inferHomes(recordings: Recording[], raw: RawTrips, tzOffsetMs: number): Cluster[] {
+  const fixes = recordings.flat().map((f) => ({ lat: f.lat, lng: f.lng, tsMs: f.tMs }));
+  const candidates = [
+    densestClusters(raw.endpoints, PLACE_RADIUS_M, 1)[0],
+    densestClusters(dayEnds(fixes, tzOffsetMs), PLACE_RADIUS_M, 1)[0],
+  ];
+  const homes: Cluster[] = [];
+  for (const c of candidates) {
+    if (!c || c.support < MIN_HOME_SUPPORT) continue;
+    if (homes.some((h) => haversineM(h.lat, h.lng, c.lat, c.lng) <= PLACE_RADIUS_M)) continue;
+    homes.push(c);
+  }
+  return homes;
+}
+
+/** The attacks, all on uploaded data only. */
+export const ATTACKS = ['trip_ends', 'trip_ends_ring', 'day_ends'] as const;
+export type AttackName = (typeof ATTACKS)[number];
+
+/**
+ * Radius of the trip-end ring a zone leaves: endpoints of trips leaving a zone lie on a ring
+ * around its centre, and the centroid of the whole ring (Hassan et al., USENIX Security 2018)
+ * is the zone's centre however wide the trims are.
+ */
+const RING_RADIUS_M = 1000;
+
+/** The attacks' top guesses (undefined when there is nothing to attack). */
+export function attackGuesses(up: Uploaded, tzOffsetMs: number): Record<AttackName, LatLng | undefined> {
+  const ends: LatLng[] = [];
+  const timed: (LatLng & { tsMs: number })[] = [];
+  for (const t of up.trips) {
+    const first = t.path[0];
+    const last = t.path[t.path.length - 1];
+    if (!first || !last) continue;
+    for (const p of [first, last]) {
+      const [lat, lng] = cellToLatLng(p.cell);
+      ends.push({ lat, lng });
+    }
+    for (const p of t.path) {
+      const [lat, lng] = cellToLatLng(p.cell);
+      timed.push({ lat, lng, tsMs: p.tsMs });
+    }
+  }
+  for (const e of up.events) timed.push(e);
+  const dense = densestClusters(ends, PLACE_RADIUS_M, 1)[0];
+  let ring: LatLng | undefined;
+  if (dense) {
+    const near = ends.filter((p) => haversineM(p.lat, p.lng, dense.lat, dense.lng) <= RING_RADIUS_M);
+    ring = {
+      lat: near.reduce((s, q) => s + q.lat, 0) / near.length,
+      lng: near.reduce((s, q) => s + q.lng, 0) / near.length,
+    };
+  }
+  return {
+    trip_ends: dense,
+    trip_ends_ring: ring,
+    day_ends: densestClusters(dayEnds(timed, tzOffsetMs), PLACE_RADIUS_M, 1)[0],
+  };
+}
+
+/** A home counts as found when an attack's top guess is this close (see docs/privacy.md). */
+export const FOUND_RADIUS_M = 150;
+
+/** Everything measured for one user under one redaction configuration. */
+export interface UserEvaluation {
+  homes: Cluster[];
+  drivenCells: number;
+  uploadedDrivenCells: number;
+  /** uploadedDrivenCells / drivenCells. */
+  utility: number;
+  /** Per attack: distance of its top guess from the nearest inferred home (undefined: no guess/home). */
+  attackErrorM: Record<AttackName, number | undefined>;
+  /** Homes some attack's top guess lands within {@link FOUND_RADIUS_M} of. */
+  homesFound: number;
+  /** Uploaded events or path cells (any part of the hexagon) within 100 m of an inferred home. */
+  nearHome: number;
+  /** Uploaded path cells or events inside a zone the device already held when they were sent. */
+  insideZone: number;
+}
+
+/** Runs one user's recordings through the camera and the attacks. */
+export function evaluateUser(
+  recordings: Recording[],
+  config: Partial<EdgeConfig>,
+  seed: string,
+  tzOffsetMs: number,
+): UserEvaluation {
+  const raw = rawTrips(recordings);
+  const homes = inferHomes(recordings, raw, tzOffsetMs);
+  const up = runDevice(recordings, config, seed);
+  const uploadedCells = new Set(up.trips.flatMap((t) => t.path.map((p) => p.cell)));
+  let uploadedDriven = 0;
+  for (const c of raw.drivenCells) if (uploadedCells.has(c)) uploadedDriven++;
+
+  const guesses = attackGuesses(up, tzOffsetMs);
+  const attackErrorM = {} as Record<AttackName, number | undefined>;
+  const found = new Set<Cluster>();
+  for (const a of ATTACKS) {
+    const g = guesses[a];
+    let best: number | undefined;
+    for (const h of homes) {
+      if (!g) continue;
+      const d = haversineM(g.lat, g.lng, h.lat, h.lng);
+      if (best === undefined || d < best) best = d;
+      if (d <= FOUND_RADIUS_M) found.add(h);
+    }
+    attackErrorM[a] = best;
+  }
+
+  let nearHome = 0;
+  let insideZone = 0;
+  const cellDistCache = new Map<string, (p: LatLng) => number>();
+  const cellDistance = (cell: string): ((p: LatLng) => number) => {
+    let f = cellDistCache.get(cell);
+    if (!f) {
+      const verts = cellToBoundary(cell);
+      const [clat, clng] = cellToLatLng(cell);
+      f = (p) => {
+        // Nearest point of the hexagon ≈ nearest vertex, or 0 when p is inside the cell.
+        if (latLngToCell(p.lat, p.lng, 10) === cell) return 0;
+        let m = haversineM(clat, clng, p.lat, p.lng);
+        for (const [vlat, vlng] of verts) m = Math.min(m, haversineM(vlat, vlng, p.lat, p.lng));
+        return m;
+      };
+      cellDistCache.set(cell, f);
+    }
+    return f;
+  };
+  for (const t of up.trips) {
+    for (const p of t.path) {
+      const dist = cellDistance(p.cell);
+      if (homes.some((h) => dist(h) <= 100)) nearHome++;
+      // Path times are floored to the minute: a cell stamped a minute after the zone appeared
+      // was certainly released after it.
+      if (
+        up.zones.some(
+          (z) => z.sinceMs + 60_000 <= p.tsMs && p.tsMs < z.untilMs && dist(z.zone) <= z.zone.radiusM,
+        )
+      )
+        insideZone++;
+    }
+  }
+  for (const e of up.events) {
+    if (homes.some((h) => haversineM(h.lat, h.lng, e.lat, e.lng) <= 100)) nearHome++;
+    if (
+      up.zones.some(
+        (z) =>
+          z.sinceMs + 1000 <= e.tsMs &&
+          e.tsMs < z.untilMs &&
+          haversineM(z.zone.lat, z.zone.lng, e.lat, e.lng) <= z.zone.radiusM,
+      )
+    )
+      insideZone++;
+  }
+
+  return {
+    homes,
+    drivenCells: raw.drivenCells.size,
+    uploadedDrivenCells: uploadedDriven,
+    utility: raw.drivenCells.size === 0 ? 0 : uploadedDriven / raw.drivenCells.size,
+    attackErrorM,
+    homesFound: found.size,
+    nearHome,
+    insideZone,
+  };
+}
