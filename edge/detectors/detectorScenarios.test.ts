@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { addShocks, TYPICAL_SHOCK_MPS2 } from '../testing/roadShocks.ts';
 import { addScores, runDrive, type Score, score } from '../testing/runDrive.ts';
 import {
   type DriveScript,
@@ -53,20 +54,41 @@ describe('detectors on synthetic drives (rotated mounts, 5–100 Hz)', () => {
     expect({ precision: precision(s), recall: recall(s) }).toEqual({ precision: 1, recall: 1 });
   });
 
-  it('finds potholes and bumps with recall ≥ 0.85 and tells them apart', () => {
+  it('finds every pothole and bump at ≥ 50 Hz, never invents one, and tells them apart', () => {
+    // The generator's shocks are mirror images (pothole = bump upside down), which real
+    // recordings contradict (potholes strike up harder than they dip; bumps are long and land
+    // hard: edge/testing/roadShocks.ts). The same drives are re-sensed without them and the
+    // measured shapes are added at the same instants. At 5 Hz a pothole's 0.1–0.25 s strike
+    // falls between snapshots at some phases (on the labelled real clips decimated to 5 Hz
+    // about half the potholes are caught), so 5 Hz runs are held to precision and kind only.
     let correctKind = 0;
-    const s = total((truth, run) => {
-      const t = truth.filter((e) => e.type === 'pothole' || e.type === 'bump');
-      const found = run.detected.filter((e) => e.type === 'road_anomaly');
+    let fast: Score = { truePositives: 0, falsePositives: 0, falseNegatives: 0 };
+    let all: Score = { ...fast };
+    for (const sc of SCENARIOS) {
+      const script = townDriveScript(sc);
+      const truth = syntheticDrive(script).truth.filter((e) => e.type === 'pothole' || e.type === 'bump');
+      const plain = syntheticDrive({
+        ...script,
+        phases: script.phases.filter((p) => p.kind !== 'pothole' && p.kind !== 'bump'),
+      });
+      const imu = addShocks(
+        plain.imu,
+        truth.map((t) => ({ kind: t.type as 'pothole' | 'bump', tMs: t.tMs, ampMps2: TYPICAL_SHOCK_MPS2 })),
+      );
+      const found = runDrive(plain.gps, imu).detected.filter((e) => e.type === 'road_anomaly');
       for (const f of found) {
-        const match = t.find((e) => Math.abs(e.tMs - f.tMs) <= 1000);
+        const match = truth.find((e) => Math.abs(e.tMs - f.tMs) <= 1000);
         if (match && f.type === 'road_anomaly' && f.kind === match.type) correctKind++;
       }
-      return score(t, found, 1000);
-    });
-    expect(recall(s)).toBeGreaterThanOrEqual(0.85);
-    expect(precision(s)).toBe(1);
-    expect(correctKind).toBe(s.truePositives);
+      const s = score(truth, found, 1000);
+      all = addScores(all, s);
+      if (script.imuHz >= 50) fast = addScores(fast, s);
+    }
+    expect(fast.truePositives + fast.falseNegatives).toBe(4);
+    expect(recall(fast)).toBe(1);
+    expect(precision(all)).toBe(1);
+    expect(all.truePositives).toBeGreaterThanOrEqual(5);
+    expect(correctKind).toBe(all.truePositives);
   });
 
   it('does not report a bump or a pothole as a hard brake', () => {
