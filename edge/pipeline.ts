@@ -24,6 +24,14 @@ export interface LocalRecorder {
   record(e: LocatedEvent): void;
 }
 
+/**
+ * Sees every detection as the detectors decide it, before it is placed or redacted (device
+ * diagnostics, and detector evaluation on recordings without GPS).
+ */
+export interface DetectionObserver {
+  detected(e: DetectedEvent): void;
+}
+
 /** Counters of one pipeline run. */
 export interface PipelineStats {
   detected: number;
@@ -66,6 +74,7 @@ export class EdgePipeline {
     platform: EdgePlatform,
     config: EdgeConfig = DEFAULT_EDGE_CONFIG,
     private readonly recorder?: LocalRecorder,
+    private readonly observer?: DetectionObserver,
   ) {
     this.queue = new DurableQueue(platform.storage, config.queue);
     this.calibration = new MountCalibration(config.calibration);
@@ -130,6 +139,7 @@ export class EdgePipeline {
   private handle(events: DetectedEvent[]): void {
     for (const e of events) {
       this.stats.detected++;
+      this.observer?.detected(e);
       const at = this.locate(e.tMs);
       if (!at) {
         this.stats.unlocated++;
