@@ -95,7 +95,7 @@ export const DEFAULT_ROAD_ANOMALY: RoadAnomalyConfig = {
   minSpeedMps: 2,
   holdFraction: 0.75,
   quietMs: 300,
-  maxDurationMs: 3000,
+  maxDurationMs: 2000,
   refractoryMs: 1500,
   bumpMinLengthM: 2.5,
   potholeMinUpShare: 0.55,
