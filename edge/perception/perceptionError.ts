@@ -6,6 +6,8 @@ export type PerceptionErrorCode =
   | 'BAD_MODEL_OUTPUT'
   /** Detections handed in by the host (or read as JSON) do not have the contract's shape. */
   | 'BAD_DETECTIONS'
+  /** Frames handed to the tracker go back in time. */
+  | 'BAD_TIME'
   /** A camera or tracker setting is out of range. */
   | 'BAD_CONFIG'
   /** The detector runtime failed to load or run the model. */

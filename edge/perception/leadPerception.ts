@@ -1,0 +1,95 @@
+import type { CameraGeometry } from './cameraGeometry.ts';
+import { VEHICLE_CLASSES } from './cocoClasses.ts';
+import type { Detection } from './detection.ts';
+import { IouTracker, type TrackerConfig } from './iouTracker.ts';
+import {
+  DEFAULT_KINEMATICS_CONFIG,
+  type EgoMotion,
+  type KinematicsConfig,
+  type ObjectKinematics,
+  objectKinematics,
+} from './objectKinematics.ts';
+
+/**
+ * What perception hands the anticipation stage for one frame: the ego motion and the lead object
+ * in the ego path — the fields of the `dashnet edge badas` CSV (contract §1), and structurally the
+ * anticipation stage's `LeadKinematicsFrame`.
+ */
+export interface LeadFrame {
+  tS: number;
+  egoSpeedMps: number;
+  egoAccelMps2: number;
+  /** Bumper-to-bumper gap to the lead, metres; absent when there is no lead. */
+  leadGapM?: number;
+  /** Closing speed to the lead, m/s, positive approaching; absent when none or not yet measurable. */
+  leadClosingMps?: number;
+}
+
+/** Ego motion at a frame, as the pipeline's sensors estimate it. */
+export interface EgoState extends EgoMotion {
+  accelMps2: number;
+}
+
+/**
+ * The lead: the nearest motor vehicle in the ego corridor, or undefined. Only vehicles: a person
+ * or cyclist ahead matters, but the anticipation model was trained on car-following kinematics.
+ */
+export function selectLead(objects: readonly ObjectKinematics[]): ObjectKinematics | undefined {
+  let lead: ObjectKinematics | undefined;
+  for (const o of objects) {
+    if (o.inEgoCorridor && VEHICLE_CLASSES.has(o.className) && (!lead || o.rangeM < lead.rangeM)) lead = o;
+  }
+  return lead;
+}
+
+/**
+ * The anticipation stage's input for one frame from the ego state and the lead (if any).
+ *
+ * @example leadFrame(12.3, { speedMps: 20, accelMps2: -0.5 }, lead) // { tS: 12.3, egoSpeedMps: 20, …, leadGapM: 18.2, leadClosingMps: 3.1 }
+ */
+export function leadFrame(tS: number, ego: EgoState, lead: ObjectKinematics | undefined): LeadFrame {
+  const frame: LeadFrame = { tS, egoSpeedMps: ego.speedMps, egoAccelMps2: ego.accelMps2 };
+  if (lead) {
+    frame.leadGapM = lead.gapM;
+    if (lead.closingMps !== undefined) frame.leadClosingMps = lead.closingMps;
+  }
+  return frame;
+}
+
+/** One frame's perception result. */
+export interface PerceivedFrame {
+  /** Every confirmed track with its kinematics. */
+  objects: ObjectKinematics[];
+  lead?: ObjectKinematics;
+  frame: LeadFrame;
+}
+
+/**
+ * Perception after the detector, for one camera: tracker, per-object kinematics, lead selection.
+ * Portable (no WebAssembly): in QuickJS the host feeds it the detections its NPU produced
+ * (`parseHostDetections`); on Node the ONNX detector does.
+ */
+export class LeadPerception {
+  private readonly tracker: IouTracker;
+
+  constructor(
+    private readonly camera: CameraGeometry,
+    tracker: Partial<TrackerConfig> = {},
+    private readonly kinematics: KinematicsConfig = DEFAULT_KINEMATICS_CONFIG,
+  ) {
+    this.tracker = new IouTracker(tracker);
+  }
+
+  /**
+   * @throws PerceptionError `BAD_TIME` when frames go back in time, `BAD_CONFIG` for a bad camera
+   */
+  step(tS: number, detections: readonly Detection[], ego: EgoState): PerceivedFrame {
+    const objects = this.tracker
+      .update(tS, detections)
+      .map((t) => objectKinematics(t, this.camera, ego, this.kinematics));
+    const lead = selectLead(objects);
+    const out: PerceivedFrame = { objects, frame: leadFrame(tS, ego, lead) };
+    if (lead) out.lead = lead;
+    return out;
+  }
+}
