@@ -1,16 +1,20 @@
 /**
  * `dashnet simulate` — drives a simulated fleet of dash cams against a running stack (local or
  * deployed), and `runFleet`, the same fleet for `dashnet start`. This file is the I/O shell
- * around lib/sim: it owns the wall clock, the HTTP calls and the road-network file.
+ * around `sim/`: it owns the wall clock, the HTTP calls and the road-network file. Every event
+ * the stack receives was detected, redacted, batched and queued by a camera's `edge/` pipeline
+ * and sent by that camera's uplink; the simulation itself only moves cars and writes sensor
+ * samples.
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import type { TelemetryEvent } from '../../lib/contract/events.ts';
-import { type CameraView, createFleet, type FleetBatch, type FleetStats } from '../../lib/sim/fleet.ts';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { KeyValueStorage } from '../../edge/core/storage.ts';
+import type { Transport, TransportRequest } from '../../edge/core/transport.ts';
 import type { Incident } from '../../lib/sim/incidents.ts';
 import { buildRoadGraph, type RoadCollection, type RoadGraph } from '../../lib/sim/roadGraph.ts';
 import { defaultScenario } from '../../lib/sim/scenario.ts';
 import { type SimTimeline, simTimeAt } from '../../lib/sim/simTime.ts';
+import { type CameraFleetStats, createCameraFleet, type SimCameraView } from '../../sim/cameraFleet.ts';
 
 const ROADS_URL = new URL('../../data/roads/pgh_major_roads.geojson.gz', import.meta.url);
 const DEFAULT_CAMERAS = 100;
@@ -19,9 +23,21 @@ const DEFAULT_SPEEDUP = 6;
 const DEFAULT_START_OFFSET_MS = 20 * 60_000;
 /** Requests in flight at once: enough for ~100 cameras, gentle on a 2-core local stack. */
 const MAX_IN_FLIGHT = 8;
-/** Stop advancing the simulation while this many batches wait to be sent (bounded memory). */
-const MAX_QUEUED = 500;
+/**
+ * Batches waiting on the cameras, per camera, beyond which the simulation holds sim time: a
+ * stack that cannot keep up slows the simulation down instead of making cameras drop their
+ * oldest batches (the durable queue's full policy).
+ */
+const MAX_QUEUED_PER_CAMERA = 3;
 const TICK_MS = 200;
+/**
+ * Wall time one tick may spend synthesising sensors and running cameras. The stack shares the
+ * process in `dashnet start`: it must keep answering, so a fleet too big for the CPU runs behind
+ * the wall clock (sim time slows) rather than starving it.
+ */
+const TICK_BUDGET_MS = 120;
+/** Sim time advanced per slice inside a tick. */
+const SLICE_MS = 1000;
 
 /** Options of {@link runFleet}. */
 export interface RunFleetOptions {
@@ -35,16 +51,18 @@ export interface RunFleetOptions {
   speedup?: number;
   /** How far in the past sim time starts, ms (default 20 minutes). */
   startOffsetMs?: number;
-  /** Called for every event handed to the sender, with the camera's display id. */
-  onEvent?: (event: TelemetryEvent, cameraId: string) => void;
+  /** Called for every event a camera's uplink sends, with the camera's display id. */
+  onEvent?: (event: unknown, cameraId: string) => void;
   signal?: AbortSignal;
   fetch?: typeof fetch;
   log?: (line: string) => void;
   /** Road network file (gzipped GeoJSON); defaults to the bundled Pittsburgh network. */
   roadsPath?: string | URL;
+  /** Flash of camera `i` (tests watch what the durable queue stores); in memory by default. */
+  storageFor?: (i: number) => KeyValueStorage;
 }
 
-/** Counters of the sender, for status lines and benches. */
+/** Counters of the uplinks, for status lines and benches. */
 export interface SendStats {
   batchesSent: number;
   accepted: number;
@@ -52,21 +70,32 @@ export interface SendStats {
   rejected: number;
   retries: number;
   dropped: number;
+  /** Batches waiting in the cameras' durable queues. */
   queued: number;
+}
+
+/** How fast this machine runs the fleet. */
+export interface PaceStats {
+  /** Sim time minus wall-clock target, ms (≤ 0: behind, i.e. sim time was slowed). */
+  lagMs: number;
+  /** CPU cost of one camera (sensor synthesis + edge pipeline), ms per simulated minute. */
+  cpuMsPerCameraMinute: number;
+  /** Cameras one core keeps in real time at that cost. */
+  realtimeCameras: number;
 }
 
 /** A running fleet. */
 export interface FleetHandle {
-  /** Live positions; `id` is a display name, not the device id. */
-  cameras(): CameraView[];
+  /** Live positions and camera state; `id` is a display name, not the device id. */
+  cameras(): SimCameraView[];
   /** Ground truth of the injected incidents. */
   incidents(): Incident[];
   /** Current simulated time, epoch ms. */
   simNowMs(): number;
-  stats(): { fleet: FleetStats; send: SendStats };
+  stats(): { fleet: CameraFleetStats; send: SendStats; pace: PaceStats };
   /** Resolves when `minutes` of sim time have been simulated and sent (never when unbounded). */
   readonly done: Promise<void>;
-  /** Stops the simulation, sends what is pending (briefly) and resolves. */
+  /** Stops the simulation, lets the cameras send what is pending (briefly) and resolves. */
   stop(): Promise<void>;
 }
 
@@ -179,9 +208,43 @@ async function pool<T>(
 }
 
 /**
+ * A camera transport over `fetch`, reporting each answer to `onAnswer`. An aborted signal
+ * (shutdown) makes every attempt fail, which the uplink treats as a retryable network error.
+ */
+function fetchTransport(
+  doFetch: typeof fetch,
+  signal: AbortSignal,
+  onAnswer: (req: TransportRequest, status: number, body: string) => void,
+): Transport {
+  return async (req) => {
+    const res = await doFetch(req.url, {
+      method: 'POST',
+      headers: req.headers,
+      body: typeof req.body === 'string' ? req.body : new Uint8Array(req.body),
+      signal,
+    });
+    const text = await res.text();
+    const headers: Record<string, string> = {};
+    res.headers.forEach((v, k) => {
+      headers[k.toLowerCase()] = v;
+    });
+    onAnswer(req, res.status, text);
+    return { status: res.status, headers, body: text };
+  };
+}
+
+/** The JSON text of a request body, gunzipped when the camera compressed it. */
+function requestText(req: TransportRequest): string {
+  if (typeof req.body === 'string') return req.body;
+  return gunzipSync(req.body).toString('utf8');
+}
+
+/**
  * Provisions one device per camera, opts each into the network, then drives the fleet: sim time
  * starts `startOffsetMs` in the past and runs `speedup`× faster than the wall clock until it
- * catches up, then in real time. No event is ever stamped after the wall clock.
+ * catches up, then in real time. No event is ever stamped after the wall clock. Each camera runs
+ * the real `edge/` pipeline on synthesised sensor streams, and its own uplink sends its queue.
+ * When the CPU or the stack cannot keep up, sim time slows down; no camera drops data.
  *
  * @example
  * const fleet = await runFleet({ apiUrl, operatorToken, cameras: 100, seed: 1 });
@@ -211,7 +274,7 @@ export async function runFleet(opts: RunFleetOptions): Promise<FleetHandle> {
     cameras: opts.cameras,
     horizonMs,
   });
-  const fleet = createFleet(graph, scenario);
+  const fleet = createCameraFleet(graph, scenario, opts.storageFor ? { storageFor: opts.storageFor } : {});
   const send: SendStats = {
     batchesSent: 0,
     accepted: 0,
@@ -265,66 +328,93 @@ export async function runFleet(opts: RunFleetOptions): Promise<FleetHandle> {
     `simulate: ${opts.cameras} cameras provisioned; ${scenario.incidents.length} incidents scheduled (seed ${opts.seed})`,
   );
 
-  const queue: FleetBatch[] = [];
-  let inFlight = 0;
   // Sending continues briefly after stop() so that pending batches still go out.
   const sendAbort = new AbortController();
-  const sendSignal = sendAbort.signal;
-  let drained: (() => void) | undefined;
-  const cameraIds = fleet.cameras().map((c) => c.id);
-
-  const sendOne = async (batch: FleetBatch): Promise<void> => {
-    const res = await call(
-      doFetch,
-      `${api}/v1/telemetry`,
-      { method: 'POST', token: tokens[batch.camera] as string, body: batch.body },
-      sendSignal,
-      onRetry,
-    );
-    if (!res) return;
-    if (res.status === 202) {
-      const r = res.body as { accepted?: number; duplicates?: number; rejected?: unknown[] };
+  const cameraIds = fleet.views().map((c) => c.id);
+  const cameraOfToken = new Map(tokens.map((t, i) => [t, i]));
+  const onAnswer = (req: TransportRequest, status: number, text: string): void => {
+    if (status === 202) {
+      let r: { accepted?: number; duplicates?: number; rejected?: unknown[] } = {};
+      try {
+        r = JSON.parse(text) as typeof r;
+      } catch {
+        // counted as sent; the numbers are for status lines only
+      }
       send.batchesSent++;
       send.accepted += r.accepted ?? 0;
       send.duplicates += r.duplicates ?? 0;
       send.rejected += r.rejected?.length ?? 0;
       if (r.rejected && r.rejected.length > 0)
         log(`simulate: ${r.rejected.length} events rejected: ${JSON.stringify(r.rejected[0])}`);
-    } else {
-      // 400/401/403/413 are not retryable: the same request would fail again.
+      if (opts.onEvent) {
+        const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+        const id = cameraIds[cameraOfToken.get(token) ?? -1] ?? '?';
+        const body = JSON.parse(requestText(req)) as { events?: unknown[] };
+        for (const e of body.events ?? []) opts.onEvent(e, id);
+      }
+    } else if (status === 429 || status >= 500) {
+      send.retries++;
+    } else if (status >= 400) {
+      // The uplink drops what the API refuses as malformed (400/413/422); 401/403 it retries.
       send.dropped++;
-      log(`simulate: batch dropped, HTTP ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
+      log(`simulate: HTTP ${status} to a batch: ${text.slice(0, 200)}`);
     }
   };
+  const transport = fetchTransport(doFetch, sendAbort.signal, onAnswer);
+  // The uplink waits in wall time: backoff and Retry-After are about a real server.
+  const wallClock = { nowMs: () => Date.now() };
+  fleet.cameras.forEach((c, i) => {
+    c.connect({
+      apiUrl: api,
+      deviceToken: tokens[i] as string,
+      transport,
+      gzip: (text) => new Uint8Array(gzipSync(text)),
+      clock: wallClock,
+    });
+  });
+
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const queuedTotal = (): number => fleet.cameras.reduce((a, c) => a + c.queueDepth, 0);
+  const sending = new Set<number>();
   const pump = (): void => {
-    while (inFlight < MAX_IN_FLIGHT && queue.length > 0) {
-      const batch = queue.shift() as FleetBatch;
+    for (let i = 0; i < fleet.cameras.length && inFlight < MAX_IN_FLIGHT; i++) {
+      const cam = fleet.cameras[i];
+      if (!cam?.uplink || cam.queueDepth === 0 || sending.has(i)) continue;
+      if (Date.now() < cam.uplink.nextAttemptAtMs) continue;
+      sending.add(i);
       inFlight++;
-      void sendOne(batch).finally(() => {
+      void cam.uplink.pump().finally(() => {
+        sending.delete(i);
         inFlight--;
-        send.queued = queue.length;
         pump();
       });
     }
-    send.queued = queue.length;
-    if (queue.length === 0 && inFlight === 0) drained?.();
-  };
-  const enqueue = (batches: FleetBatch[]): void => {
-    for (const b of batches) {
-      if (opts.onEvent) for (const e of b.body.events) opts.onEvent(e, cameraIds[b.camera] as string);
-      queue.push(b);
-    }
-    pump();
+    send.queued = queuedTotal();
+    if (send.queued === 0 && inFlight === 0) drained?.();
   };
   const whenDrained = (timeoutMs: number): Promise<void> =>
     new Promise((resolve) => {
-      if (queue.length === 0 && inFlight === 0) return resolve();
       const t = setTimeout(resolve, timeoutMs);
       drained = () => {
         clearTimeout(t);
         resolve();
       };
+      pump();
     });
+
+  // Pace: CPU the fleet costs per simulated camera-minute, measured as it runs.
+  let busyMs = 0;
+  let simulatedMs = 0;
+  let lagMs = 0;
+  const pace = (): PaceStats => {
+    const cpuMsPerCameraMinute = simulatedMs > 0 ? (busyMs / (simulatedMs * opts.cameras)) * 60_000 : 0;
+    return {
+      lagMs,
+      cpuMsPerCameraMinute: Math.round(cpuMsPerCameraMinute * 100) / 100,
+      realtimeCameras: cpuMsPerCameraMinute > 0 ? Math.floor(60_000 / cpuMsPerCameraMinute) : 0,
+    };
+  };
 
   let resolveDone: () => void = () => {};
   const done = new Promise<void>((r) => {
@@ -333,15 +423,27 @@ export async function runFleet(opts: RunFleetOptions): Promise<FleetHandle> {
   let finished = false;
   const tick = (): void => {
     if (signal.aborted || finished) return;
-    if (queue.length < MAX_QUEUED) {
-      const target = Math.min(simTimeAt(Date.now(), timeline), endMs);
-      enqueue(fleet.advanceTo(target));
-      if (fleet.nowMs >= endMs) {
-        finished = true;
-        clearInterval(timer);
-        enqueue(fleet.flush());
-        void whenDrained(60_000).then(resolveDone);
-      }
+    const target = Math.min(simTimeAt(Date.now(), timeline), endMs);
+    const tickStart = performance.now();
+    while (
+      fleet.nowMs < target &&
+      performance.now() - tickStart < TICK_BUDGET_MS &&
+      queuedTotal() < MAX_QUEUED_PER_CAMERA * opts.cameras
+    ) {
+      const before = fleet.nowMs;
+      const t0 = performance.now();
+      fleet.advanceTo(Math.min(target, before + SLICE_MS));
+      busyMs += performance.now() - t0;
+      simulatedMs += fleet.nowMs - before;
+      if (fleet.nowMs === before) break;
+    }
+    lagMs = fleet.nowMs - target;
+    pump();
+    if (fleet.nowMs >= endMs) {
+      finished = true;
+      clearInterval(timer);
+      fleet.finish();
+      void whenDrained(60_000).then(resolveDone);
     }
   };
   const timer = setInterval(tick, TICK_MS);
@@ -351,7 +453,7 @@ export async function runFleet(opts: RunFleetOptions): Promise<FleetHandle> {
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       clearInterval(timer);
-      if (!finished) enqueue(fleet.flush());
+      if (!finished) fleet.finish();
       finished = true;
       stopper.abort();
       await whenDrained(5000);
@@ -363,10 +465,10 @@ export async function runFleet(opts: RunFleetOptions): Promise<FleetHandle> {
   opts.signal?.addEventListener('abort', () => void stop(), { once: true });
 
   return {
-    cameras: () => fleet.cameras(),
+    cameras: () => fleet.views(),
     incidents: () => fleet.incidents(),
     simNowMs: () => fleet.nowMs,
-    stats: () => ({ fleet: fleet.stats(), send: { ...send } }),
+    stats: () => ({ fleet: fleet.stats(), send: { ...send, queued: queuedTotal() }, pace: pace() }),
     done,
     stop,
   };
@@ -475,11 +577,23 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       `incident ${inc.kind} at ${inc.lat},${inc.lng} heading ${inc.headingDeg}° from ${new Date(inc.startMs).toISOString()}`,
     );
   }
+  let capacityTold = false;
   const status = setInterval(() => {
-    const { fleet, send } = handle.stats();
+    const { fleet, send, pace } = handle.stats();
+    if (!capacityTold && pace.realtimeCameras > 0) {
+      capacityTold = true;
+      log(
+        `simulate: one camera costs ${pace.cpuMsPerCameraMinute} ms CPU per simulated minute (sensors + edge pipeline): ` +
+          `this machine keeps about ${pace.realtimeCameras} cameras real-time on one core` +
+          (pace.realtimeCameras < args.cameras
+            ? `; ${args.cameras} cameras will run slower than real time (sim time slows, no data is dropped)`
+            : ''),
+      );
+    }
     log(
-      `sim ${new Date(handle.simNowMs()).toISOString()} batches ${send.batchesSent} accepted ${send.accepted} ` +
-        `dup ${send.duplicates} rejected ${send.rejected} retries ${send.retries} queued ${send.queued} km ${fleet.drivenKm.toFixed(0)}`,
+      `sim ${new Date(handle.simNowMs()).toISOString()} (lag ${Math.round(-pace.lagMs / 1000)} s) batches ${send.batchesSent} ` +
+        `accepted ${send.accepted} dup ${send.duplicates} rejected ${send.rejected} retries ${send.retries} ` +
+        `queued ${send.queued} km ${fleet.drivenKm.toFixed(0)} detected ${fleet.detected}`,
     );
   }, 15_000);
   await Promise.race([

@@ -27,6 +27,18 @@ export interface DrivingWorld {
 
 /** Normal braking never exceeds this; hard brakes (≥ 3.5 m/s²) come only from triggers. */
 const MAX_NORMAL_DECEL_MPS2 = 2.5;
+/**
+ * Sensed vehicles (the camera path) brake ordinarily at ≤ 2 m/s²: naturalistic-driving data put
+ * everyday braking around 1–2 m/s², and the IMU sees every step of it.
+ */
+const MAX_NORMAL_DECEL_SENSED_MPS2 = 2;
+/**
+ * Jerk limits of a sensed vehicle: a pedal is not a step. Everyday speed changes stay under
+ * ~2.5 m/s³ (passenger comfort), emergency brakes build up at ~10–15 m/s³ (brake-assist
+ * studies), so a 6 m/s² stop needs ~0.5 s to reach full deceleration.
+ */
+const COMFORT_JERK_MPS3 = 2.5;
+const BRAKE_JERK_MPS3 = 12;
 /** Distance ahead within which junctions and stops shape the target speed. */
 const LOOKAHEAD_M = 600;
 /** Trip cells are sampled at least this often along the road, well below a res-10 cell (≈ 66 m edge). */
@@ -52,7 +64,39 @@ interface Trip {
   totalM: number;
   constraints: Constraint[];
   actions: Action[];
-  recorder: TripRecorder;
+  /** Absent for sensed vehicles: their camera records the trip. */
+  recorder: TripRecorder | undefined;
+}
+
+/** A hard brake a sensed vehicle begins: the ground truth its camera should detect. */
+export interface BrakeTruth {
+  tMs: number;
+  lat: number;
+  lng: number;
+  headingDeg: number;
+  fromMps: number;
+  toMps: number;
+  decelMps2: number;
+}
+
+/** The wheels of a sensed vehicle reach a road feature of an incident (a pothole, debris). */
+export interface RoadFeatureTruth {
+  tMs: number;
+  kind: 'pothole' | 'debris';
+  /** The incident that placed it. */
+  incidentId: string;
+  lat: number;
+  lng: number;
+  speedMps: number;
+}
+
+/**
+ * Where a *sensed* vehicle reports what physically happens, instead of writing contract events
+ * itself: its camera (`edge/`) must find these in the sensor streams.
+ */
+export interface VehicleTruth {
+  hardBrake(b: BrakeTruth): void;
+  roadFeature(f: RoadFeatureTruth): void;
 }
 
 /** A planned route handed to a vehicle: edge indices from its current node. */
@@ -93,6 +137,8 @@ export class Vehicle {
   private odometerM = 0;
   private nextBackgroundBrakeM: number;
   private nextSampleM = 0;
+  private accel = 0;
+  private lastApproach: Incident | undefined;
 
   constructor(
     readonly displayId: string,
@@ -102,6 +148,8 @@ export class Vehicle {
     startNode: number,
     departAtMs: number,
     private readonly backgroundBrakesPer100Km: number,
+    /** When given, the vehicle is sensed: jerk-limited, no events of its own, truth goes here. */
+    private readonly truth?: VehicleTruth,
   ) {
     const n = graph.nodes[startNode];
     if (!n) throw new RangeError(`no node ${startNode}`);
@@ -115,6 +163,11 @@ export class Vehicle {
   /** True while on a trip. */
   get driving(): boolean {
     return this.trip !== undefined;
+  }
+
+  /** Longitudinal acceleration over the last step, m/s² (braking negative). */
+  get accelMps2(): number {
+    return this.accel;
   }
 
   /** The live view for maps. */
@@ -174,7 +227,14 @@ export class Vehicle {
     }
     constraints.push({ atM: total, capMps: 0, dwellS: 0 });
     actions.sort((a, b) => a.atM - b.atM);
-    this.trip = { edges, startM, totalM: total, constraints, actions, recorder: new TripRecorder(this.prng) };
+    this.trip = {
+      edges,
+      startM,
+      totalM: total,
+      constraints,
+      actions,
+      recorder: this.truth ? undefined : new TripRecorder(this.prng),
+    };
     this.s = 0;
     this.ci = 0;
     this.dwellS = 0;
@@ -184,8 +244,9 @@ export class Vehicle {
     this.cursorVertex = 0;
     this.nextSampleM = 0;
     this.speedMps = 0;
+    this.accel = 0;
     this.locate(world.graph, 0);
-    this.trip.recorder.record(this.lat, this.lng, tMs, 0, this.heading);
+    this.trip.recorder?.record(this.lat, this.lng, tMs, 0, this.heading);
   }
 
   /** Moves the position cursor to route distance `s` (monotone) and updates lat/lng/heading. */
@@ -233,14 +294,20 @@ export class Vehicle {
     let v1: number;
     if (this.dwellS > 0) {
       this.dwellS -= dtS;
-      v1 = 0;
+      // A sensed vehicle that reaches the line a little fast rolls on and stops at an ordinary
+      // deceleration; it never stops dead (that would be a hard brake nobody made).
+      v1 = this.truth ? Math.max(0, v0 - MAX_NORMAL_DECEL_SENSED_MPS2 * dtS) : 0;
       if (this.dwellS <= 0) this.ci++;
     } else if (this.brake) {
       v1 = Math.max(this.brake.toMps, v0 - this.brake.decelMps2 * dtS);
       if (v1 <= this.brake.toMps) this.brake = undefined;
     } else {
       let target = edge.speedLimitMps * this.driver.speedFactor;
-      const b = this.driver.comfortDecelMps2;
+      // A sensed (jerk-limited) vehicle plans with some margin below its deceleration cap, so the
+      // lag of the pedal never leaves it arriving too fast.
+      const b = this.truth
+        ? Math.min(this.driver.comfortDecelMps2, 0.8 * MAX_NORMAL_DECEL_SENSED_MPS2)
+        : this.driver.comfortDecelMps2;
       for (let i = this.ci; i < trip.constraints.length; i++) {
         const c = trip.constraints[i] as Constraint;
         const d = c.atM - this.s;
@@ -252,11 +319,15 @@ export class Vehicle {
       }
       const z = this.slowZone;
       if (z && this.s >= z.fromM - 60 && this.s < z.untilM) target = Math.min(target, z.capMps);
+      // A sensed vehicle has no instant stop at the destination: it brakes to a halt there.
+      if (this.truth && this.s >= trip.totalM - 0.5) target = 0;
+      const maxDecel = this.truth ? MAX_NORMAL_DECEL_SENSED_MPS2 : MAX_NORMAL_DECEL_MPS2;
       v1 =
         v0 < target
           ? Math.min(target, v0 + this.driver.accelMps2 * dtS)
-          : Math.max(target, v0 - MAX_NORMAL_DECEL_MPS2 * dtS);
+          : Math.max(target, v0 - maxDecel * dtS);
     }
+    if (this.truth) v1 = this.limitJerk(v0, v1, dtS);
     const ds = ((v0 + v1) / 2) * dtS;
     const sOld = this.s;
     let sNew = sOld + ds;
@@ -266,18 +337,21 @@ export class Vehicle {
       if (c.atM > sNew) break;
       if (c.dwellS > 0) {
         sNew = c.atM;
-        v1 = 0;
+        // A sensed vehicle rolls to a halt over the next steps (jerk-limited) instead of
+        // stopping dead; the dwell holds it there.
+        if (!this.truth) v1 = 0;
         this.dwellS = c.dwellS;
         break;
       }
       this.ci++;
     }
     this.speedMps = v1;
+    this.accel = (v1 - v0) / dtS;
     const moved = sNew - sOld;
     this.odometerM += moved;
-    trip.recorder.addDistance(moved);
+    trip.recorder?.addDistance(moved);
     // Trip cells: sample along the road between the previous and the new position.
-    while (this.nextSampleM < sNew) {
+    while (trip.recorder && this.nextSampleM < sNew) {
       this.locate(graph, this.nextSampleM);
       const frac = moved > 0 ? (this.nextSampleM - sOld) / moved : 1;
       trip.recorder.record(this.lat, this.lng, tMs - (1 - Math.max(0, frac)) * dtS * 1000, v1, this.heading);
@@ -285,22 +359,37 @@ export class Vehicle {
     }
     this.s = sNew;
     this.locate(graph, sNew);
-    trip.recorder.record(this.lat, this.lng, tMs, v1, this.heading);
+    trip.recorder?.record(this.lat, this.lng, tMs, v1, this.heading);
     this.runActions(trip, tMs, out);
     if (this.odometerM >= this.nextBackgroundBrakeM) {
       if (v1 >= MIN_BRAKE_SPEED_MPS && !this.brake)
         this.hardBrake(this.prng.uniform(3.5, 5.5), this.prng.uniform(0.4, 0.7), tMs, out);
       this.nextBackgroundBrakeM = this.drawBackgroundGap();
     }
-    if (sNew >= trip.totalM - 0.5) {
-      const seg = trip.recorder.takeSegment(tMs, true);
+    if (sNew >= trip.totalM - 0.5 && (!this.truth || v1 === 0)) {
+      const seg = trip.recorder?.takeSegment(tMs, true);
       if (seg) out.push(seg);
       this.node = (graph.edges[trip.edges[trip.edges.length - 1] as number] as RoadEdge).to;
       this.trip = undefined;
       this.speedMps = 0;
+      this.accel = (0 - v0) / dtS;
       return true;
     }
     return false;
+  }
+
+  /**
+   * The speed a jerk-limited vehicle actually reaches when it wants `wantMps`: acceleration
+   * moves toward the wanted one by at most the jerk limit per step (a harder limit while a hard
+   * brake is on), and speed never goes negative.
+   */
+  private limitJerk(v0: number, wantMps: number, dtS: number): number {
+    const want = (wantMps - v0) / dtS;
+    const jerk = this.brake ? BRAKE_JERK_MPS3 : want < this.accel ? COMFORT_JERK_MPS3 * 2 : COMFORT_JERK_MPS3;
+    const a = Math.min(this.accel + jerk * dtS, Math.max(this.accel - jerk * dtS, want));
+    const v1 = Math.max(0, v0 + a * dtS);
+    // Braking through zero means the car has stopped: no reverse, and no pull forward to a "target".
+    return wantMps <= 0 && v1 < 0.05 ? 0 : v1;
   }
 
   private runActions(trip: Trip, tMs: number, out: TelemetryEvent[]): void {
@@ -309,6 +398,7 @@ export class Vehicle {
       if (a.type === 'approach') {
         const inc = a.incident;
         if (tMs < inc.startMs || tMs >= inc.endMs) continue;
+        this.lastApproach = inc;
         const r = incidentReaction(inc.kind, this.speedMps, this.prng);
         const followUps: Action[] = [];
         if (r.brake) {
@@ -334,6 +424,16 @@ export class Vehicle {
         if (this.speedMps >= MIN_BRAKE_SPEED_MPS / 2 && !this.brake && this.prng.chance(a.share)) {
           this.hardBrake(this.prng.uniform(3.5, 5), this.prng.uniform(0.3, 0.6), tMs, out);
         }
+      } else if (this.truth) {
+        const inc = this.lastApproach;
+        this.truth.roadFeature({
+          tMs,
+          kind: a.kind,
+          incidentId: inc?.id ?? '',
+          lat: this.lat,
+          lng: this.lng,
+          speedMps: this.speedMps,
+        });
       } else {
         out.push({
           id: this.prng.uuid(),
@@ -358,6 +458,18 @@ export class Vehicle {
       untilM: this.s + 80,
       capMps: Math.max(3, this.speedMps * toSpeedFraction),
     };
+    if (this.truth) {
+      this.truth.hardBrake({
+        tMs,
+        lat: this.lat,
+        lng: this.lng,
+        headingDeg: this.heading,
+        fromMps: this.speedMps,
+        toMps: this.speedMps * toSpeedFraction,
+        decelMps2,
+      });
+      return;
+    }
     out.push({
       id: this.prng.uuid(),
       type: 'hard_brake',
@@ -373,7 +485,7 @@ export class Vehicle {
 
   /** The trip segment since the last one, for a batch sent at `tMs` (undefined when parked). */
   takeSegment(tMs: number): TelemetryEvent | undefined {
-    return this.trip?.recorder.takeSegment(tMs, false);
+    return this.trip?.recorder?.takeSegment(tMs, false);
   }
 }
 
