@@ -1,0 +1,252 @@
+import { createSeededRandom } from '../../core/random.ts';
+import { AlertHysteresis } from '../alertHysteresis.ts';
+import type { BadasOperatingPoint } from '../badasScorer.ts';
+import { BadasFeatureWindow } from '../features.ts';
+import type { LeadKinematicsFrame } from '../kinematics.ts';
+import { frameLabels, type Scenario } from './scenarios.ts';
+
+/** The classic forward-collision warning threshold (Euro NCAP-era FCW: TTC < 2.7 s). */
+export const FCW_TTC_S = 2.7;
+
+/** Ranking score of the FCW baseline: inverse TTC of the latest frame, scaled so 1 ⇔ TTC = 2.7 s. */
+export function fcwScore(f: LeadKinematicsFrame): number {
+  if (f.leadGapM === undefined || f.leadClosingMps === undefined || f.leadClosingMps <= 0) return 0;
+  return (FCW_TTC_S * f.leadClosingMps) / Math.max(f.leadGapM, 0.1);
+}
+
+/**
+ * The FCW baseline's alerting: TTC < 2.7 s raises, TTC > 3.2 s clears, with the same hold times
+ * as BADAS so that neither side is judged on chatter the other is spared.
+ */
+export function fcwOperatingPoint(like: BadasOperatingPoint): BadasOperatingPoint {
+  return { raiseAt: 1, raiseHoldS: like.raiseHoldS, clearAt: FCW_TTC_S / 3.2, clearHoldS: like.clearHoldS };
+}
+
+/** Per-frame scores of one scenario, model and baseline side by side. */
+export interface ScoredScenario {
+  scenario: Scenario;
+  model: Float32Array;
+  baseline: Float32Array;
+}
+
+/** Scores every frame of a scenario with `score` (features → probability) and the FCW baseline. */
+export function scoreScenario(s: Scenario, score: (features: Float32Array) => number): ScoredScenario {
+  const w = new BadasFeatureWindow();
+  const model = new Float32Array(s.frames.length);
+  const baseline = new Float32Array(s.frames.length);
+  s.frames.forEach((f, i) => {
+    model[i] = score(w.push(f));
+    baseline[i] = fcwScore(f);
+  });
+  return { scenario: s, model, baseline };
+}
+
+/** Average precision (area under the precision–recall curve, step-wise, ties grouped). */
+export function averagePrecision(scores: readonly number[], labels: readonly (0 | 1)[]): number {
+  const idx = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  const positives = labels.reduce<number>((a, l) => a + l, 0);
+  if (positives === 0) return Number.NaN;
+  let tp = 0;
+  let fp = 0;
+  let ap = 0;
+  let prevRecall = 0;
+  for (let k = 0; k < idx.length; ) {
+    const s = scores[idx[k]!]!;
+    while (k < idx.length && scores[idx[k]!] === s) {
+      if (labels[idx[k]!] === 1) tp++;
+      else fp++;
+      k++;
+    }
+    const recall = tp / positives;
+    ap += (recall - prevRecall) * (tp / (tp + fp));
+    prevRecall = recall;
+  }
+  return ap;
+}
+
+/** Area under the ROC curve (Mann–Whitney, ties count half). */
+export function rocAuc(scores: readonly number[], labels: readonly (0 | 1)[]): number {
+  const idx = scores.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
+  let rankSumPos = 0;
+  let nPos = 0;
+  for (let k = 0; k < idx.length; ) {
+    let j = k;
+    while (j < idx.length && scores[idx[j]!] === scores[idx[k]!]) j++;
+    const avgRank = (k + 1 + j) / 2;
+    for (let m = k; m < j; m++) {
+      if (labels[idx[m]!] === 1) {
+        rankSumPos += avgRank;
+        nPos++;
+      }
+    }
+    k = j;
+  }
+  const nNeg = idx.length - nPos;
+  if (nPos === 0 || nNeg === 0) return Number.NaN;
+  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+}
+
+/** Index of the last frame at or before `tS`, or -1. */
+function frameAt(frames: readonly LeadKinematicsFrame[], tS: number): number {
+  let lo = 0;
+  let hi = frames.length - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (frames[mid]!.tS <= tS) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
+}
+
+/** Nexar-style clips for one horizon: positives end `horizonS` before a conflict, negatives anywhere in conflict-free drives. */
+export function horizonClips(
+  scored: readonly ScoredScenario[],
+  horizonS: number,
+  seed: string,
+): { model: number[]; baseline: number[]; labels: (0 | 1)[] } {
+  const model: number[] = [];
+  const baseline: number[] = [];
+  const labels: (0 | 1)[] = [];
+  const free: ScoredScenario[] = [];
+  for (const sc of scored) {
+    const { frames, conflictOnsetsS, inConflict } = sc.scenario;
+    if (conflictOnsetsS.length === 0) {
+      free.push(sc);
+      continue;
+    }
+    for (const onset of conflictOnsetsS) {
+      const i = frameAt(frames, onset - horizonS);
+      // The model needs its 2 s of history, and the clip must end before the conflict.
+      if (i < 0 || frames[i]!.tS < 2 || inConflict[i]) continue;
+      model.push(sc.model[i]!);
+      baseline.push(sc.baseline[i]!);
+      labels.push(1);
+    }
+  }
+  // As many negative clips as positives (the challenge's clips are balanced), each ending at a
+  // uniformly drawn time of a uniformly drawn conflict-free drive.
+  const r = createSeededRandom(`${seed}:${horizonS}`);
+  const nPos = labels.length;
+  for (let k = 0; k < nPos && free.length > 0; k++) {
+    const sc = free[Math.floor(r.next() * free.length)]!;
+    const n = sc.scenario.frames.length;
+    const lo = Math.min(frameAt(sc.scenario.frames, 2) + 1, n - 1);
+    const i = lo + Math.floor(r.next() * (n - lo));
+    model.push(sc.model[i]!);
+    baseline.push(sc.baseline[i]!);
+    labels.push(0);
+  }
+  return { model, baseline, labels };
+}
+
+/** Alert times of a scored scenario under an operating point: per frame active or not, and raise count. */
+export function alertTrack(
+  frames: readonly LeadKinematicsFrame[],
+  scores: Float32Array,
+  point: BadasOperatingPoint,
+): { active: boolean[]; raises: number } {
+  const h = new AlertHysteresis(point);
+  const active: boolean[] = [];
+  let raises = 0;
+  frames.forEach((f, i) => {
+    const step = h.update(f.tS, scores[i]!);
+    if (step.changed && step.active) raises++;
+    active.push(step.active);
+  });
+  return { active, raises };
+}
+
+/** Warnings earlier than this before the conflict get no extra credit (and cannot be told from nagging). */
+export const TTA_CAP_S = 5;
+
+/**
+ * Normal driving, for the false-alarm rate: drives whose true TTC never went below this. A
+ * drive with a close call (true TTC between 1.5 and 3 s: a lead braking hard, a late-noticed
+ * queue) is neither a conflict nor normal; a warning there is not counted either way, and
+ * {@link alertFigures} reports those drives' alert rate separately.
+ */
+export const NORMAL_MIN_TTC_S = 3;
+
+/** Alert quality at an operating point: mean time-to-accident over conflicts, false alarms per hour of normal driving. */
+export function alertFigures(
+  scored: readonly ScoredScenario[],
+  which: 'model' | 'baseline',
+  point: BadasOperatingPoint,
+): {
+  mttaS: number;
+  recall: number;
+  conflicts: number;
+  falseAlarmsPerH: number;
+  normalHours: number;
+  closeCallAlertsPerH: number;
+  closeCallHours: number;
+} {
+  let ttaSum = 0;
+  let conflicts = 0;
+  let caught = 0;
+  let falseAlarms = 0;
+  let normalS = 0;
+  let closeAlerts = 0;
+  let closeS = 0;
+  for (const sc of scored) {
+    const { frames, conflictOnsetsS, minTrueTtcS } = sc.scenario;
+    const { active, raises } = alertTrack(frames, sc[which], point);
+    const spanS = (frames.at(-1)?.tS ?? 0) - (frames[0]?.tS ?? 0);
+    if (conflictOnsetsS.length === 0) {
+      if (minTrueTtcS >= NORMAL_MIN_TTC_S) {
+        falseAlarms += raises;
+        normalS += spanS;
+      } else {
+        closeAlerts += raises;
+        closeS += spanS;
+      }
+      continue;
+    }
+    for (const onset of conflictOnsetsS) {
+      conflicts++;
+      let first: number | undefined;
+      for (let i = frameAt(frames, onset - TTA_CAP_S) + 1; i < frames.length && frames[i]!.tS <= onset; i++) {
+        if (active[i]) {
+          first = frames[i]!.tS;
+          break;
+        }
+      }
+      if (first !== undefined && first < onset) {
+        ttaSum += onset - first;
+        caught++;
+      }
+    }
+  }
+  return {
+    mttaS: conflicts ? ttaSum / conflicts : Number.NaN,
+    recall: conflicts ? caught / conflicts : Number.NaN,
+    conflicts,
+    falseAlarmsPerH: normalS > 0 ? falseAlarms / (normalS / 3600) : Number.NaN,
+    normalHours: normalS / 3600,
+    closeCallAlertsPerH: closeS > 0 ? closeAlerts / (closeS / 3600) : Number.NaN,
+    closeCallHours: closeS / 3600,
+  };
+}
+
+/** Frame-level labelled scores (every frame outside a conflict), for AUC. */
+export function frameLevel(scored: readonly ScoredScenario[]): {
+  model: number[];
+  baseline: number[];
+  labels: (0 | 1)[];
+} {
+  const model: number[] = [];
+  const baseline: number[] = [];
+  const labels: (0 | 1)[] = [];
+  for (const sc of scored) {
+    frameLabels(sc.scenario).forEach((l, i) => {
+      if (l === undefined || sc.scenario.frames[i]!.tS < 2) return;
+      model.push(sc.model[i]!);
+      baseline.push(sc.baseline[i]!);
+      labels.push(l);
+    });
+  }
+  return { model, baseline, labels };
+}
