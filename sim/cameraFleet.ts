@@ -8,7 +8,7 @@ import { TripPlanner } from '../lib/sim/tripPlanner.ts';
 import { type BrakeTruth, type DrivingWorld, type RoadFeatureTruth, Vehicle } from '../lib/sim/vehicle.ts';
 import { SimCamera } from './camera/simCamera.ts';
 import { type CameraModel, drawCameraModel } from './sensors/cameraModels.ts';
-import { SensorRig, type SensorRigOptions } from './sensors/sensorRig.ts';
+import { SensorRig, type SensorRigOptions, type SensorSink } from './sensors/sensorRig.ts';
 
 const G = 9.80665;
 
@@ -61,7 +61,11 @@ export interface CameraFleetOptions {
   sensors?: SensorRigOptions;
   /** Camera models to draw from (default {@link CAMERA_MODELS}). */
   models?: readonly CameraModel[];
+  /** Synthesise sensors but discard the samples (benches: the cost of synthesis alone). */
+  sensorsOnly?: boolean;
 }
+
+const DISCARD: SensorSink = { gps: () => {}, imu: () => {} };
 
 interface Unit {
   vehicle: Vehicle;
@@ -179,6 +183,7 @@ export function createCameraFleet(
     return unit;
   });
   const cameras = units.map((u) => u.camera);
+  const sinks: SensorSink[] = units.map((u) => (options.sensorsOnly ? DISCARD : u.camera));
 
   const advanceTo = (tMs: number): void => {
     while (now + stepMs <= tMs) {
@@ -215,7 +220,7 @@ export function createCameraFleet(
             speedMps: v.speedMps,
             accelMps2,
           },
-          u.camera,
+          sinks[i] as SensorSink,
         );
       }
     }
