@@ -6,6 +6,8 @@ export type BadasErrorCode =
   | 'UNSUPPORTED_OPERATOR'
   /** An input tensor does not have the shape the model declares. */
   | 'BAD_INPUT'
+  /** The `edge badas` CSV is malformed (header, a non-number, a missing column). */
+  | 'BAD_CSV'
   /** A kinematics frame is malformed (time going backwards, negative gap, non-finite speed). */
   | 'BAD_FRAME';
 
