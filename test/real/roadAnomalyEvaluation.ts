@@ -292,3 +292,93 @@ export function evaluateClips(
   }
   return { rateHz, detector, baseline };
 }
+
+/**
+ * The detector's two main thresholds on a coarse grid around the defaults: the swing floor and
+ * the rough-road multiple. Cross-validation re-chooses them on training data only, to show
+ * what the choice is worth on data it did not see.
+ */
+export const THRESHOLD_GRID: readonly RoadAnomalyConfig[] = [3.5, 4, 4.5].flatMap((thresholdP2pMps2) =>
+  [3, 4, 5].map((noiseMultiple) => ({ ...DEFAULT_ROAD_ANOMALY, thresholdP2pMps2, noiseMultiple })),
+);
+
+const f1 = (s: PressScore): number => {
+  const p = pressPrecision(s);
+  const r = pressRecall(s);
+  return p + r > 0 ? (2 * p * r) / (p + r) : 0;
+};
+
+/**
+ * Leave-one-drive-out on the pothole laps: for each lap, the grid point with the best F1 on the
+ * other laps is scored on it; the held-out scores are summed. Returns the sum and the chosen
+ * thresholds per lap.
+ */
+export function crossValidateRoutes(
+  root: string,
+  grid: readonly RoadAnomalyConfig[] = THRESHOLD_GRID,
+): { detector: PressScore; chosen: string[] } {
+  const files = cmuFiles(root)
+    .map((f) => f.file)
+    .filter(isPotholeRoute);
+  const drives = files.map((file) => loadCmuDrive(root, file));
+  const scores = grid.map((config) =>
+    drives.map((d) => scorePresses(cameraDetections(d, config), d.potholePressesMs, trackKm(d.gps))),
+  );
+  let detector = EMPTY_SCORE;
+  const chosen: string[] = [];
+  drives.forEach((_, held) => {
+    let best = 0;
+    let bestF1 = Number.NEGATIVE_INFINITY;
+    scores.forEach((perDrive, g) => {
+      const train = perDrive.filter((_, i) => i !== held).reduce(addPressScores, EMPTY_SCORE);
+      if (f1(train) > bestF1) {
+        bestF1 = f1(train);
+        best = g;
+      }
+    });
+    const c = grid[best] as RoadAnomalyConfig;
+    chosen.push(`${c.thresholdP2pMps2}/${c.noiseMultiple}`);
+    detector = addPressScores(detector, scores[best]?.[held] as PressScore);
+  });
+  return { detector, chosen };
+}
+
+/**
+ * Two-fold cross-validation on the clips at one rate: the grid point with the best
+ * recall − false rate on one half is scored on the other, and the two held-out scores summed.
+ */
+export function crossValidateClips(
+  clips: readonly GonzalezClip[],
+  rateHz: number,
+  grid: readonly RoadAnomalyConfig[] = THRESHOLD_GRID,
+): { detector: ClipScore; chosen: string[] } {
+  const perFold = ([0, 1] as const).map((fold) =>
+    grid.map((config) => evaluateClips(clips, rateHz, fold, config).detector),
+  );
+  const sum: ClipScore = {
+    anomalyClips: 0,
+    anomalyClipsFound: 0,
+    roadClips: 0,
+    roadClipsFlagged: 0,
+    kindRight: 0,
+  };
+  const chosen: string[] = [];
+  for (const held of [0, 1] as const) {
+    const train = perFold[1 - held] as ClipScore[];
+    let best = 0;
+    train.forEach((s, g) => {
+      const j = clipRecall(s) - clipFalseRate(s);
+      const b = train[best] as ClipScore;
+      if (j > clipRecall(b) - clipFalseRate(b)) best = g;
+    });
+    const c = grid[best] as RoadAnomalyConfig;
+    chosen.push(`${c.thresholdP2pMps2}/${c.noiseMultiple}`);
+    const s = perFold[held]?.[best] as ClipScore;
+    sum.anomalyClips += s.anomalyClips;
+    sum.anomalyClipsFound += s.anomalyClipsFound;
+    sum.roadClips += s.roadClips;
+    sum.roadClipsFlagged += s.roadClipsFlagged;
+    sum.kindRight += s.kindRight;
+  }
+  return { detector: sum, chosen };
+}
