@@ -1,6 +1,10 @@
 import { createQuickJsPlatform } from '../adapters/quickjs.ts';
 import { AlertsEngine } from '../alerts/alertsEngine.ts';
 import { DEFAULT_HAZARD_CACHE, HazardCache } from '../alerts/hazardCache.ts';
+import { BadasMonitor } from '../badas/badasMonitor.ts';
+import { createPortableBadasScorer } from '../badas/badasScorer.ts';
+import { BadasFeatureWindow } from '../badas/features.ts';
+import { runBadasOnCsv } from '../badas/kinematicsCsv.ts';
 import { DEFAULT_EDGE_CONFIG } from '../edgeConfig.ts';
 import { EdgePipeline } from '../pipeline.ts';
 import { replayLogs, replaySamples } from '../replay.ts';
@@ -24,6 +28,8 @@ export const dashnetEdge = {
   AlertsEngine,
   HazardCache,
   DEFAULT_HAZARD_CACHE,
+  /** BADAS stage 2 (collision anticipation) on the portable ONNX interpreter: the host hands in the `.onnx` bytes. */
+  badas: { createPortableBadasScorer, BadasMonitor, BadasFeatureWindow, runBadasOnCsv },
   /** Replays CSV logs; returns the POST bodies, one per line. */
   replay(gpsCsv: string, imuCsv: string | null, optionsJson: string): string {
     const o = JSON.parse(optionsJson) as ReplayOptionsJson;
