@@ -9,14 +9,21 @@ export class HeadingHistory {
   private readonly headingRad: number[] = [];
   private cumulativeRad = 0;
   private lastMs: number | undefined;
+  private r0: number | undefined;
+  private r1: number | undefined;
 
   /** @param keepMs how much history to keep */
   constructor(private readonly keepMs = 20_000) {}
 
   /** Adds a yaw-rate reading (rad/s, counter-clockwise) at `tMs`. */
   addRate(tMs: number, yawRateRps: number): void {
+    // Median of the last three readings: a car's yaw rate changes smoothly, and a slow sensor
+    // read as snapshots aliases vibration into single-sample spikes that would add up.
+    const rate = median3(this.r0 ?? yawRateRps, this.r1 ?? yawRateRps, yawRateRps);
+    this.r0 = this.r1;
+    this.r1 = yawRateRps;
     if (this.lastMs !== undefined && tMs > this.lastMs) {
-      this.cumulativeRad += yawRateRps * (Math.min(tMs - this.lastMs, 1000) / 1000);
+      this.cumulativeRad += rate * (Math.min(tMs - this.lastMs, 1000) / 1000);
     }
     this.lastMs = tMs;
     // One point per 50 ms is plenty for second-scale manoeuvres and bounds memory at 200 Hz.
@@ -66,4 +73,8 @@ export class HeadingHistory {
     }
     return value;
   }
+}
+
+function median3(a: number, b: number, c: number): number {
+  return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
 }

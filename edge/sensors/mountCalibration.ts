@@ -8,7 +8,10 @@ export interface MountCalibrationConfig {
   gravityTauStaticMs: number;
   /** Gravity time constant while manoeuvring: slow, so a 10 s acceleration barely tilts "down". */
   gravityTauDynamicMs: number;
-  /** A sample is quasi-static when |‖a‖ − g| is below this and GPS shows no manoeuvre. */
+  /**
+   * A sample is quasi-static when |‖a‖ − g| and its tilt from the current "down" (as a force)
+   * are both below this and GPS shows no manoeuvre.
+   */
   staticTolMps2: number;
   /** Observation time before "down" is trusted. */
   gravityReadyMs: number;
@@ -19,7 +22,7 @@ export interface MountCalibrationConfig {
    */
   convergedSigmaDeg: number;
   /**
-   * …and the reference motion seen is at least this much: Σ|r|² in (m/s²)² over ~1 s
+   * …and the GPS-referenced motion seen is at least this much: Σ|r|² in (m/s²)² over ~1 s
    * observations, e.g. one ordinary stop (2 m/s² for 3 s) and a turn. It keeps a lucky fit on
    * a few quiet seconds from claiming convergence.
    */
@@ -238,7 +241,11 @@ export class MountCalibration {
         !m ||
         tMs - m.tMs > 2000 ||
         (Math.abs(m.accelMps2) < 0.6 && Math.abs(m.speedMps * m.yawRateRps) < 0.6);
-      const quasiStatic = Math.abs(n - this.gMag) < this.config.staticTolMps2 && gpsCalm;
+      // A brake or a corner tilts the specific force by 15–25° while barely changing its
+      // length: only a force that also points along the current "down" is quasi-static.
+      const h = reject(a, this.up);
+      const aligned = Math.sqrt(dot(h, h)) < this.config.staticTolMps2;
+      const quasiStatic = Math.abs(n - this.gMag) < this.config.staticTolMps2 && aligned && gpsCalm;
       const tau = quasiStatic ? this.config.gravityTauStaticMs : this.config.gravityTauDynamicMs;
       const alpha = dtMs / (tau + dtMs);
       const g = this.gravity;
@@ -339,7 +346,7 @@ export class MountCalibration {
 
   /** Picks the best-fitting lag, updates the axes and the convergence verdict. */
   private refresh(tMs: number): void {
-    let best: { v: Vec3; srr: number; sigma: number } | undefined;
+    let best: { v: Vec3; gpsSrr: number; sigma: number } | undefined;
     this.fits.forEach((f, i) => {
       const g = this.gyroFit;
       const v: Vec3 = [f.v[0] + g.v[0], f.v[1] + g.v[1], f.v[2] + g.v[2]];
@@ -353,7 +360,7 @@ export class MountCalibration {
       const sigma2 = residual / (2 * n);
       const sigma = Math.sqrt(sigma2 / srr);
       if (!best || sigma < best.sigma) {
-        best = { v: vh, srr, sigma };
+        best = { v: vh, gpsSrr: f.srr, sigma };
         this.bestLag = i;
       }
     });
@@ -363,7 +370,10 @@ export class MountCalibration {
     this.forward = f;
     this.left = cross(this.up, f);
     this.sigmaDeg = (Math.min(best.sigma, Math.PI) * 180) / Math.PI;
-    const enough = best.srr >= this.config.minExcitation;
+    // Only GPS can say which way is forward along the road: turns alone give the axis, but a
+    // fit on turns only has never been checked against a speed change. Without GPS the
+    // detectors stay orientation-free (and the events could not be placed anyway).
+    const enough = best.gpsSrr >= this.config.minExcitation;
     if (!this.ready && enough && this.sigmaDeg <= this.config.convergedSigmaDeg) {
       this.ready = true;
       this.convergedAt = tMs;

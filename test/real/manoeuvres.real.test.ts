@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { cmuRoot } from './cmuDrives.ts';
+import { juniorRoot } from './junior2017.ts';
+import { evaluateCalibration, evaluateManoeuvres, precisionOf, recallOf } from './manoeuvreEvaluation.ts';
+import { realDataMissing } from './realDataRoot.ts';
+
+const junior = juniorRoot();
+const cmu = cmuRoot();
+
+describe.skipIf(!junior)('hard brakes and corners on real labelled manoeuvres, random mountings', () => {
+  if (!junior) console.warn(realDataMissing('driving-events-junior2017'));
+  const root = junior as string;
+
+  it('finds the labelled hard brakes at ~50 Hz, with far fewer false reports than a plain threshold', () => {
+    const e = evaluateManoeuvres(root, { mounts: 3, seed: 'test' });
+    expect(recallOf(e.hardBrake.detector)).toBeGreaterThanOrEqual(0.8);
+    expect(precisionOf(e.hardBrake.detector)).toBeGreaterThanOrEqual(0.8);
+    expect(recallOf(e.hardBrake.detector)).toBeGreaterThanOrEqual(recallOf(e.hardBrake.baseline));
+    expect(precisionOf(e.hardBrake.detector)).toBeGreaterThan(precisionOf(e.hardBrake.baseline) + 0.3);
+  });
+
+  it('finds the labelled sharp turns on the right side and leaves lane changes and ordinary turns alone', () => {
+    const e = evaluateManoeuvres(root, { mounts: 3, seed: 'test' });
+    expect(recallOf(e.hardCorner.detector)).toBeGreaterThanOrEqual(0.9);
+    expect(precisionOf(e.hardCorner.detector)).toBeGreaterThanOrEqual(0.85);
+    expect(precisionOf(e.hardCorner.detector)).toBeGreaterThan(precisionOf(e.hardCorner.baseline) + 0.3);
+  });
+
+  it('still works when the sensor is read as 5 Hz snapshots', () => {
+    const e = evaluateManoeuvres(root, { mounts: 3, periodMs: 200, seed: 'test' });
+    expect(recallOf(e.hardBrake.detector)).toBeGreaterThanOrEqual(0.7);
+    expect(precisionOf(e.hardBrake.detector)).toBeGreaterThanOrEqual(0.75);
+    expect(recallOf(e.hardCorner.detector)).toBeGreaterThanOrEqual(0.85);
+    expect(precisionOf(e.hardCorner.detector)).toBeGreaterThanOrEqual(0.85);
+  });
+});
+
+describe.skipIf(!cmu)('mount calibration on real phone drives', () => {
+  if (!cmu) console.warn(realDataMissing('cmu-phone-drives'));
+  const root = cmu as string;
+
+  it('converges within 2 minutes on every ≥ 5 Hz drive, in random mountings', () => {
+    const runs = evaluateCalibration(root, 2);
+    expect(runs.length).toBeGreaterThan(20);
+    for (const r of runs) {
+      expect(r.convergedS, r.file).toBeDefined();
+      expect(r.convergedS ?? Number.POSITIVE_INFINITY, r.file).toBeLessThanOrEqual(Math.min(120, r.driveS));
+      expect(r.yawSigmaDeg, r.file).toBeLessThan(10);
+    }
+  });
+
+  it('converges without a gyro too (speed changes and GPS heading alone)', () => {
+    const runs = evaluateCalibration(root, 1, false);
+    const late = runs.filter((r) => (r.convergedS ?? Number.POSITIVE_INFINITY) > 120);
+    expect(late).toEqual([]);
+  });
+});
