@@ -15,12 +15,16 @@ export function fcwScore(f: LeadKinematicsFrame): number {
 }
 
 /**
- * The FCW baseline's alerting: TTC < 2.7 s raises, TTC > 3.2 s clears, with the same hold times
- * as BADAS so that neither side is judged on chatter the other is spared.
+ * The FCW baseline's alerting, fixed and independent of how BADAS is tuned: TTC < 2.7 s for
+ * 0.2 s (a two-frame debounce at 10 Hz, as production FCWs filter single-frame glitches) raises,
+ * TTC > 3.2 s for 1 s clears.
  */
-export function fcwOperatingPoint(like: BadasOperatingPoint): BadasOperatingPoint {
-  return { raiseAt: 1, raiseHoldS: like.raiseHoldS, clearAt: FCW_TTC_S / 3.2, clearHoldS: like.clearHoldS };
-}
+export const FCW_OPERATING_POINT: BadasOperatingPoint = {
+  raiseAt: 1,
+  raiseHoldS: 0.2,
+  clearAt: FCW_TTC_S / 3.2,
+  clearHoldS: 1,
+};
 
 /** Per-frame scores of one scenario, model and baseline side by side. */
 export interface ScoredScenario {

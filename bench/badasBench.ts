@@ -1,0 +1,206 @@
+import { createPortableBadasScorer } from '../edge/badas/badasScorer.ts';
+import { BadasFeatureWindow } from '../edge/badas/features.ts';
+import { readBadasManifest, readBadasModel } from '../edge/badas/modelFile.ts';
+import { createOrtBadasSession } from '../edge/badas/ortBadasScorer.ts';
+import { loadBadasInQuickJs } from '../edge/badas/quickJsBadas.ts';
+import { HELD_OUT_SETS } from '../edge/badas/training/datasets.ts';
+import {
+  alertFigures,
+  averagePrecision,
+  FCW_OPERATING_POINT,
+  FCW_TTC_S,
+  frameLevel,
+  horizonClips,
+  NORMAL_MIN_TTC_S,
+  rocAuc,
+  scoreScenario,
+  TTA_CAP_S,
+} from '../edge/badas/training/evaluate.ts';
+import { generateScenarioSet } from '../edge/badas/training/scenarios.ts';
+import { buildEdgeBundle } from '../edge/bundle/buildBundle.ts';
+import type { BenchResult } from './types.ts';
+
+const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+/** Median of `runs` timings of `fn`, µs per call over `reps` calls. */
+async function timeUs(fn: () => unknown | Promise<unknown>, reps: number, runs = 5): Promise<number> {
+  const out: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) await fn();
+    out.push(((performance.now() - t0) * 1000) / reps);
+  }
+  return out.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+}
+
+/**
+ * BADAS stage 2 figures on held-out scenarios (seeds and a mix training never saw, a third of
+ * them with harsher perception), beside the classic FCW (TTC < 2.7 s) fed the same noisy inputs
+ * in the same run; then the cost of one anticipation window in onnxruntime-web, in the portable
+ * interpreter on Node and inside QuickJS, and the model's size.
+ */
+export async function runBadasBench(): Promise<BenchResult[]> {
+  const bytes = readBadasModel();
+  const manifest = readBadasManifest();
+  const scorer = createPortableBadasScorer(bytes);
+  const point = scorer.operatingPoint;
+  const scenarios = HELD_OUT_SETS.flatMap((s) =>
+    generateScenarioSet(s.seed, s.count, s.mix, s.options ?? {}),
+  );
+  const scored = scenarios.map((s) => scoreScenario(s, (x) => scorer.score(x)));
+  const drivenH = scenarios.reduce((a, s) => a + (s.frames.at(-1)?.tS ?? 0), 0) / 3600;
+  const setNote = `${scenarios.length} held-out drives (${drivenH.toFixed(1)} h, ${HELD_OUT_SETS.map((s) => s.seed).join(', ')})`;
+
+  const results: BenchResult[] = [];
+  for (const [horizonS, name] of [
+    [0.5, 'ap_0_5s'],
+    [1, 'ap_1s'],
+    [1.5, 'ap_1_5s'],
+  ] as const) {
+    const clips = horizonClips(scored, horizonS, 'badas-bench');
+    const nPos = clips.labels.filter((l) => l === 1).length;
+    const base = averagePrecision(clips.baseline, clips.labels);
+    const note = `${nPos} conflicts seen ${horizonS} s ahead + as many clips of conflict-free drives; ${setNote}`;
+    results.push(
+      {
+        name: `badas.${name}`,
+        value: round(averagePrecision(clips.model, clips.labels)),
+        unit: 'AP',
+        better: 'higher',
+        target: round(Math.min(base + 0.1, 1)),
+        note: `${note}; target = FCW baseline + 0.10`,
+      },
+      {
+        name: `badas.${name}.ttc_baseline`,
+        value: round(base),
+        unit: 'AP',
+        better: 'higher',
+        note: `FCW: inverse TTC of the latest frame as the ranking score (TTC < ${FCW_TTC_S} s is its alert)`,
+      },
+    );
+  }
+  const frames = frameLevel(scored);
+  results.push(
+    {
+      name: 'badas.auc',
+      value: round(rocAuc(frames.model, frames.labels)),
+      unit: 'AUC',
+      better: 'higher',
+      note: `every frame outside a conflict, label = a conflict starts within 3 s (${frames.labels.length} frames)`,
+    },
+    {
+      name: 'badas.auc.ttc_baseline',
+      value: round(rocAuc(frames.baseline, frames.labels)),
+      unit: 'AUC',
+      better: 'higher',
+    },
+  );
+  const model = alertFigures(scored, 'model', point);
+  const fcw = alertFigures(scored, 'baseline', FCW_OPERATING_POINT);
+  const alertNote = (f: typeof model) =>
+    `${f.conflicts} conflicts, ${round(f.recall * 100, 1)}% warned before onset (credit capped at ${TTA_CAP_S} s); ` +
+    `false alarms on ${f.normalHours.toFixed(1)} h of normal driving (true TTC never < ${NORMAL_MIN_TTC_S} s); ` +
+    `${round(f.closeCallAlertsPerH, 1)} alerts/h on ${f.closeCallHours.toFixed(1)} h of close-call drives (not counted)`;
+  results.push(
+    {
+      name: 'badas.mtta_s',
+      value: round(model.mttaS, 2),
+      unit: 's',
+      better: 'higher',
+      target: 2,
+      note: `operating point raise ≥ ${point.raiseAt} for ${point.raiseHoldS} s (chosen on validation); ${alertNote(model)}`,
+    },
+    {
+      name: 'badas.false_alarms_per_h',
+      value: round(model.falseAlarmsPerH, 2),
+      unit: '1/h',
+      better: 'lower',
+      target: 0.1,
+      note: alertNote(model),
+    },
+    {
+      name: 'badas.mtta_s.ttc_baseline',
+      value: round(fcw.mttaS, 2),
+      unit: 's',
+      better: 'higher',
+      note: alertNote(fcw),
+    },
+    {
+      name: 'badas.false_alarms_per_h.ttc_baseline',
+      value: round(fcw.falseAlarmsPerH, 2),
+      unit: '1/h',
+      better: 'lower',
+    },
+  );
+
+  // Cost of one window. A realistic feature vector: the middle of a braking drive.
+  const w = new BadasFeatureWindow();
+  const xs = scenarios[0]!.frames.map((f) => w.push(f));
+  const x = xs[Math.floor(xs.length / 2)]!;
+  const session = await createOrtBadasSession(bytes);
+  let ortUs: number;
+  try {
+    await session.scoreBatch([x]);
+    ortUs = await timeUs(() => session.scoreBatch([x]), 2000);
+  } finally {
+    await session.release();
+  }
+  const portableUs = await timeUs(() => scorer.score(x), 20_000);
+  const frameSet = scenarios.slice(0, 50).flatMap((s) => s.frames);
+  const t0 = performance.now();
+  const fw = new BadasFeatureWindow();
+  let lastT = Number.NEGATIVE_INFINITY;
+  let n = 0;
+  for (const f of frameSet) {
+    if (f.tS <= lastT) continue;
+    lastT = f.tS;
+    fw.push(f);
+    n++;
+  }
+  const featureUs = ((performance.now() - t0) * 1000) / Math.max(n, 1);
+  const qjs = await loadBadasInQuickJs((await buildEdgeBundle()).code, bytes);
+  let quickUs: number;
+  try {
+    quickUs = qjs.timeScoreUs(x, 5000);
+  } finally {
+    qjs.dispose();
+  }
+  results.push(
+    {
+      name: 'badas.inference_us',
+      value: round(ortUs, 1),
+      unit: 'µs/window',
+      better: 'lower',
+      note: 'onnxruntime-web 1.30 (wasm, 1 thread) in Node, batch of 1, median of 5×2000 runs',
+    },
+    {
+      name: 'badas.inference_portable_us',
+      value: round(portableUs, 2),
+      unit: 'µs/window',
+      better: 'lower',
+      note: 'portable TypeScript interpreter on Node (same .onnx)',
+    },
+    {
+      name: 'badas.inference_quickjs_us',
+      value: round(quickUs, 1),
+      unit: 'µs/window',
+      better: 'lower',
+      note: 'portable interpreter inside QuickJS (camera bundle, quickjs-emscripten), 5000 runs',
+    },
+    {
+      name: 'badas.features_us',
+      value: round(featureUs, 2),
+      unit: 'µs/frame',
+      better: 'lower',
+      note: '2 s feature window update on Node',
+    },
+    {
+      name: 'badas.model_bytes',
+      value: manifest.sizeBytes,
+      unit: 'bytes',
+      better: 'lower',
+      note: `${manifest.parameters} parameters; operators ${manifest.operators.join(', ')}; ${manifest.version}`,
+    },
+  );
+  return results;
+}
