@@ -23,6 +23,7 @@ export interface SyntheticFrame {
  * Detections a pinhole camera would see of `vehicles` over time, with the detector's box jitter:
  * each box edge moves by a Gaussian-ish error of `jitterShare` × the box height (a small detector
  * on a 1280-px frame: ~2–4 %), and each detection is missed with `missShare` probability.
+ * Vehicles closer than 1 m or wholly outside the image are not seen.
  */
 export function syntheticFrames(options: {
   camera: CameraGeometry;
@@ -44,6 +45,8 @@ export function syntheticFrames(options: {
     for (const v of vehicles) {
       if (random.next() < missShare) continue;
       const rangeM = v.rangeAt(tS);
+      // Behind the camera or passed beside it: out of view.
+      if (!(rangeM > 1)) continue;
       const hPx = (v.heightM * fyPx) / rangeM;
       const wPx = (v.widthM * fxPx) / rangeM;
       const cx = camera.imageWidthPx / 2 + (v.lateralAt(tS) * fxPx) / rangeM;
@@ -54,6 +57,7 @@ export function syntheticFrames(options: {
       const x2 = cx + wPx / 2 + e * noise();
       const y1 = cy - hPx / 2 + e * noise();
       const y2 = cy + hPx / 2 + e * noise();
+      if (x2 <= 0 || x1 >= camera.imageWidthPx) continue;
       detections.push({ className: v.className, score: 0.8, box: { x: x1, y: y1, w: x2 - x1, h: y2 - y1 } });
     }
     frames.push({ tS, detections });
