@@ -2,6 +2,7 @@ import { cmuRoot } from '../test/real/cmuDrives.ts';
 import { juniorRoot } from '../test/real/junior2017.ts';
 import {
   evaluateCalibration,
+  evaluateGpsBrakes,
   evaluateManoeuvres,
   type ManoeuvreFigures,
   precisionOf,
@@ -69,6 +70,15 @@ export async function runRealManoeuvreBench(): Promise<BenchResult[]> {
   const cmu = cmuRoot();
   if (!cmu) process.stderr.write(`${realDataMissing('cmu-phone-drives')}\n`);
   else {
+    const gps = evaluateGpsBrakes(cmu);
+    out.push(
+      ...figures(
+        'gps_brake',
+        '',
+        { detector: gps.fallback, baseline: gps.baseline },
+        `${CMU_CITE}; GPS-only fallback on 1 Hz receiver speed, ${gps.hours.toFixed(1)} h; recall of the ${gps.stops} stops the calibrated IMU shows ≥ 3 m/s² (1 s low-pass) for ≥ 1 s; a report is right within 4 s of an IMU brake ≥ 2 m/s²; baseline: the old fallback, 1 s differences ≥ 3 m/s² held 1.5 s`,
+      ),
+    );
     for (const [suffix, gyro] of [
       ['', true],
       ['_no_gyro', false],

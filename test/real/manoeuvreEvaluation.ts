@@ -1,6 +1,9 @@
 import type { DetectedEvent } from '../../edge/detectors/detectedEvent.ts';
 import { LowPass } from '../../edge/detectors/detectedEvent.ts';
-import type { ImuSample } from '../../edge/sensors/samples.ts';
+import { GpsFilter } from '../../edge/sensors/gpsFilter.ts';
+import { GpsKinematics } from '../../edge/sensors/gpsKinematics.ts';
+import { MountCalibration } from '../../edge/sensors/mountCalibration.ts';
+import type { GpsFix, ImuSample } from '../../edge/sensors/samples.ts';
 import { cmuFiles, loadCmuDrive } from './cmuDrives.ts';
 import { runDetectors } from './detectorRun.ts';
 import { type JuniorTrip, juniorTrips, loadJuniorTrip, type Manoeuvre } from './junior2017.ts';
@@ -194,6 +197,139 @@ export function evaluateCalibration(root: string, mounts: number, gyro = true): 
         driveS: (end - start) / 1000,
       });
     }
+  }
+  return out;
+}
+
+/** What {@link evaluateGpsBrakes} measured. */
+export interface GpsBrakeEvaluation {
+  fallback: Score;
+  baseline: Score;
+  /** Reference stops: ≥ 0.3 g sustained, by the calibrated IMU. */
+  stops: number;
+  hours: number;
+}
+
+/**
+ * The GPS-only fallback on real 1 Hz receiver speed (the CMU drives' CoreLocation speed). The
+ * reference is the same drive's calibrated IMU: a stop is a longitudinal deceleration ≥ 3 m/s²
+ * (≈ 0.3 g) on a 1 s low-pass, held ≥ 1 s, from above 5 m/s — what a car's wheel-speed signal
+ * would call a 0.3 g stop. A GPS report is right when it falls within 4 s of an IMU braking
+ * episode of ≥ 2 m/s² (a real, firm brake), false otherwise. The plain baseline is what the
+ * camera did before: 1 s speed differences ≥ 3 m/s² (0.3 g) held 1.5 s.
+ */
+export function evaluateGpsBrakes(root: string): GpsBrakeEvaluation {
+  let fallback = ZERO;
+  let baseline = ZERO;
+  let stops = 0;
+  let hours = 0;
+  for (const f of cmuFiles(root)) {
+    if (f.rateHz < 4 || !f.hasGyro) continue;
+    const drive = loadCmuDrive(root, f.file);
+    const { episodes, judgedFromMs } = imuBrakeEpisodes(drive.gps, drive.imu);
+    const hard = episodes.filter((e) => e.peakMps2 >= 3 && e.durationMs >= 1000 && e.speedMps > 5);
+    const firm = episodes.filter((e) => e.peakMps2 >= 2);
+    stops += hard.length;
+    hours += ((drive.gps.at(-1)?.tMs ?? 0) - (drive.gps[0]?.tMs ?? 0)) / 3_600_000;
+    // Before the reference calibration converged, the IMU cannot judge a report.
+    const judged = (t: number) => t >= judgedFromMs;
+    const reports = runDetectors(drive.gps, [])
+      .detections.filter((d) => d.type === 'hard_brake')
+      .map((d) => d.tMs)
+      .filter(judged);
+    fallback = add(fallback, matchEpisodes(reports, hard, firm));
+    baseline = add(baseline, matchEpisodes(plainGpsBrakes(drive.gps).filter(judged), hard, firm));
+  }
+  return { fallback, baseline, stops, hours };
+}
+
+interface ImuEpisode {
+  startMs: number;
+  endMs: number;
+  peakMps2: number;
+  durationMs: number;
+  speedMps: number;
+}
+
+/** Recall against hard stops; precision against any firm brake. */
+function matchEpisodes(
+  reports: readonly number[],
+  hard: readonly ImuEpisode[],
+  firm: readonly ImuEpisode[],
+): Score {
+  const near = (t: number, e: ImuEpisode) => t >= e.startMs - 4000 && t <= e.endMs + 4000;
+  const found = hard.filter((e) => reports.some((t) => near(t, e))).length;
+  const falsePositives = reports.filter((t) => !firm.some((e) => near(t, e))).length;
+  return { truePositives: found, falsePositives, falseNegatives: hard.length - found };
+}
+
+/** Braking episodes on the calibrated IMU's longitudinal axis, 1 s low-pass, above 1.5 m/s². */
+function imuBrakeEpisodes(
+  gps: readonly GpsFix[],
+  imu: readonly ImuSample[],
+): { episodes: ImuEpisode[]; judgedFromMs: number } {
+  const calibration = new MountCalibration();
+  const filter = new GpsFilter();
+  const kinematics = new GpsKinematics();
+  const lp = new LowPass(1000);
+  const out: ImuEpisode[] = [];
+  let open: ImuEpisode | undefined;
+  let judgedFromMs = Number.POSITIVE_INFINITY;
+  let speedMps = 0;
+  let i = 0;
+  let j = 0;
+  while (i < gps.length || j < imu.length) {
+    const g = gps[i];
+    const m = imu[j];
+    if (g && (!m || g.tMs <= m.tMs)) {
+      const fix = filter.push(g);
+      if (fix) {
+        speedMps = fix.speedMps;
+        const motion = kinematics.push(fix);
+        if (motion) calibration.updateGps(motion);
+      }
+      i++;
+      continue;
+    }
+    const s = m as ImuSample;
+    j++;
+    const v = calibration.updateImu(s);
+    if (!v?.forwardReady) continue;
+    judgedFromMs = Math.min(judgedFromMs, s.tMs + 2000);
+    const decel = -lp.update(s.tMs, v.longMps2);
+    if (decel >= 1.5) {
+      open ??= { startMs: s.tMs, endMs: s.tMs, peakMps2: decel, durationMs: 0, speedMps };
+      open.endMs = s.tMs;
+      open.peakMps2 = Math.max(open.peakMps2, decel);
+      if (decel >= 3) open.durationMs += 200;
+    } else if (open) {
+      out.push(open);
+      open = undefined;
+    }
+  }
+  return { episodes: out, judgedFromMs };
+}
+
+/** 1 s GPS speed differences ≥ 3 m/s² held 1.5 s, once per 3 s. */
+function plainGpsBrakes(gps: readonly GpsFix[]): number[] {
+  const out: number[] = [];
+  let since: number | undefined;
+  let last = Number.NEGATIVE_INFINITY;
+  for (let k = 1; k < gps.length; k++) {
+    const a = gps[k - 1] as GpsFix;
+    const b = gps[k] as GpsFix;
+    const dtS = (b.tMs - a.tMs) / 1000;
+    if (a.speedMps === undefined || b.speedMps === undefined || dtS <= 0 || dtS > 3) {
+      since = undefined;
+      continue;
+    }
+    if ((a.speedMps - b.speedMps) / dtS >= 3) {
+      since ??= a.tMs;
+      if (b.tMs - since >= 1500 && since - last >= 3000) {
+        out.push(since);
+        last = since;
+      }
+    } else since = undefined;
   }
   return out;
 }

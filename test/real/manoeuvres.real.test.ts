@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { cmuRoot } from './cmuDrives.ts';
 import { juniorRoot } from './junior2017.ts';
-import { evaluateCalibration, evaluateManoeuvres, precisionOf, recallOf } from './manoeuvreEvaluation.ts';
+import {
+  evaluateCalibration,
+  evaluateGpsBrakes,
+  evaluateManoeuvres,
+  precisionOf,
+  recallOf,
+} from './manoeuvreEvaluation.ts';
 import { realDataMissing } from './realDataRoot.ts';
 
 const junior = juniorRoot();
@@ -47,6 +53,14 @@ describe.skipIf(!cmu)('mount calibration on real phone drives', () => {
       expect(r.convergedS ?? Number.POSITIVE_INFINITY, r.file).toBeLessThanOrEqual(Math.min(120, r.driveS));
       expect(r.yawSigmaDeg, r.file).toBeLessThan(10);
     }
+  });
+
+  it('catches every real ≥ 0.3 g stop from 1 Hz GPS speed alone, where 1 s differencing missed most', () => {
+    const e = evaluateGpsBrakes(root);
+    expect(e.stops).toBeGreaterThanOrEqual(5);
+    expect(recallOf(e.fallback)).toBeGreaterThanOrEqual(0.85);
+    expect(recallOf(e.fallback)).toBeGreaterThan(recallOf(e.baseline));
+    expect(precisionOf(e.fallback)).toBeGreaterThanOrEqual(0.6);
   });
 
   it('converges without a gyro too (speed changes and GPS heading alone)', () => {
