@@ -1,6 +1,7 @@
 import { cmuRoot } from '../test/real/cmuDrives.ts';
 import { GONZALEZ_CITATION, gonzalezRoot, loadGonzalezClips } from '../test/real/gonzalez2017.ts';
 import {
+  balancedKindAccuracy,
   type ClipsEvaluation,
   clipFalseRate,
   clipRecall,
@@ -13,6 +14,7 @@ import {
   isOneHertzTrip,
   isPotholeRoute,
   kindAccuracy,
+  majorityKindAccuracy,
   type PressScore,
   pressPrecision,
   pressRecall,
@@ -178,7 +180,15 @@ function clipFigures(): BenchResult[] {
         'higher',
         kindAccuracy(all.detector),
         kindAccuracy(all.baseline),
-        `${base}; on the anomaly clips each detector found (bumps are 2/3 of them: "always bump" scores ~0.67); baseline kind = first excursion down → pothole; ${perFold((e) => kindAccuracy(e.detector))}`,
+        `${base}; on the anomaly clips each detector found ("always bump" would score ${round3(majorityKindAccuracy(all.detector))} on the detector's, ${round3(majorityKindAccuracy(all.baseline))} on the baseline's); baseline kind = first excursion down → pothole; ${perFold((e) => kindAccuracy(e.detector))}`,
+      ),
+      ...pair(
+        `real.pothole_vs_bump.balanced_accuracy${suffix}`,
+        'ratio',
+        'higher',
+        balancedKindAccuracy(all.detector),
+        balancedKindAccuracy(all.baseline),
+        `${base}; mean of potholes-called-pothole and bumps-called-bump on the detected clips ("always bump" = 0.5); ${perFold((e) => balancedKindAccuracy(e.detector))}`,
       ),
       {
         name: `real.anomaly_clip.recall${suffix}.cv`,

@@ -3,6 +3,7 @@ import { cmuRoot } from './cmuDrives.ts';
 import { GONZALEZ_DATASET, gonzalezRoot, loadGonzalezClips } from './gonzalez2017.ts';
 import { realDataMissing } from './realDataRoot.ts';
 import {
+  balancedKindAccuracy,
   clipFalseRate,
   clipRecall,
   evaluateClips,
@@ -38,11 +39,12 @@ describe.skipIf(!clipsDir)(
 
     for (const rateHz of [50, 5]) {
       for (const fold of [0, 1] as const) {
-        it(`beats the baseline at ${rateHz} Hz on held-out half ${fold}: recall, false rate, pothole vs bump`, () => {
+        it(`beats the baseline at ${rateHz} Hz on held-out half ${fold}: recall, false rate, pothole vs bump (plain and balanced)`, () => {
           const { detector, baseline } = evaluateClips(clips, rateHz, fold);
           expect(clipRecall(detector)).toBeGreaterThan(clipRecall(baseline) + 0.05);
           expect(clipFalseRate(detector)).toBeLessThan(clipFalseRate(baseline));
           expect(kindAccuracy(detector)).toBeGreaterThan(kindAccuracy(baseline) + 0.05);
+          expect(balancedKindAccuracy(detector)).toBeGreaterThan(balancedKindAccuracy(baseline));
         });
       }
     }

@@ -180,6 +180,10 @@ export interface ClipScore {
   roadClipsFlagged: number;
   /** Detected anomaly clips whose kind (pothole vs bump) was right. */
   kindRight: number;
+  /** Detected anomaly clips that are bumps: what "always say bump" would get right. */
+  bumpsFound: number;
+  /** Detected pothole clips called potholes (the hazard map drops bumps, so this matters most). */
+  potholesRight: number;
 }
 
 /** Anomaly clips (pothole, asphalt and metal bump) with at least one report. */
@@ -188,6 +192,17 @@ export const clipRecall = (s: ClipScore): number => s.anomalyClipsFound / Math.m
 export const clipFalseRate = (s: ClipScore): number => s.roadClipsFlagged / Math.max(1, s.roadClips);
 /** Pothole-vs-bump accuracy on the detected anomaly clips. */
 export const kindAccuracy = (s: ClipScore): number => s.kindRight / Math.max(1, s.anomalyClipsFound);
+/**
+ * Mean of the per-class rates (potholes called potholes, bumps called bumps) on the detected
+ * clips: unlike plain accuracy, "always bump" scores 0.5 here.
+ */
+export const balancedKindAccuracy = (s: ClipScore): number => {
+  const potholesFound = s.anomalyClipsFound - s.bumpsFound;
+  const bumpsRight = s.kindRight - s.potholesRight;
+  return (s.potholesRight / Math.max(1, potholesFound) + bumpsRight / Math.max(1, s.bumpsFound)) / 2;
+};
+/** The accuracy of always answering "bump" on the same detected clips (the majority class). */
+export const majorityKindAccuracy = (s: ClipScore): number => s.bumpsFound / Math.max(1, s.anomalyClipsFound);
 
 const isAnomaly = (c: GonzalezClip): boolean => c.cls !== 'regular_road' && c.cls !== 'worn_out_road';
 
@@ -264,6 +279,8 @@ export function evaluateClips(
     roadClips: 0,
     roadClipsFlagged: 0,
     kindRight: 0,
+    bumpsFound: 0,
+    potholesRight: 0,
   });
   const detector = empty();
   const baseline = empty();
@@ -282,6 +299,8 @@ export function evaluateClips(
           if (found) {
             score.anomalyClipsFound++;
             if (found.kind === truthKind) score.kindRight++;
+            if (truthKind === 'bump') score.bumpsFound++;
+            else if (found.kind === 'pothole') score.potholesRight++;
           }
         } else {
           score.roadClips++;
@@ -361,6 +380,8 @@ export function crossValidateClips(
     roadClips: 0,
     roadClipsFlagged: 0,
     kindRight: 0,
+    bumpsFound: 0,
+    potholesRight: 0,
   };
   const chosen: string[] = [];
   for (const held of [0, 1] as const) {
@@ -379,6 +400,8 @@ export function crossValidateClips(
     sum.roadClips += s.roadClips;
     sum.roadClipsFlagged += s.roadClipsFlagged;
     sum.kindRight += s.kindRight;
+    sum.bumpsFound += s.bumpsFound;
+    sum.potholesRight += s.potholesRight;
   }
   return { detector: sum, chosen };
 }
