@@ -22,6 +22,7 @@ const obj = (over: Partial<ObjectKinematics>): ObjectKinematics => ({
   lateralM: 0,
   inEgoCorridor: true,
   gapM: 18,
+  coastS: 0,
   ...over,
 });
 

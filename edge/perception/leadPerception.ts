@@ -86,7 +86,7 @@ export class LeadPerception {
   step(tS: number, detections: readonly Detection[], ego: EgoState): PerceivedFrame {
     const objects = this.tracker
       .update(tS, detections)
-      .map((t) => objectKinematics(t, this.camera, ego, this.kinematics));
+      .map((t) => objectKinematics(t, this.camera, ego, this.kinematics, tS));
     const lead = selectLead(objects);
     const out: PerceivedFrame = { objects, frame: leadFrame(tS, ego, lead) };
     if (lead) out.lead = lead;

@@ -85,6 +85,22 @@ describe('objectKinematics geometry', () => {
   });
 });
 
+describe('objectKinematics while coasting', () => {
+  it('carries range and TTC forward at the last closing speed through a missed detection', () => {
+    // Closing 5 m/s from 30 m, seen for 1 s, then 0.3 s without a detection.
+    const obs = Array.from({ length: 11 }, (_, i) => ({ tS: i / 10, h: 960 / (30 - 5 * (i / 10)) }));
+    const seen = objectKinematics(track(obs), CAMERA, { speedMps: 20 });
+    const coasting = objectKinematics(track(obs), CAMERA, { speedMps: 20 }, DEFAULT_KINEMATICS_CONFIG, 1.3);
+    expect(seen.coastS).toBe(0);
+    expect(seen.rangeM).toBeCloseTo(25, 6);
+    expect(seen.ttcS!).toBeCloseTo(5, 1);
+    expect(coasting.coastS).toBeCloseTo(0.3, 9);
+    expect(coasting.rangeM).toBeCloseTo(25 - 5 * 0.3, 1);
+    expect(coasting.ttcS!).toBeCloseTo(4.7, 1);
+    expect(coasting.closingMps!).toBeCloseTo(seen.closingMps!, 9);
+  });
+});
+
 describe('heightGrowth', () => {
   it('is d ln(h)/dt at the window mean for an exact 1/R sequence', () => {
     // R = 30 − 5t: ln h = const − ln R; slope at the mean time ≈ 5 / R(mean).

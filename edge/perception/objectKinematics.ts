@@ -57,6 +57,8 @@ export interface ObjectKinematics {
   inEgoCorridor: boolean;
   /** Bumper-to-bumper distance, metres: range minus the camera's setback, at least 0. */
   gapM: number;
+  /** Time since the detector last saw it, s (0 when seen this frame); range and TTC are predicted. */
+  coastS: number;
   /** Time to collision from box growth, seconds; absent when not closing or not yet measurable. */
   ttcS?: number;
   /** Closing speed, m/s, positive when approaching; absent until the growth rate is measurable. */
@@ -110,10 +112,12 @@ const MIN_TTC_S = 0.1;
 
 /**
  * Bearing, monocular range, corridor membership, gap, box-growth TTC and closing speed of one
- * track. Range is `class height × fy / box height` (a car of 1.5 m that is 50 px tall under a 640
- * px focal length is 19 m away); closing speed is range / TTC, so its noise is the growth
- * rate's and its scale the range's. The corridor bends by the ego path's lateral offset at that
- * range, −(ω/v)·R²/2, when the yaw rate is known.
+ * track at `atS` (default: when it was last seen). Range is `class height × fy / box height` (a
+ * car of 1.5 m that is 50 px tall under a 640 px focal length is 19 m away); closing speed is
+ * range / TTC, so its noise is the growth rate's and its scale the range's. The corridor bends by
+ * the ego path's lateral offset at that range, −(ω/v)·R²/2, when the yaw rate is known. While a
+ * track coasts through missed detections, range and TTC are carried forward at the last closing
+ * speed, so a lead that drops out for a few frames keeps approaching instead of freezing.
  *
  * @example objectKinematics(track, { imageWidthPx: 1280, imageHeightPx: 720, hfovDeg: 90, setbackM: 2 }, { speedMps: 20 })
  */
@@ -122,14 +126,36 @@ export function objectKinematics(
   camera: CameraGeometry,
   ego: EgoMotion,
   config: KinematicsConfig = DEFAULT_KINEMATICS_CONFIG,
+  atS: number = track.lastSeenS,
 ): ObjectKinematics {
   const { fxPx, fyPx } = focalLengths(camera);
   const { box } = track;
   const offsetPx = box.x + box.w / 2 - camera.imageWidthPx / 2;
   const bearingRad = Math.atan2(offsetPx, fxPx);
   const heightM = TYPICAL_HEIGHT_M[track.className] ?? 1.5;
-  const rangeM = (heightM * fyPx) / Math.max(box.h, 1);
-  const lateralM = (rangeM * offsetPx) / fxPx;
+  const seenRangeM = (heightM * fyPx) / Math.max(box.h, 1);
+  const lateralM = (seenRangeM * offsetPx) / fxPx;
+
+  let ttcS: number | undefined;
+  let closingMps: number | undefined;
+  const growth = heightGrowth(track.history, config);
+  if (growth !== undefined) {
+    const { ratePerS, lagS } = growth;
+    // The fit gives 1/TTC at the window's mean time; under constant closing speed TTC falls one
+    // second per second, so the TTC now is lagS less (without this a 1 s window reads 0.5 s late).
+    const ttcSeenS = Math.max(MIN_TTC_S, 1 / ratePerS - lagS);
+    if (ratePerS > 0) {
+      ttcS = ttcSeenS;
+      closingMps = seenRangeM / ttcSeenS;
+    } else {
+      // Opening: the same constant-speed relation, R_now · rate / (1 − rate · lag).
+      closingMps = (seenRangeM * ratePerS) / (1 - ratePerS * lagS);
+    }
+  }
+  const coastS = Math.max(0, atS - track.lastSeenS);
+  const rangeM = closingMps === undefined ? seenRangeM : Math.max(0, seenRangeM - closingMps * coastS);
+  if (ttcS !== undefined) ttcS = Math.max(MIN_TTC_S, ttcS - coastS);
+
   // Below walking pace the yaw rate says little about where the car is going next.
   const curvature = ego.yawRateRps !== undefined && ego.speedMps > 2 ? ego.yawRateRps / ego.speedMps : 0;
   const pathLateralM = (-curvature * rangeM * rangeM) / 2;
@@ -141,20 +167,9 @@ export function objectKinematics(
     lateralM,
     inEgoCorridor: Math.abs(lateralM - pathLateralM) <= config.corridorHalfWidthM,
     gapM: Math.max(0, rangeM - camera.setbackM),
+    coastS,
   };
-  const growth = heightGrowth(track.history, config);
-  if (growth !== undefined) {
-    const { ratePerS, lagS } = growth;
-    // The fit gives 1/TTC at the window's mean time; under constant closing speed TTC falls one
-    // second per second, so the TTC now is lagS less (without this a 1 s window reads 0.5 s late).
-    const ttcNowS = Math.max(MIN_TTC_S, 1 / ratePerS - lagS);
-    if (ratePerS > 0) {
-      if (ttcNowS <= config.maxTtcS) out.ttcS = ttcNowS;
-      out.closingMps = rangeM / ttcNowS;
-    } else {
-      // Opening: the same constant-speed relation, R_now · rate / (1 − rate · lag).
-      out.closingMps = (rangeM * ratePerS) / (1 - ratePerS * lagS);
-    }
-  }
+  if (closingMps !== undefined) out.closingMps = closingMps;
+  if (ttcS !== undefined && ttcS <= config.maxTtcS) out.ttcS = ttcS;
   return out;
 }
