@@ -7,8 +7,9 @@ const USAGE = `usage: dashnet <command> [options]
                             the local stack alone
   simulate --api URL [--cameras N] [--minutes M] [--seed S]
                             drive a simulated fleet against any running stack
-  edge replay --gps FILE [--imu FILE] [--home LAT,LNG ...] [--out FILE]
-                            run the camera pipeline on recorded sensor logs
+  edge replay --gps FILE [--imu FILE] [--home LAT,LNG ...] [--out FILE] [--record FILE]
+                            run the camera pipeline on recorded sensor logs; --record
+                            also writes the unredacted device-local record
   bench [--only NAME,...]   benchmarks; prints a table and writes bench/results.json
   audit verify --api URL [--operator-token T]
                             verify the hash-chained audit log`;

@@ -3,7 +3,7 @@ import { silentLogger } from './core/logger.ts';
 import { createSeededRandom } from './core/random.ts';
 import { MemoryStorage } from './core/storage.ts';
 import { DEFAULT_EDGE_CONFIG, type DeclaredPlace } from './edgeConfig.ts';
-import { EdgePipeline } from './pipeline.ts';
+import { EdgePipeline, type LocalRecorder } from './pipeline.ts';
 import { parseGpsCsv, parseImuCsv } from './sensors/csvLog.ts';
 import type { GpsFix, ImuSample } from './sensors/samples.ts';
 
@@ -14,6 +14,8 @@ export interface ReplayInput {
   homes?: DeclaredPlace[];
   /** Seeds every random draw (ids, zones, trims), so a replay is reproducible. */
   seed?: string;
+  /** Receives every located detection, unredacted (the device-local record). */
+  recorder?: LocalRecorder;
 }
 
 /** The default seed: replays are reproducible unless the user asks otherwise. */
@@ -29,7 +31,7 @@ export const DEFAULT_REPLAY_SEED = 'dashnet-edge-replay';
 export function replayLogs(input: ReplayInput): string[] {
   const gps = parseGpsCsv(input.gpsCsv);
   const imu = input.imuCsv === undefined ? [] : parseImuCsv(input.imuCsv);
-  return replaySamples(gps, imu, input.homes ?? [], input.seed ?? DEFAULT_REPLAY_SEED);
+  return replaySamples(gps, imu, input.homes ?? [], input.seed ?? DEFAULT_REPLAY_SEED, input.recorder);
 }
 
 /** {@link replayLogs} on parsed samples (bench and tests skip the CSV step). */
@@ -38,6 +40,7 @@ export function replaySamples(
   imu: ImuSample[],
   homes: DeclaredPlace[],
   seed: string,
+  recorder?: LocalRecorder,
 ): string[] {
   const storage = new MemoryStorage();
   const pipeline = new EdgePipeline(
@@ -49,6 +52,7 @@ export function replaySamples(
       // Replay keeps everything: the output file is the queue.
       queue: { maxBatches: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER },
     },
+    recorder,
   );
   // Logs are usually in time order; a stable sort repairs the rest without reordering ties.
   const g = isSorted(gps) ? gps : stableSortByTime(gps);

@@ -1,6 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { EdgeError } from '../../edge/core/errors.ts';
+import { createSeededRandom } from '../../edge/core/random.ts';
 import type { DeclaredPlace } from '../../edge/edgeConfig.ts';
+import { LocalRecord } from '../../edge/localRecord.ts';
 import { DEFAULT_REPLAY_SEED, replayLogs } from '../../edge/replay.ts';
 import { ArgsError, parseOptions } from './args.ts';
 
@@ -24,17 +26,26 @@ async function readInput(path: string, what: string): Promise<string> {
   }
 }
 
+async function writeOutput(path: string, text: string, what: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (err) {
+    throw new ArgsError(`cannot write ${what} '${path}': ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
 /**
- * `dashnet edge replay --gps FILE [--imu FILE] [--home LAT,LNG ...] [--out FILE] [--seed S]`:
- * runs the camera pipeline on recorded logs and writes the `POST /v1/telemetry` bodies it would
- * send, one JSON per line, to `--out` or stdout. Consent is taken as given (the user replays
+ * `dashnet edge replay --gps FILE [--imu FILE] [--home LAT,LNG ...] [--out FILE] [--record FILE]
+ * [--seed S]`: runs the camera pipeline on recorded logs and writes the `POST /v1/telemetry`
+ * bodies it would send, one JSON per line, to `--out` or stdout; `--record` also writes the
+ * device-local record (every located detection, unredacted, one event per line). Consent is taken as given (the user replays
  * their own log); `--seed` fixes every random draw, so the output is reproducible.
  *
  * @returns 0 on success, 2 with a one-line reason on bad arguments or unreadable input
  */
 export async function edgeReplayCommand(argv: string[]): Promise<number> {
   try {
-    const opts = parseOptions(argv, ['gps', 'imu', 'home', 'out', 'seed']);
+    const opts = parseOptions(argv, ['gps', 'imu', 'home', 'out', 'seed', 'record']);
     const gpsPath = opts.get('gps')?.at(-1);
     if (gpsPath === undefined) throw new ArgsError('--gps FILE is required');
     const imuPath = opts.get('imu')?.at(-1);
@@ -46,11 +57,23 @@ export async function edgeReplayCommand(argv: string[]): Promise<number> {
       seed: opts.get('seed')?.at(-1) ?? DEFAULT_REPLAY_SEED,
     };
     if (imuPath !== undefined) input.imuCsv = await readInput(imuPath, 'IMU');
+    const recordPath = opts.get('record')?.at(-1);
+    // Its own random stream: the uploaded bodies are the same with or without --record.
+    const record =
+      recordPath === undefined ? undefined : new LocalRecord(createSeededRandom(`${input.seed}:record`));
+    if (record) input.recorder = record;
     const bodies = replayLogs(input);
+    if (record && recordPath !== undefined) {
+      await writeOutput(
+        recordPath,
+        record.lines.length === 0 ? '' : `${record.lines.join('\n')}\n`,
+        'record',
+      );
+    }
     const text = bodies.length === 0 ? '' : `${bodies.join('\n')}\n`;
     const out = opts.get('out')?.at(-1);
     if (out === undefined) process.stdout.write(text);
-    else await writeFile(out, text);
+    else await writeOutput(out, text, 'output');
     return 0;
   } catch (err) {
     if (err instanceof ArgsError || err instanceof EdgeError) {
