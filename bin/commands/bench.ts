@@ -3,7 +3,18 @@ import { cpus } from 'node:os';
 import type { BenchResult } from '../../bench/types.ts';
 import { ArgsError, parseOptions } from './args.ts';
 
-const GROUPS = ['ingest', 'aggregator', 'dynamodb', 'hazard', 'hazards', 'edge'] as const;
+const GROUPS = [
+  'ingest',
+  'aggregator',
+  'dynamodb',
+  'hazard',
+  'hazards',
+  'edge',
+  'real',
+  'sim',
+  'perception',
+  'badas',
+] as const;
 
 function table(results: readonly BenchResult[]): string {
   const rows = results.map((r) => [
@@ -62,6 +73,24 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (only('edge')) {
     const { runEdgeBench } = await import('../../bench/edge.ts');
     results.push(...(await runEdgeBench()));
+  }
+  if (only('real')) {
+    // Real recordings (../shared/data/real/): each figure beside its plain baseline.
+    const { runRealManoeuvreBench } = await import('../../bench/realManoeuvreBench.ts');
+    const { runRealAnomalyBench } = await import('../../bench/realAnomalyBench.ts');
+    results.push(...(await runRealManoeuvreBench()), ...(await runRealAnomalyBench()));
+  }
+  if (only('sim')) {
+    const { runSimBench } = await import('../../bench/simBench.ts');
+    results.push(...(await runSimBench()));
+  }
+  if (only('perception')) {
+    const { runPerceptionBench } = await import('../../bench/perceptionBench.ts');
+    results.push(...(await runPerceptionBench()));
+  }
+  if (only('badas')) {
+    const { runBadasBench } = await import('../../bench/badasBench.ts');
+    results.push(...(await runBadasBench()));
   }
   process.stdout.write(`${table(results)}\n`);
   mkdirSync('bench', { recursive: true });
