@@ -1,5 +1,6 @@
 import { cmuRoot } from '../test/real/cmuDrives.ts';
 import { GONZALEZ_CITATION, gonzalezRoot, loadGonzalezClips } from '../test/real/gonzalez2017.ts';
+import { juniorRoot } from '../test/real/junior2017.ts';
 import {
   balancedKindAccuracy,
   type ClipsEvaluation,
@@ -9,6 +10,7 @@ import {
   crossValidateRoutes,
   evaluateClips,
   evaluateCmu,
+  evaluateManoeuvreReports,
   isBadRoad,
   isGoodRoad,
   isOneHertzTrip,
@@ -51,7 +53,7 @@ function pair(
  * that is absent contributes no figures (the recordings are never part of the repository).
  */
 export async function runRealAnomalyBench(): Promise<BenchResult[]> {
-  return [...cmuFigures(), ...clipFigures()];
+  return [...cmuFigures(), ...clipFigures(), ...manoeuvreFigures()];
 }
 
 function cmuFigures(): BenchResult[] {
@@ -207,4 +209,29 @@ function clipFigures(): BenchResult[] {
     );
   }
   return out;
+}
+
+function manoeuvreFigures(): BenchResult[] {
+  const root = juniorRoot();
+  if (!root) return [];
+  const r = evaluateManoeuvreReports(root);
+  const note = `Ferreira Júnior et al., PLoS ONE 12(4) e0174959, 2017: 3 trips, ${r.minutes.toFixed(1)} min, windshield phone ~50 Hz, ${r.manoeuvres} labelled manoeuvres (hard brakes, accelerations, turns, lane changes, normal); no threshold was chosen on this set; no GPS, so the reference speed is assumed`;
+  return [
+    ...pair(
+      'real.manoeuvre.anomaly_reports',
+      'reports',
+      'lower',
+      r.detector.inManoeuvres,
+      r.baseline.inManoeuvres,
+      `${note}; road-anomaly reports within 1 s of a labelled manoeuvre (none is a pothole)`,
+    ),
+    ...pair(
+      'real.manoeuvre.anomaly_reports_per_min',
+      'reports/min',
+      'lower',
+      r.detector.total / r.minutes,
+      r.baseline.total / r.minutes,
+      `${note}; all reports, unlabelled stretches included (they may hold real bumps: an upper bound on false alarms)`,
+    ),
+  ];
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cmuRoot } from './cmuDrives.ts';
 import { GONZALEZ_DATASET, gonzalezRoot, loadGonzalezClips } from './gonzalez2017.ts';
+import { JUNIOR_DATASET, juniorRoot } from './junior2017.ts';
 import { realDataMissing } from './realDataRoot.ts';
 import {
   balancedKindAccuracy,
@@ -8,6 +9,7 @@ import {
   clipRecall,
   evaluateClips,
   evaluateCmu,
+  evaluateManoeuvreReports,
   isBadRoad,
   isGoodRoad,
   isPotholeRoute,
@@ -85,6 +87,20 @@ describe.skipIf(!cmuDir)(
       expect(perKm(good.detector)).toBeLessThanOrEqual(perKm(good.baseline));
       expect(perKm(bad.detector)).toBeGreaterThan(10 * perKm(good.detector));
       expect(perKm(bad.detector)).toBeLessThan(0.6 * perKm(bad.baseline));
+    });
+  },
+);
+
+const juniorDir = juniorRoot();
+
+describe.skipIf(!juniorDir)(
+  `road anomalies during labelled manoeuvres (${realDataMissing(JUNIOR_DATASET)} if absent)`,
+  () => {
+    it('mistakes under half as many brakes, turns and lane changes for road anomalies as the baseline', () => {
+      const r = evaluateManoeuvreReports(juniorDir as string);
+      expect(r.manoeuvres).toBe(53);
+      expect(r.detector.inManoeuvres).toBeLessThan(0.5 * r.baseline.inManoeuvres);
+      expect(r.detector.total).toBeLessThan(0.6 * r.baseline.total);
     });
   },
 );
