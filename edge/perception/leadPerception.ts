@@ -1,3 +1,4 @@
+import type { LeadKinematicsFrame } from '../badas/kinematics.ts';
 import type { CameraGeometry } from './cameraGeometry.ts';
 import { VEHICLE_CLASSES } from './cocoClasses.ts';
 import type { Detection } from './detection.ts';
@@ -9,21 +10,6 @@ import {
   type ObjectKinematics,
   objectKinematics,
 } from './objectKinematics.ts';
-
-/**
- * What perception hands the anticipation stage for one frame: the ego motion and the lead object
- * in the ego path — the fields of the `dashnet edge badas` CSV (contract §1), and structurally the
- * anticipation stage's `LeadKinematicsFrame`.
- */
-export interface LeadFrame {
-  tS: number;
-  egoSpeedMps: number;
-  egoAccelMps2: number;
-  /** Bumper-to-bumper gap to the lead, metres; absent when there is no lead. */
-  leadGapM?: number;
-  /** Closing speed to the lead, m/s, positive approaching; absent when none or not yet measurable. */
-  leadClosingMps?: number;
-}
 
 /** Ego motion at a frame, as the pipeline's sensors estimate it. */
 export interface EgoState extends EgoMotion {
@@ -47,8 +33,12 @@ export function selectLead(objects: readonly ObjectKinematics[]): ObjectKinemati
  *
  * @example leadFrame(12.3, { speedMps: 20, accelMps2: -0.5 }, lead) // { tS: 12.3, egoSpeedMps: 20, …, leadGapM: 18.2, leadClosingMps: 3.1 }
  */
-export function leadFrame(tS: number, ego: EgoState, lead: ObjectKinematics | undefined): LeadFrame {
-  const frame: LeadFrame = { tS, egoSpeedMps: ego.speedMps, egoAccelMps2: ego.accelMps2 };
+export function leadFrame(
+  tS: number,
+  ego: EgoState,
+  lead: ObjectKinematics | undefined,
+): LeadKinematicsFrame {
+  const frame: LeadKinematicsFrame = { tS, egoSpeedMps: ego.speedMps, egoAccelMps2: ego.accelMps2 };
   if (lead) {
     frame.leadGapM = lead.gapM;
     if (lead.closingMps !== undefined) frame.leadClosingMps = lead.closingMps;
@@ -61,7 +51,7 @@ export interface PerceivedFrame {
   /** Every confirmed track with its kinematics. */
   objects: ObjectKinematics[];
   lead?: ObjectKinematics;
-  frame: LeadFrame;
+  frame: LeadKinematicsFrame;
 }
 
 /**

@@ -1,12 +1,13 @@
+import type { LeadKinematicsFrame } from '../../badas/kinematics.ts';
 import { createSeededRandom } from '../../core/random.ts';
 import type { CameraGeometry } from '../cameraGeometry.ts';
 import { parseHostDetections, toDetectionsJson } from '../hostDetections.ts';
-import { type LeadFrame, LeadPerception } from '../leadPerception.ts';
+import { LeadPerception } from '../leadPerception.ts';
 import { syntheticFrames } from './syntheticScene.ts';
 
 /** What {@link runPerceptionScenario} returns. */
 export interface PerceptionScenarioResult {
-  frames: LeadFrame[];
+  frames: LeadKinematicsFrame[];
   /** Frames stepped and the time spent in tracker + kinematics (host JSON parsing included), ms. */
   steps: number;
   stepMs: number;
@@ -57,7 +58,7 @@ export function runPerceptionScenario(options: {
   // Serialised up front: the host hands JSON text to the camera app.
   const hostJson = scene.map((f) => JSON.stringify(toDetectionsJson(f.detections)));
   const perception = new LeadPerception(CAMERA);
-  const frames: LeadFrame[] = [];
+  const frames: LeadKinematicsFrame[] = [];
   const t0 = now();
   scene.forEach((f, i) => {
     const detections = parseHostDetections(JSON.parse(hostJson[i]!), {
