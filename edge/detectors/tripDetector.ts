@@ -30,7 +30,10 @@ export const DEFAULT_TRIP_DETECTOR: TripDetectorConfig = {
   gapMs: 300_000,
 };
 
-/** What the detector reports for one fix, in order. */
+/**
+ * What the detector reports for one fix, in order. A start's `at` is where the vehicle was
+ * parked before the trip (see {@link TripDetector}); its first `fix` is where it last rested.
+ */
 export type TripSignal =
   | { kind: 'start'; at: FilteredFix }
   | { kind: 'fix'; fix: FilteredFix }
@@ -38,11 +41,16 @@ export type TripSignal =
 
 /**
  * Start/stop detection over accepted GPS fixes. A trip starts where the vehicle last rested
- * (that place is what privacy must protect) and ends where it came to its final rest.
+ * and ends where it came to its final rest. The start is reported at where the vehicle was
+ * *parked* — the end of the previous trip, the first fix after power-up, or the latest spot it
+ * stood still for a dwell — not at the last momentary stop: a car that pulls out of a drive,
+ * stops at the gate and then leaves would otherwise have the gate protected, not the house.
  */
 export class TripDetector {
   private inTrip = false;
   private rest: FilteredFix | undefined;
+  private parked: FilteredFix | undefined;
+  private stillSince: FilteredFix | undefined;
   private movingSince: FilteredFix | undefined;
   private stoppedAt: FilteredFix | undefined;
   private last: FilteredFix | undefined;
@@ -84,6 +92,11 @@ export class TripDetector {
   }
 
   private idle(fix: FilteredFix, out: TripSignal[]): void {
+    if (!this.parked) this.parked = fix;
+    if (fix.speedMps < this.config.stoppedSpeedMps) {
+      if (!this.stillSince) this.stillSince = fix;
+      if (fix.tMs - this.stillSince.tMs >= this.config.stopDwellMs) this.parked = this.stillSince;
+    } else this.stillSince = undefined;
     if (fix.speedMps < this.config.movingSpeedMps) {
       if (fix.speedMps < this.config.stoppedSpeedMps || !this.rest) {
         this.rest = fix;
@@ -103,7 +116,7 @@ export class TripDetector {
     ) {
       this.inTrip = true;
       this.stoppedAt = undefined;
-      out.push({ kind: 'start', at: rest });
+      out.push({ kind: 'start', at: this.parked });
       out.push({ kind: 'fix', fix: rest });
       for (const f of this.buffered) out.push({ kind: 'fix', fix: f });
       this.buffered.length = 0;
@@ -114,6 +127,8 @@ export class TripDetector {
   private end(at: FilteredFix): TripSignal {
     this.inTrip = false;
     this.rest = at;
+    this.parked = at;
+    this.stillSince = undefined;
     this.stoppedAt = undefined;
     this.movingSince = undefined;
     this.buffered.length = 0;

@@ -1,4 +1,4 @@
-import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js';
+import { cellToBoundary, cellToLatLng, getResolution, latLngToCell } from 'h3-js';
 import { ManualClock } from '../../edge/core/clock.ts';
 import { silentLogger } from '../../edge/core/logger.ts';
 import { createSeededRandom } from '../../edge/core/random.ts';
@@ -304,20 +304,33 @@ export interface UserEvaluation {
   homesFound: number;
   /** Uploaded events or path cells (any part of the hexagon) within 100 m of an inferred home. */
   nearHome: number;
+  /**
+   * Of those, how many were sent before the device had ever rested near that home (no zone
+   * or circle covered it yet): nothing on the device could have known the place then.
+   */
+  nearHomeUnlearned: number;
   /** Uploaded path cells or events inside a zone the device already held when they were sent. */
   insideZone: number;
 }
 
-/** Runs one user's recordings through the camera and the attacks. */
-export function evaluateUser(
-  recordings: Recording[],
-  config: Partial<EdgeConfig>,
-  seed: string,
-  tzOffsetMs: number,
-): UserEvaluation {
+/** One user's recordings with the truth inferred from them (computed once, attacked many times). */
+export interface PreparedUser {
+  recordings: Recording[];
+  raw: RawTrips;
+  homes: Cluster[];
+  tzOffsetMs: number;
+}
+
+/** Segments the raw trace and infers the user's homes. */
+export function prepareUser(recordings: Recording[], tzOffsetMs: number): PreparedUser {
   const raw = rawTrips(recordings);
-  const homes = inferHomes(recordings, raw, tzOffsetMs);
-  const up = runDevice(recordings, config, seed);
+  return { recordings, raw, homes: inferHomes(recordings, raw, tzOffsetMs), tzOffsetMs };
+}
+
+/** Runs one user's recordings through the camera (redaction `config`, device `seed`) and the attacks. */
+export function evaluateUser(user: PreparedUser, config: Partial<EdgeConfig>, seed: string): UserEvaluation {
+  const { raw, homes, tzOffsetMs } = user;
+  const up = runDevice(user.recordings, config, seed);
   const uploadedCells = new Set(up.trips.flatMap((t) => t.path.map((p) => p.cell)));
   let uploadedDriven = 0;
   for (const c of raw.drivenCells) if (uploadedCells.has(c)) uploadedDriven++;
@@ -338,28 +351,31 @@ export function evaluateUser(
   }
 
   let nearHome = 0;
-  let insideZone = 0;
-  const cellDistCache = new Map<string, (p: LatLng) => number>();
-  const cellDistance = (cell: string): ((p: LatLng) => number) => {
-    let f = cellDistCache.get(cell);
-    if (!f) {
-      const verts = cellToBoundary(cell);
-      const [clat, clng] = cellToLatLng(cell);
-      f = (p) => {
-        // Nearest point of the hexagon ≈ nearest vertex, or 0 when p is inside the cell.
-        if (latLngToCell(p.lat, p.lng, 10) === cell) return 0;
-        let m = haversineM(clat, clng, p.lat, p.lng);
-        for (const [vlat, vlng] of verts) m = Math.min(m, haversineM(vlat, vlng, p.lat, p.lng));
-        return m;
-      };
-      cellDistCache.set(cell, f);
-    }
-    return f;
+  let nearHomeUnlearned = 0;
+  // When the device first protected each home: the first zone or circle containing it.
+  const learnedMs = homes.map((h) =>
+    Math.min(
+      ...up.zones
+        .filter((z) => haversineM(z.zone.lat, z.zone.lng, h.lat, h.lng) <= z.zone.radiusM)
+        .map((z) => z.sinceMs),
+    ),
+  );
+  // `tsMs` is floored (to the minute for paths): only count as unlearned what was certainly sent before.
+  const noteNear = (near: boolean[], tsMs: number, stepMs: number): void => {
+    if (!near.some(Boolean)) return;
+    nearHome++;
+    if (near.some((n, i) => n && tsMs + stepMs <= (learnedMs[i] as number))) nearHomeUnlearned++;
   };
+  let insideZone = 0;
+  const cellDistance = (cell: string) => (p: LatLng) => minDistanceToCellM(cell, p.lat, p.lng);
   for (const t of up.trips) {
     for (const p of t.path) {
       const dist = cellDistance(p.cell);
-      if (homes.some((h) => dist(h) <= 100)) nearHome++;
+      noteNear(
+        homes.map((h) => dist(h) <= 100),
+        p.tsMs,
+        60_000,
+      );
       // Path times are floored to the minute: a cell stamped a minute after the zone appeared
       // was certainly released after it.
       if (
@@ -371,7 +387,11 @@ export function evaluateUser(
     }
   }
   for (const e of up.events) {
-    if (homes.some((h) => haversineM(h.lat, h.lng, e.lat, e.lng) <= 100)) nearHome++;
+    noteNear(
+      homes.map((h) => haversineM(h.lat, h.lng, e.lat, e.lng) <= 100),
+      e.tsMs,
+      1000,
+    );
     if (
       up.zones.some(
         (z) =>
@@ -391,6 +411,98 @@ export function evaluateUser(
     attackErrorM,
     homesFound: found.size,
     nearHome,
+    nearHomeUnlearned,
     insideZone,
   };
+}
+
+/**
+ * Plain baselines the design is compared with: a fixed 200 m circle centred on every stop and
+ * nothing else, and the previous design (a randomised 300–600 m zone on every stop, 200–500 m
+ * trims; its centre offset was up to 60 % of the radius, here up to radius − 120 m).
+ */
+export const REDACTION_BASELINES: Record<string, Partial<EdgeConfig>> = {
+  fixed_200m_circle: {
+    places: {
+      ...DEFAULT_EDGE_CONFIG.places,
+      frequentVisits: 1,
+      zone: { minRadiusM: 200, maxRadiusM: 200, minOffsetM: 0, minInsideM: 200 },
+    },
+    redactor: { ...DEFAULT_EDGE_CONFIG.redactor, minTrimM: 0, maxTrimM: 0 },
+  },
+  every_stop_zoned: {
+    places: {
+      ...DEFAULT_EDGE_CONFIG.places,
+      frequentVisits: 1,
+      zone: { minRadiusM: 300, maxRadiusM: 600, minOffsetM: 0, minInsideM: 120 },
+    },
+    redactor: { ...DEFAULT_EDGE_CONFIG.redactor, minTrimM: 200, maxTrimM: 500 },
+  },
+};
+
+/** Figures over several user evaluations. */
+export interface EvaluationSummary {
+  runs: number;
+  homes: number;
+  homesFound: number;
+  /** Mean over runs of each user's share (every user weighs the same). */
+  utilityMean: number;
+  utilityMin: number;
+  /** All users' uploaded driven cells over all their driven cells. */
+  utilityPooled: number;
+  /** Every attack's error over every run, ascending (metres). */
+  attackErrorsM: number[];
+  nearHome: number;
+  nearHomeUnlearned: number;
+  insideZone: number;
+}
+
+/** Sums and distributions over `evals`. */
+export function summarise(evals: UserEvaluation[]): EvaluationSummary {
+  const utilities = evals.map((e) => e.utility);
+  const driven = evals.reduce((s, e) => s + e.drivenCells, 0);
+  return {
+    runs: evals.length,
+    homes: evals.reduce((s, e) => s + e.homes.length, 0),
+    homesFound: evals.reduce((s, e) => s + e.homesFound, 0),
+    utilityMean: utilities.reduce((a, b) => a + b, 0) / Math.max(1, utilities.length),
+    utilityMin: Math.min(...utilities),
+    utilityPooled: driven === 0 ? 0 : evals.reduce((s, e) => s + e.uploadedDrivenCells, 0) / driven,
+    attackErrorsM: evals
+      .flatMap((e) => ATTACKS.map((a) => e.attackErrorM[a]))
+      .filter((v): v is number => v !== undefined)
+      .sort((a, b) => a - b),
+    nearHome: evals.reduce((s, e) => s + e.nearHome, 0),
+    nearHomeUnlearned: evals.reduce((s, e) => s + e.nearHomeUnlearned, 0),
+    insideZone: evals.reduce((s, e) => s + e.insideZone, 0),
+  };
+}
+
+/** The q-quantile (0..1) of ascending `xs` (nearest rank); NaN when empty. */
+export function quantile(xs: number[], q: number): number {
+  if (xs.length === 0) return Number.NaN;
+  return xs[Math.min(xs.length - 1, Math.max(0, Math.ceil(q * xs.length) - 1))] as number;
+}
+
+/**
+ * Distance from (lat, lng) to the nearest point of an H3 cell's hexagon (0 inside it), on a
+ * local flat projection (exact to well under a metre at cell scale). Used to check that no
+ * part of a released cell comes near a protected place.
+ */
+export function minDistanceToCellM(cell: string, lat: number, lng: number): number {
+  if (latLngToCell(lat, lng, getResolution(cell)) === cell) return 0;
+  const mPerDegLng = 111_320 * Math.cos((lat * Math.PI) / 180);
+  const pts = cellToBoundary(cell).map(([vlat, vlng]) => [(vlng - lng) * mPerDegLng, (vlat - lat) * 111_320]);
+  let m = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < pts.length; i++) {
+    const [ax = 0, ay = 0] = pts[i] ?? [];
+    const [bx = 0, by = 0] = pts[(i + 1) % pts.length] ?? [];
+    const dx = bx - ax;
+    const dy = by - ay;
+    const len2 = dx * dx + dy * dy;
+    // Nearest point of the edge to the origin (the query point).
+    const u = len2 === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2));
+    m = Math.min(m, Math.hypot(ax + u * dx, ay + u * dy));
+  }
+  return m;
 }

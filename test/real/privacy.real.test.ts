@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { CMU_DATASET, CMU_ROUTES, loadCmuRoute } from './cmuRoutes.ts';
+import { GEOLIFE_DATASET, GEOLIFE_USERS, loadGeolifeUser } from './geolife.ts';
+import {
+  BEIJING_OFFSET_MS,
+  evaluateUser,
+  type PreparedUser,
+  prepareUser,
+  REDACTION_BASELINES,
+  splitRecordings,
+  summarise,
+} from './privacyEvaluation.ts';
+import { realDataMissing, realDataset } from './realDataRoot.ts';
+
+const geolife = realDataset(GEOLIFE_DATASET);
+const cmu = realDataset(CMU_DATASET);
+
+// Homes here are INFERRED from the raw trace (densest trip endpoints, densest first/last fix of
+// each Beijing day): GeoLife has no home ground truth. The attacks see only uploaded data.
+describe.skipIf(!geolife)(
+  `privacy on GeoLife multi-day traces (${realDataMissing(GEOLIFE_DATASET)} if absent)`,
+  () => {
+    const users = geolife
+      ? GEOLIFE_USERS.map((u) => {
+          const g = loadGeolifeUser(geolife, u);
+          return { user: u, prepared: prepareUser(splitRecordings(g.fixes, g.trajIds), BEIJING_OFFSET_MS) };
+        })
+      : [];
+    const design = users.map((u) => evaluateUser(u.prepared, {}, `privacy-test-${u.user}`));
+    const s = summarise(design);
+
+    it('infers a home for every user (else the checks below would be empty)', () => {
+      for (const e of design) expect(e.homes.length).toBeGreaterThan(0);
+    });
+
+    it('lets no home-finding attack on the uploads land within 150 m of an inferred home', () => {
+      expect(s.homesFound).toBe(0);
+    });
+
+    it('uploads nothing within 100 m of a home once the device has rested there', () => {
+      // Before its first rest near a home the device cannot know it (user 071's first recording
+      // walks past the home before ever stopping there); docs/privacy.md reports that count.
+      expect(s.nearHome - s.nearHomeUnlearned).toBe(0);
+    });
+
+    it('uploads nothing inside a zone the device held', () => {
+      expect(s.insideZone).toBe(0);
+    });
+
+    it('brings at least 80 % of the driven road cells to the uplink (mean over users)', () => {
+      expect(s.utilityMean).toBeGreaterThanOrEqual(0.8);
+    });
+
+    it('is not beaten by toothless attacks: they find a home behind a fixed 200 m circle on every stop', () => {
+      const baseline = summarise(
+        users.map((u) => evaluateUser(u.prepared, REDACTION_BASELINES.fixed_200m_circle ?? {}, 'baseline')),
+      );
+      expect(baseline.homesFound).toBeGreaterThan(0);
+    });
+  },
+);
+
+describe.skipIf(!cmu)(`privacy on the CMU pothole laps (${realDataMissing(CMU_DATASET)} if absent)`, () => {
+  const laps = cmu
+    ? prepareUser(
+        CMU_ROUTES.map((r) => loadCmuRoute(cmu, r)),
+        -4 * 3_600_000,
+      )
+    : undefined;
+
+  it('uploads part of five ~1 km laps from one parking place without revealing it', () => {
+    const e = evaluateUser(laps as PreparedUser, {}, 'privacy-test-cmu');
+    expect(e.homes.length).toBe(1);
+    expect(e.utility).toBeGreaterThan(0.3);
+    expect(e.homesFound).toBe(0);
+    expect(e.nearHome).toBe(0);
+  });
+});
