@@ -104,6 +104,35 @@ export const DEFAULT_ROAD_ANOMALY: RoadAnomalyConfig = {
   fullSeverityP2pMps2: 2 * G,
 };
 
+/**
+ * Maximum over a sliding time window (a monotonic queue): values that can never be the maximum
+ * again are dropped on arrival, so each sample is pushed and removed once.
+ */
+class WindowMax {
+  private readonly times: number[] = [];
+  private readonly values: number[] = [];
+
+  /** Adds (tMs, v), forgets samples before `fromMs`, returns the window's maximum. */
+  push(tMs: number, v: number, fromMs: number): number {
+    while (this.values.length > 0 && (this.values[this.values.length - 1] as number) <= v) {
+      this.values.pop();
+      this.times.pop();
+    }
+    this.values.push(v);
+    this.times.push(tMs);
+    while ((this.times[0] as number) < fromMs) {
+      this.times.shift();
+      this.values.shift();
+    }
+    return this.values[0] as number;
+  }
+
+  clear(): void {
+    this.times.length = 0;
+    this.values.length = 0;
+  }
+}
+
 interface Candidate {
   startMs: number;
   lastAboveMs: number;
@@ -139,6 +168,9 @@ export class RoadAnomalyDetector {
   /** Recent (time, vertical) pairs inside the swing window. */
   private readonly recentMs: number[] = [];
   private readonly recentV: number[] = [];
+  /** Running max of v and of −v over the window: max − min in O(1) per sample even at 200 Hz. */
+  private readonly highs = new WindowMax();
+  private readonly lows = new WindowMax();
   private noiseP2p: number;
   private level: number | undefined;
   private lastMs: number | undefined;
@@ -166,6 +198,8 @@ export class RoadAnomalyDetector {
     if (dtMs < 0 || dtMs > 2000) {
       this.recentMs.length = 0;
       this.recentV.length = 0;
+      this.highs.clear();
+      this.lows.clear();
       this.level = undefined;
     }
     const spanMs = Math.max(c.windowMs, c.minWindowIntervals * dtMs);
@@ -175,13 +209,9 @@ export class RoadAnomalyDetector {
       this.recentMs.shift();
       this.recentV.shift();
     }
-    let hi = v;
-    let lo = v;
-    for (const x of this.recentV) {
-      if (x > hi) hi = x;
-      if (x < lo) lo = x;
-    }
-    const p2p = hi - lo;
+    const p2p =
+      this.highs.push(s.tMs, v, this.recentMs[0] as number) +
+      this.lows.push(s.tMs, -v, this.recentMs[0] as number);
     const out = this.track(s.tMs, v, p2p, dtMs);
     // The level and the noise follow the road only outside events, so an event does not
     // raise its own bar or shift its own reference.
