@@ -43,6 +43,13 @@ export interface MountCalibrationConfig {
    * Each of these lags is tried and the one the data fit best is used.
    */
   gpsLagsMs: readonly number[];
+  /**
+   * A mount moved by more than this (degrees of "down")… 35°: hard braking or cornering
+   * tilts the specific force by ≤ 25° (0.45 g), a re-seated or dropped phone by 45–90°.
+   */
+  reseatAngleDeg: number;
+  /** …for this long (ms), longer than any brake holds its tilt, starts calibration over. */
+  reseatMs: number;
 }
 
 /** Defaults; see the field comments for their reasons. */
@@ -58,6 +65,8 @@ export const DEFAULT_MOUNT_CALIBRATION: MountCalibrationConfig = {
   minSpeedMps: 2,
   nominalSpeedMps: 10,
   gpsLagsMs: [0, 250, 500, 750, 1000, 1500],
+  reseatAngleDeg: 35,
+  reseatMs: 5000,
 };
 
 /** One IMU sample in the vehicle frame (x forward, y left, z up), gravity removed from z. */
@@ -91,6 +100,8 @@ export interface CalibrationState {
   convergedAtMs: number | undefined;
   /** GPS lag the data fit best, ms. */
   gpsLagMs: number;
+  /** How often the mount was found moved and calibration started over. */
+  reseats: number;
 }
 
 /** IMU bins of this width keep enough history to re-align GPS intervals with any lag. */
@@ -141,7 +152,7 @@ export class MountCalibration {
   private sigmaDeg = Number.POSITIVE_INFINITY;
   private convergedAt: number | undefined;
   private bestLag = 0;
-  private readonly fits: Fit[];
+  private fits: Fit[];
   private gyroFit = emptyFit();
   // Ring of IMU bins: horizontal acceleration sums, yaw-rate sums, counts.
   private readonly binStart = new Float64Array(HISTORY_BINS).fill(Number.NaN);
@@ -150,6 +161,9 @@ export class MountCalibration {
   private readonly binYawN = new Float64Array(HISTORY_BINS);
   private readonly binN = new Float64Array(HISTORY_BINS);
   private gyroWindowStart: number | undefined;
+  private fastGravity: Vec3 | undefined;
+  private tiltedSinceMs: number | undefined;
+  private reseats = 0;
 
   constructor(private readonly config: MountCalibrationConfig = DEFAULT_MOUNT_CALIBRATION) {
     this.fits = config.gpsLagsMs.map(emptyFit);
@@ -183,6 +197,7 @@ export class MountCalibration {
       yawSigmaDeg: this.sigmaDeg,
       convergedAtMs: this.convergedAt,
       gpsLagMs: this.config.gpsLagsMs[this.bestLag] ?? 0,
+      reseats: this.reseats,
     };
   }
 
@@ -253,12 +268,46 @@ export class MountCalibration {
       g[1] += alpha * (a[1] - g[1]);
       g[2] += alpha * (a[2] - g[2]);
       this.observedMs += dtMs;
+      this.watchReseat(a, tMs, dtMs);
     }
     const up = normalize(this.gravity);
     if (up) {
       this.up = up;
       this.gMag = Math.sqrt(dot(this.gravity, this.gravity));
     }
+  }
+
+  /**
+   * A mount that is moved (re-seated, knocked, the phone taken out and laid flat) points
+   * "down" somewhere else for good. A fast low-pass of the force that stays more than
+   * `reseatAngleDeg` from the slow one for `reseatMs` — further and longer than any brake or
+   * corner tilts it — means the old calibration is void: start again from the new "down".
+   */
+  private watchReseat(a: Vec3, tMs: number, dtMs: number): void {
+    const alpha = dtMs / (this.config.gravityTauStaticMs + dtMs);
+    const f = this.fastGravity ?? [a[0], a[1], a[2]];
+    f[0] += alpha * (a[0] - f[0]);
+    f[1] += alpha * (a[1] - f[1]);
+    f[2] += alpha * (a[2] - f[2]);
+    this.fastGravity = f;
+    const fu = normalize(f);
+    const tilted =
+      fu !== undefined && dot(fu, this.up) < Math.cos((this.config.reseatAngleDeg * Math.PI) / 180);
+    if (!tilted) {
+      this.tiltedSinceMs = undefined;
+      return;
+    }
+    this.tiltedSinceMs ??= tMs;
+    if (tMs - this.tiltedSinceMs < this.config.reseatMs) return;
+    this.gravity = [f[0], f[1], f[2]];
+    this.tiltedSinceMs = undefined;
+    this.fits = this.config.gpsLagsMs.map(emptyFit);
+    this.gyroFit = emptyFit();
+    this.forward = undefined;
+    this.left = undefined;
+    this.ready = false;
+    this.sigmaDeg = Number.POSITIVE_INFINITY;
+    this.reseats++;
   }
 
   private bin(tMs: number, h: Vec3, yawRateRps: number): void {

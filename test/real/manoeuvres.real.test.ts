@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cmuRoot } from './cmuDrives.ts';
+import { cmuFiles, cmuRoot, loadCmuDrive } from './cmuDrives.ts';
+import { runDetectors } from './detectorRun.ts';
 import { juniorRoot } from './junior2017.ts';
 import {
   evaluateCalibration,
@@ -8,6 +9,7 @@ import {
   precisionOf,
   recallOf,
 } from './manoeuvreEvaluation.ts';
+import { mountImu, type Rotation, randomMounts } from './mounting.ts';
 import { realDataMissing } from './realDataRoot.ts';
 
 const junior = juniorRoot();
@@ -67,5 +69,36 @@ describe.skipIf(!cmu)('mount calibration on real phone drives', () => {
     const runs = evaluateCalibration(root, 1, false);
     const late = runs.filter((r) => (r.convergedS ?? Number.POSITIVE_INFINITY) > 120);
     expect(late).toEqual([]);
+  });
+});
+
+describe.skipIf(!cmu)('a mount moved mid-drive', () => {
+  const root = cmu as string;
+
+  it('is noticed, and calibration converges again on the new mounting', () => {
+    const drive = loadCmuDrive(root, 'Routes/r5_sensors.csv.gz');
+    const [first, second] = randomMounts(2, 'reseat') as [Rotation, Rotation];
+    const half = drive.imu[Math.floor(drive.imu.length / 2)]?.tMs ?? 0;
+    const imu = [
+      ...mountImu(
+        drive.imu.filter((s) => s.tMs < half),
+        first,
+      ),
+      ...mountImu(
+        drive.imu.filter((s) => s.tMs >= half),
+        second,
+      ),
+    ];
+    const run = runDetectors(drive.gps, imu);
+    expect(run.calibration.reseats).toBe(1);
+    expect(run.calibration.forwardReady).toBe(true);
+    expect((run.calibration.convergedAtMs ?? 0) - half).toBeLessThan(120_000);
+  });
+
+  it('is not confused with hard brakes and corners', () => {
+    for (const f of cmuFiles(root).filter((x) => x.rateHz >= 4)) {
+      const drive = loadCmuDrive(root, f.file);
+      expect(runDetectors(drive.gps, drive.imu).calibration.reseats, f.file).toBe(0);
+    }
   });
 });
