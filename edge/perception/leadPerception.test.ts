@@ -9,6 +9,7 @@ import type { CameraGeometry } from './cameraGeometry.ts';
 import type { Detection } from './detection.ts';
 import { LeadPerception, leadFrame, selectLead } from './leadPerception.ts';
 import type { ObjectKinematics } from './objectKinematics.ts';
+import type { PerceptionError } from './perceptionError.ts';
 import { syntheticFrames } from './testing/syntheticScene.ts';
 
 const CAMERA: CameraGeometry = { imageWidthPx: 1280, imageHeightPx: 720, hfovDeg: 90, setbackM: 2 };
@@ -94,6 +95,12 @@ describe('LeadPerception', () => {
     expect(last.lead!.ttcS!).toBeLessThan(3.4);
     // Before the brake the lead holds its distance.
     expect(Math.abs(out[9]!.frame.leadClosingMps!)).toBeLessThan(1.5);
+  });
+
+  it('refuses a camera with an impossible field of view when set up', () => {
+    expect(() => new LeadPerception({ ...CAMERA, hfovDeg: 200 })).toThrowError(
+      expect.objectContaining({ code: 'BAD_CONFIG' }) as PerceptionError,
+    );
   });
 
   it('reports no lead until a vehicle has been seen in three frames', () => {

@@ -1,5 +1,5 @@
 import type { LeadKinematicsFrame } from '../badas/kinematics.ts';
-import type { CameraGeometry } from './cameraGeometry.ts';
+import { type CameraGeometry, focalLengths } from './cameraGeometry.ts';
 import { VEHICLE_CLASSES } from './cocoClasses.ts';
 import type { Detection } from './detection.ts';
 import { IouTracker, type TrackerConfig } from './iouTracker.ts';
@@ -67,11 +67,14 @@ export class LeadPerception {
     tracker: Partial<TrackerConfig> = {},
     private readonly kinematics: KinematicsConfig = DEFAULT_KINEMATICS_CONFIG,
   ) {
+    focalLengths(camera); // fail at set-up, not on the first frame
     this.tracker = new IouTracker(tracker);
   }
 
   /**
-   * @throws PerceptionError `BAD_TIME` when frames go back in time, `BAD_CONFIG` for a bad camera
+   * One frame: its detections (any classes; non-road-users are dropped) and the ego state.
+   *
+   * @throws PerceptionError `BAD_TIME` when frames go back in time
    */
   step(tS: number, detections: readonly Detection[], ego: EgoState): PerceivedFrame {
     const objects = this.tracker
