@@ -5,6 +5,7 @@ import { MemoryStorage } from './core/storage.ts';
 import { DEFAULT_EDGE_CONFIG, type DeclaredPlace } from './edgeConfig.ts';
 import { EdgePipeline, type LocalRecorder } from './pipeline.ts';
 import { parseGpsCsv, parseImuCsv } from './sensors/csvLog.ts';
+import type { CalibrationState } from './sensors/mountCalibration.ts';
 import type { GpsFix, ImuSample } from './sensors/samples.ts';
 
 /** Input of {@link replayLogs}. */
@@ -16,6 +17,19 @@ export interface ReplayInput {
   seed?: string;
   /** Receives every located detection, unredacted (the device-local record). */
   recorder?: LocalRecorder;
+  /** Told, at the end, what the camera made of the logs (the device log's summary). */
+  onSummary?: (summary: ReplaySummary) => void;
+}
+
+/** What one replay did, for the device log and the command line. */
+export interface ReplaySummary {
+  /** Detections by type, before placement and redaction. */
+  detected: Record<string, number>;
+  /** Detections no GPS fix could place (kept nowhere). */
+  unlocated: number;
+  calibration: CalibrationState;
+  /** Sensor time of the first sample, for reading `calibration.convergedAtMs`. */
+  startMs: number;
 }
 
 /** The default seed: replays are reproducible unless the user asks otherwise. */
@@ -31,7 +45,14 @@ export const DEFAULT_REPLAY_SEED = 'dashnet-edge-replay';
 export function replayLogs(input: ReplayInput): string[] {
   const gps = parseGpsCsv(input.gpsCsv);
   const imu = input.imuCsv === undefined ? [] : parseImuCsv(input.imuCsv);
-  return replaySamples(gps, imu, input.homes ?? [], input.seed ?? DEFAULT_REPLAY_SEED, input.recorder);
+  return replaySamples(
+    gps,
+    imu,
+    input.homes ?? [],
+    input.seed ?? DEFAULT_REPLAY_SEED,
+    input.recorder,
+    input.onSummary,
+  );
 }
 
 /** {@link replayLogs} on parsed samples (bench and tests skip the CSV step). */
@@ -41,7 +62,9 @@ export function replaySamples(
   homes: DeclaredPlace[],
   seed: string,
   recorder?: LocalRecorder,
+  onSummary?: (summary: ReplaySummary) => void,
 ): string[] {
+  const detected: Record<string, number> = {};
   const storage = new MemoryStorage();
   const pipeline = new EdgePipeline(
     { clock: new ManualClock(), random: createSeededRandom(seed), storage, logger: silentLogger },
@@ -53,6 +76,7 @@ export function replaySamples(
       queue: { maxBatches: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER },
     },
     recorder,
+    { detected: (e) => (detected[e.type] = (detected[e.type] ?? 0) + 1) },
   );
   // Logs are usually in time order; a stable sort repairs the rest without reordering ties.
   const g = isSorted(gps) ? gps : stableSortByTime(gps);
@@ -71,6 +95,12 @@ export function replaySamples(
     }
   }
   pipeline.finish();
+  onSummary?.({
+    detected,
+    unlocated: pipeline.stats.unlocated,
+    calibration: pipeline.calibration.state,
+    startMs: Math.min(g[0]?.tMs ?? Number.POSITIVE_INFINITY, m[0]?.tMs ?? Number.POSITIVE_INFINITY),
+  });
   return pipeline.queue.bodies();
 }
 

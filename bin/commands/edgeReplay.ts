@@ -3,7 +3,7 @@ import { EdgeError } from '../../edge/core/errors.ts';
 import { createSeededRandom } from '../../edge/core/random.ts';
 import type { DeclaredPlace } from '../../edge/edgeConfig.ts';
 import { LocalRecord } from '../../edge/localRecord.ts';
-import { DEFAULT_REPLAY_SEED, replayLogs } from '../../edge/replay.ts';
+import { DEFAULT_REPLAY_SEED, type ReplaySummary, replayLogs } from '../../edge/replay.ts';
 import { ArgsError, parseOptions } from './args.ts';
 
 function parsePlace(raw: string): DeclaredPlace {
@@ -24,6 +24,21 @@ async function readInput(path: string, what: string): Promise<string> {
       `cannot read ${what} log '${path}': ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
     );
   }
+}
+
+/** One line for the user: what was detected, and whether the mount calibration converged. */
+function describeSummary(s: ReplaySummary, hadImu: boolean): string {
+  const found = Object.entries(s.detected)
+    .map(([type, n]) => `${n} ${type}`)
+    .join(', ');
+  const c = s.calibration;
+  const calibration = !hadImu
+    ? 'no IMU log: GPS-only detection'
+    : c.forwardReady && c.convergedAtMs !== undefined
+      ? `mount calibrated ${Math.round((c.convergedAtMs - s.startMs) / 1000)} s in (yaw ±${c.yawSigmaDeg.toFixed(1)}°)`
+      : `mount not calibrated (yaw ±${Number.isFinite(c.yawSigmaDeg) ? c.yawSigmaDeg.toFixed(0) : '?'}°): orientation-free and GPS detection`;
+  const unplaced = s.unlocated > 0 ? `, ${s.unlocated} with no GPS fix to place them` : '';
+  return `dashnet edge replay: detected ${found || 'nothing'}${unplaced}; ${calibration}`;
 }
 
 async function writeOutput(path: string, text: string, what: string): Promise<void> {
@@ -62,6 +77,8 @@ export async function edgeReplayCommand(argv: string[]): Promise<number> {
     const record =
       recordPath === undefined ? undefined : new LocalRecord(createSeededRandom(`${input.seed}:record`));
     if (record) input.recorder = record;
+    input.onSummary = (summary) =>
+      process.stderr.write(`${describeSummary(summary, imuPath !== undefined)}\n`);
     const bodies = replayLogs(input);
     if (record && recordPath !== undefined) {
       await writeOutput(
