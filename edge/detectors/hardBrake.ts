@@ -218,9 +218,11 @@ export class HardBrakeDetector {
     const turnRad = heading.change(ep.startMs - 1000, ep.endMs + 1000);
     if (Math.abs(turnRad) > this.config.maxHeadingChangeRad) return undefined;
     const meanMag = ep.sum / ep.n;
-    // Direction from the calibrated mount, where it has converged during the episode.
+    // Direction from the calibrated mount, where it has converged during the episode. It decides
+    // only where GPS cannot: a GPS speed drop is the stronger witness, and a mis-converged mount
+    // must not veto a stop the receiver saw.
     const calibrated = ep.longN >= ep.n / 2;
-    if (calibrated && -ep.longSum / ep.longN < this.config.minBackwardShare * meanMag) return undefined;
+    const backwards = calibrated && -ep.longSum / ep.longN >= this.config.minBackwardShare * meanMag;
     const before = this.speedsIn(ep.startMs - 1500, ep.startMs + 500);
     const after = this.speedsIn(ep.endMs - 250, ep.endMs + GPS_EVIDENCE_MS);
     const gpsSeen = this.speedsIn(ep.startMs - GPS_ABSENT_MS, ep.endMs + GPS_EVIDENCE_MS).length > 0;
@@ -229,6 +231,7 @@ export class HardBrakeDetector {
       // an acceleration; without one, a sustained straight-line force this strong is a brake
       // (family cars accelerate at ≤ 0.25 g: the real drives' aggressive starts peak at
       // 1.3–2.4 m/s²). Speed is unknown (0): the event stays on the device, unplaced.
+      if (calibrated && !backwards) return undefined;
       if (
         !calibrated &&
         heading.swing(ep.startMs - 1000, ep.endMs + 1000) > this.config.maxUnconfirmedSwingRad
@@ -240,7 +243,7 @@ export class HardBrakeDetector {
     const speedMps = Math.max(...before);
     if (after.length === 0) {
       // GPS dropout (tunnel): trust a calibrated IMU alone only for a clearly sustained brake.
-      if (!calibrated || ep.endMs - ep.startMs < 2 * this.config.minDurationMs) return undefined;
+      if (!backwards || ep.endMs - ep.startMs < 2 * this.config.minDurationMs) return undefined;
     } else {
       const drop = speedMps - Math.min(...after);
       const imuDrop = meanMag * ((ep.endMs - ep.startMs) / 1000);
