@@ -77,6 +77,14 @@ function figures(suffix: string, s: EvaluationSummary, design: boolean): BenchRe
       note: `of ${s.homes} inferred homes over ${runs}; found = an attack's top guess within ${FOUND_RADIUS_M} m; ${GEOLIFE_NOTE}`,
     },
     {
+      name: `privacy.homes_found_top3${suffix}`,
+      value: s.homesFoundTop3,
+      unit: 'homes',
+      better: 'lower',
+      ...target(0),
+      note: "the same, counting any of each attack's three best guesses",
+    },
+    {
       name: `privacy.utility_cell_share${suffix}`,
       value: round3(s.utilityMean),
       unit: 'share',
@@ -104,7 +112,23 @@ function figures(suffix: string, s: EvaluationSummary, design: boolean): BenchRe
       unit: 'events',
       better: 'lower',
       ...target(0),
-      note: `uploaded events/path cells within 100 m of an inferred home; ${s.nearHomeUnlearned} of them sent before the device had ever rested there`,
+      note: `uploaded events/path cells with any part within 100 m of an inferred home; ${s.nearHomeUnlearned} of them sent before the device had ever rested near that home`,
+    },
+    {
+      name: `privacy.events_near_known_home${suffix}`,
+      value: s.nearHome - s.nearHomeUnlearned,
+      unit: 'events',
+      better: 'lower',
+      ...target(0),
+      note: 'the same, once the device had rested near the home (what on-device redaction can guarantee)',
+    },
+    {
+      name: `privacy.events_in_zone${suffix}`,
+      value: s.insideZone,
+      unit: 'events',
+      better: 'lower',
+      ...target(0),
+      note: 'uploaded events/path cells touching a zone or circle the device held when sending them',
     },
   ];
 }

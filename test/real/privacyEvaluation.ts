@@ -254,8 +254,11 @@ export type AttackName = (typeof ATTACKS)[number];
  */
 const RING_RADIUS_M = 1000;
 
-/** The attacks' top guesses (undefined when there is nothing to attack). */
-export function attackGuesses(up: Uploaded, tzOffsetMs: number): Record<AttackName, LatLng | undefined> {
+/**
+ * Each attack's `k` best guesses, best first: the densest clusters of trip ends, the ring
+ * centroid around each of those, and the densest clusters of each day's first/last upload.
+ */
+export function attackGuesses(up: Uploaded, tzOffsetMs: number, k = 1): Record<AttackName, LatLng[]> {
   const ends: LatLng[] = [];
   const timed: (LatLng & { tsMs: number })[] = [];
   for (const t of up.trips) {
@@ -272,19 +275,18 @@ export function attackGuesses(up: Uploaded, tzOffsetMs: number): Record<AttackNa
     }
   }
   for (const e of up.events) timed.push(e);
-  const dense = densestClusters(ends, PLACE_RADIUS_M, 1)[0];
-  let ring: LatLng | undefined;
-  if (dense) {
-    const near = ends.filter((p) => haversineM(p.lat, p.lng, dense.lat, dense.lng) <= RING_RADIUS_M);
-    ring = {
+  const dense = densestClusters(ends, PLACE_RADIUS_M, k);
+  const rings = dense.map((d) => {
+    const near = ends.filter((p) => haversineM(p.lat, p.lng, d.lat, d.lng) <= RING_RADIUS_M);
+    return {
       lat: near.reduce((s, q) => s + q.lat, 0) / near.length,
       lng: near.reduce((s, q) => s + q.lng, 0) / near.length,
     };
-  }
+  });
   return {
     trip_ends: dense,
-    trip_ends_ring: ring,
-    day_ends: densestClusters(dayEnds(timed, tzOffsetMs), PLACE_RADIUS_M, 1)[0],
+    trip_ends_ring: rings,
+    day_ends: densestClusters(dayEnds(timed, tzOffsetMs), PLACE_RADIUS_M, k),
   };
 }
 
@@ -302,6 +304,8 @@ export interface UserEvaluation {
   attackErrorM: Record<AttackName, number | undefined>;
   /** Homes some attack's top guess lands within {@link FOUND_RADIUS_M} of. */
   homesFound: number;
+  /** Homes some attack's top-3 guesses land within {@link FOUND_RADIUS_M} of (a patient attacker). */
+  homesFoundTop3: number;
   /** Uploaded events or path cells (any part of the hexagon) within 100 m of an inferred home. */
   nearHome: number;
   /**
@@ -335,11 +339,14 @@ export function evaluateUser(user: PreparedUser, config: Partial<EdgeConfig>, se
   let uploadedDriven = 0;
   for (const c of raw.drivenCells) if (uploadedCells.has(c)) uploadedDriven++;
 
-  const guesses = attackGuesses(up, tzOffsetMs);
+  const guesses = attackGuesses(up, tzOffsetMs, 3);
   const attackErrorM = {} as Record<AttackName, number | undefined>;
   const found = new Set<Cluster>();
+  const foundTop3 = new Set<Cluster>();
   for (const a of ATTACKS) {
-    const g = guesses[a];
+    for (const g of guesses[a])
+      for (const h of homes) if (haversineM(g.lat, g.lng, h.lat, h.lng) <= FOUND_RADIUS_M) foundTop3.add(h);
+    const g = guesses[a][0];
     let best: number | undefined;
     for (const h of homes) {
       if (!g) continue;
@@ -410,6 +417,7 @@ export function evaluateUser(user: PreparedUser, config: Partial<EdgeConfig>, se
     utility: raw.drivenCells.size === 0 ? 0 : uploadedDriven / raw.drivenCells.size,
     attackErrorM,
     homesFound: found.size,
+    homesFoundTop3: foundTop3.size,
     nearHome,
     nearHomeUnlearned,
     insideZone,
@@ -445,6 +453,7 @@ export interface EvaluationSummary {
   runs: number;
   homes: number;
   homesFound: number;
+  homesFoundTop3: number;
   /** Mean over runs of each user's share (every user weighs the same). */
   utilityMean: number;
   utilityMin: number;
@@ -465,6 +474,7 @@ export function summarise(evals: UserEvaluation[]): EvaluationSummary {
     runs: evals.length,
     homes: evals.reduce((s, e) => s + e.homes.length, 0),
     homesFound: evals.reduce((s, e) => s + e.homesFound, 0),
+    homesFoundTop3: evals.reduce((s, e) => s + e.homesFoundTop3, 0),
     utilityMean: utilities.reduce((a, b) => a + b, 0) / Math.max(1, utilities.length),
     utilityMin: Math.min(...utilities),
     utilityPooled: driven === 0 ? 0 : evals.reduce((s, e) => s + e.uploadedDrivenCells, 0) / driven,
