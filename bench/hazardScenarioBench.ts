@@ -1,7 +1,11 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { loadRoadGraph } from '../bin/commands/simulate.ts';
+import type { Transport } from '../edge/core/transport.ts';
+import type { LocatedEvent } from '../edge/privacy/redactor.ts';
 import { rollupBaselines } from '../functions/scheduled/baselineRollup.ts';
 import { applyRecords } from '../functions/stream/aggregator.ts';
+import type { TelemetryEvent } from '../lib/contract/events.ts';
+import { telemetryEnvelopeSchema } from '../lib/contract/telemetry.ts';
 import { haversineM, headingDiffDeg } from '../lib/geo/distance.ts';
 import { baselineRate } from '../lib/hazards/baseline.ts';
 import { BucketIndex } from '../lib/hazards/bucketIndex.ts';
@@ -10,12 +14,13 @@ import { detectHazards } from '../lib/hazards/detector.ts';
 import { effectiveClearedAtMs, type HazardRecord } from '../lib/hazards/hazardRecord.ts';
 import { parseSector, sectorHeading } from '../lib/hazards/headingSector.ts';
 import { partitionRecords } from '../lib/ingest/partitionRecords.ts';
+import { validateBatch } from '../lib/ingest/validateBatch.ts';
 import { pseudonymOf, utcDay } from '../lib/privacy/pseudonym.ts';
-import { createFleet } from '../lib/sim/fleet.ts';
 import type { Incident } from '../lib/sim/incidents.ts';
 import { defaultScenario } from '../lib/sim/scenario.ts';
 import type { StreamRecord } from '../lib/stream/streamRecord.ts';
 import { startLocalStack } from '../local/localStack.ts';
+import { type CameraBrakeTruth, type CameraHitTruth, createCameraFleet } from '../sim/cameraFleet.ts';
 import type { BenchResult } from './types.ts';
 
 /** A hazard matches an incident within this distance (a res-10 cell and its ring span ~200 m). */
@@ -23,7 +28,26 @@ const MATCH_RADIUS_M = 200;
 /** … and within this heading difference (the detector's own sector group spans ±67.5°). */
 const MATCH_HEADING_DEG = 70;
 
+/** What happened on the cameras, before the cloud: per-stage evidence and device-level detection. */
+export interface StageScore {
+  /** Scored incidents with enough device detections (≥ MIN_STAGE_CAMERAS distinct cameras) near them. */
+  detectedOnDevice: number;
+  /** … and with that many cameras' events accepted by ingest (after redaction, consent, batching, uplink). */
+  uploaded: number;
+  truthBrakes: number;
+  brakesDetected: number;
+  /** IMU/GPS hard brakes with no real hard brake of that camera within 4 s. */
+  falseBrakes: number;
+  drivenKm: number;
+  potholeHits: number;
+  potholeHitsDetected: number;
+  /** Events the cameras detected, and how many of them reached the cloud. */
+  deviceEvents: number;
+  uploadedEvents: number;
+}
+
 export interface ScenarioScore {
+  stage: StageScore;
   incidents: number;
   detected: number;
   detectedBusy: number;
@@ -35,6 +59,20 @@ export interface ScenarioScore {
   clearingDelaysMin: number[];
 }
 
+/** The statistical rule needs at least three distinct cameras; a stage "has" an incident at that count. */
+const MIN_STAGE_CAMERAS = 3;
+
+/** Whether an event (device or cloud) is evidence of an incident: a brake or a pothole jolt near it, in its direction, while it was active. */
+function evidenceOf(
+  e: { type: string; lat: number; lng: number; tMs: number; headingDeg?: number; kind?: string },
+  i: Incident,
+): boolean {
+  if (e.type !== 'hard_brake' && !(e.type === 'road_anomaly' && e.kind === 'pothole')) return false;
+  if (e.tMs < i.startMs || e.tMs > i.endMs) return false;
+  if (haversineM(e.lat, e.lng, i.lat, i.lng) > MATCH_RADIUS_M) return false;
+  return e.headingDeg === undefined || headingDiffDeg(e.headingDeg, i.headingDeg) <= MATCH_HEADING_DEG;
+}
+
 function matches(h: HazardRecord, i: Incident): boolean {
   if (haversineM(h.lat, h.lng, i.lat, i.lng) > MATCH_RADIUS_M) return false;
   const heading = sectorHeading(h.sector);
@@ -43,9 +81,11 @@ function matches(h: HazardRecord, i: Incident): boolean {
 }
 
 /**
- * Runs one simulated scenario through the real aggregator on the emulators, in simulated time
- * (no HTTP: ingest's pseudonymisation and partitioning are applied directly), and scores the
- * hazards against the injected incidents.
+ * Runs one simulated scenario in simulated time: every car carries a camera running the real
+ * `edge/` pipeline on synthesised sensors, and each camera's uplink sends its durable queue to an
+ * in-process endpoint that applies ingest's own validation, pseudonymisation and partitioning
+ * (no HTTP), then the real aggregator on the emulators. Hazards are scored against the injected
+ * incidents, so precision and recall include the cameras' misses and false alarms.
  */
 export async function runScenario(seed: number, cameras: number, minutes: number): Promise<ScenarioScore> {
   const graph = loadRoadGraph();
@@ -57,26 +97,49 @@ export async function runScenario(seed: number, cameras: number, minutes: number
     horizonMs: minutes * 60_000,
     quietRoads: 2,
   });
-  const fleet = createFleet(graph, scenario);
+  const device: { camera: number; e: LocatedEvent }[] = [];
+  const fleet = createCameraFleet(graph, scenario, {
+    recordTruth: true,
+    onDetection: (camera, e) => device.push({ camera, e }),
+  });
   let simNow = startMs;
   const stack = await startLocalStack({ clock: () => simNow });
   const allRecords: StreamRecord[] = [];
+  const uploaded: { camera: number; e: TelemetryEvent }[] = [];
+  const dayKey = 'bench-day-key';
+  let records: StreamRecord[] = [];
+  const endpoint =
+    (camera: number): Transport =>
+    async (req) => {
+      const body = typeof req.body === 'string' ? req.body : new TextDecoder().decode(req.body);
+      const env = telemetryEnvelopeSchema.safeParse(JSON.parse(body));
+      if (!env.success) return { status: 400, headers: {}, body: '{}' };
+      const { valid } = validateBatch(env.data.events, simNow);
+      for (const e of valid) uploaded.push({ camera, e });
+      if (valid.length > 0) {
+        const pseudonym = pseudonymOf(`bench-camera-${camera}`, utcDay(simNow), dayKey, stack.deps.hmac);
+        for (const p of partitionRecords(valid, pseudonym, env.data.batchId.slice(0, 36)))
+          records.push(p.record);
+      }
+      return { status: 202, headers: {}, body: '{}' };
+    };
+  fleet.cameras.forEach((c, i) => {
+    c.connect({ apiUrl: 'http://bench.invalid', deviceToken: `bench-${i}`, transport: endpoint(i) });
+  });
   try {
-    const dayKey = 'bench-day-key';
+    let finished = false;
     for (let t = startMs + 30_000; t <= endMs + 30 * 60_000; t += 30_000) {
       simNow = t;
-      const batches = t <= endMs ? fleet.advanceTo(t) : [];
-      const records: StreamRecord[] = [];
-      for (const b of batches) {
-        const ev = b.body.events;
-        if (ev.length === 0) continue;
-        const pseudonym = pseudonymOf(fleet.cameraKey(b.camera), utcDay(t), dayKey, stack.deps.hmac);
-        for (const p of partitionRecords(ev, pseudonym, b.body.batchId.slice(0, 36))) records.push(p.record);
+      if (t <= endMs) fleet.advanceTo(t);
+      else if (!finished) {
+        fleet.finish();
+        finished = true;
       }
-      allRecords.push(...records);
-      if (records.length > 0) await applyRecords(stack.deps, records, t);
-      // Hazards that only go stale are cleared when a batch touches their area; give every
-      // step a chance (an empty batch still lists the active hazards it can see).
+      for (const c of fleet.cameras) while (c.queueDepth > 0 && (await c.uplink?.pump()) === 'sent');
+      const batch = records;
+      records = [];
+      allRecords.push(...batch);
+      if (batch.length > 0) await applyRecords(stack.deps, batch, t);
       if (t % 3600_000 === 0) await rollupBaselines(stack.deps, t);
     }
     const res = await stack.deps.clients.ddb.send(
@@ -96,30 +159,126 @@ export async function runScenario(seed: number, cameras: number, minutes: number
       confidence: Number(i.confidence),
       ...(i.clearedAtMs !== undefined ? { clearedAtMs: Number(i.clearedAtMs) } : {}),
     })) as HazardRecord[];
-    return score(
-      fleet.incidents(),
-      endMs - 10 * 60_000,
-      hazards,
-      scenario.busyJunctions,
-      allRecords,
-      stack.deps.detector,
-    );
+    if (process.env.DASHNET_BENCH_DEBUG) {
+      const truth = fleet.brakes();
+      for (const h of hazards) {
+        if (fleet.incidents().some((i) => matches(h, i))) continue;
+        const near = device.filter(
+          (d) =>
+            haversineM(d.e.lat, d.e.lng, h.lat, h.lng) < MATCH_RADIUS_M &&
+            Math.abs(d.e.tMs - h.firstSeenMs) < 20 * 60_000,
+        );
+        const real = near.filter((d) =>
+          truth.some((b) => b.camera === d.camera && Math.abs(b.tMs - d.e.tMs) < 4000),
+        );
+        console.error('false hazard evidence', {
+          at: [h.lat, h.lng],
+          deviceEvents: near.map((d) => `${d.e.type}/${'source' in d.e ? d.e.source : ''}`).join(','),
+          realBrakes: real.length,
+          truthBrakesNear: truth.filter((b) => haversineM(b.lat, b.lng, h.lat, h.lng) < MATCH_RADIUS_M)
+            .length,
+        });
+      }
+    }
+    const scoredBeforeMs = endMs - 10 * 60_000;
+    const scored = fleet.incidents().filter((i) => i.startMs < scoredBeforeMs);
+    const stage = stageScore(scored, device, uploaded, fleet.brakes(), fleet.hits(), fleet.stats().drivenKm);
+    return {
+      stage,
+      ...score(
+        fleet.incidents(),
+        scoredBeforeMs,
+        hazards,
+        scenario.busyJunctions,
+        allRecords,
+        stack.deps.detector,
+      ),
+    };
   } finally {
     await stack.stop();
   }
 }
 
+/** Per-stage evidence of the scored incidents, and how well the cameras detected what really happened. */
+function stageScore(
+  incidents: readonly Incident[],
+  device: readonly { camera: number; e: LocatedEvent }[],
+  uploaded: readonly { camera: number; e: TelemetryEvent }[],
+  brakes: readonly CameraBrakeTruth[],
+  hits: readonly CameraHitTruth[],
+  drivenKm: number,
+): StageScore {
+  const camerasWith = (evidence: { camera: number; ev: Parameters<typeof evidenceOf>[0] }[], i: Incident) =>
+    new Set(evidence.filter((x) => evidenceOf(x.ev, i)).map((x) => x.camera)).size;
+  const onDevice = device.map((d) => ({
+    camera: d.camera,
+    ev: {
+      type: d.e.type,
+      lat: d.e.lat,
+      lng: d.e.lng,
+      tMs: d.e.tMs,
+      headingDeg: d.e.headingDeg,
+      ...('kind' in d.e ? { kind: String(d.e.kind) } : {}),
+    },
+  }));
+  const inCloud = uploaded.map((u) => ({
+    camera: u.camera,
+    ev: {
+      type: u.e.type,
+      lat: u.e.lat,
+      lng: u.e.lng,
+      tMs: Date.parse(u.e.ts),
+      ...(u.e.heading !== undefined ? { headingDeg: u.e.heading } : {}),
+      ...('kind' in u.e ? { kind: String(u.e.kind) } : {}),
+    },
+  }));
+  const near = (camera: number, tMs: number, type: string, withinMs: number, kind?: string) =>
+    device.some(
+      (d) =>
+        d.camera === camera &&
+        d.e.type === type &&
+        Math.abs(d.e.tMs - tMs) <= withinMs &&
+        (kind === undefined || ('kind' in d.e && d.e.kind === kind)),
+    );
+  const deviceBrakes = device.filter((d) => d.e.type === 'hard_brake');
+  if (process.env.DASHNET_BENCH_DEBUG) {
+    for (const i of incidents)
+      console.error('incident', i.kind, i.road, {
+        onDevice: camerasWith(onDevice, i),
+        uploaded: camerasWith(inCloud, i),
+        hits: hits.filter((h) => h.incidentId === i.id).length,
+        brakesNear: brakes.filter((b) => haversineM(b.lat, b.lng, i.lat, i.lng) < MATCH_RADIUS_M).length,
+      });
+  }
+  const potholeHits = hits.filter((h) => h.kind === 'pothole');
+  return {
+    detectedOnDevice: incidents.filter((i) => camerasWith(onDevice, i) >= MIN_STAGE_CAMERAS).length,
+    uploaded: incidents.filter((i) => camerasWith(inCloud, i) >= MIN_STAGE_CAMERAS).length,
+    truthBrakes: brakes.length,
+    brakesDetected: brakes.filter((b) => near(b.camera, b.tMs, 'hard_brake', 4000)).length,
+    falseBrakes: deviceBrakes.filter(
+      (d) => !brakes.some((b) => b.camera === d.camera && Math.abs(b.tMs - d.e.tMs) <= 4000),
+    ).length,
+    drivenKm,
+    potholeHits: potholeHits.length,
+    potholeHitsDetected: potholeHits.filter((h) => near(h.camera, h.tMs, 'road_anomaly', 3000, 'pothole'))
+      .length,
+    deviceEvents: device.length,
+    uploadedEvents: uploaded.filter((u) => u.e.type !== 'trip').length,
+  };
+}
+
 function score(
-  allIncidents: Incident[],
+  allIncidents: readonly Incident[],
   scoredBeforeMs: number,
   hazards: HazardRecord[],
   junctions: readonly { lat: number; lng: number }[],
   records: StreamRecord[],
   detector: Parameters<typeof detectHazards>[0]['config'],
-): ScenarioScore {
+): Omit<ScenarioScore, 'stage'> {
   // Recall is scored on incidents that started early enough to be seen; any incident makes a hazard true.
   const incidents = allIncidents.filter((i) => i.startMs < scoredBeforeMs);
-  const s: ScenarioScore = {
+  const s: Omit<ScenarioScore, 'stage'> = {
     incidents: incidents.length,
     detected: 0,
     detectedBusy: 0,
@@ -192,7 +351,7 @@ export async function runHazardScenarioBench(): Promise<BenchResult[]> {
   for (const seed of seeds) scores.push(await runScenario(seed, 100, 90));
   const sum = (f: (s: ScenarioScore) => number) => scores.reduce((a, s) => a + f(s), 0);
   const hazards = sum((s) => s.hazards);
-  const note = `${seeds.length} simulated scenarios (seeds ${seeds.join(',')}), 100 cameras × 90 min of Pittsburgh, statistical rule`;
+  const note = `${seeds.length} simulated scenarios (seeds ${seeds.join(',')}), 100 cameras × 90 min of Pittsburgh, statistical rule, every event detected by the cameras' edge pipeline on synthesised sensors`;
   const precision = hazards === 0 ? 0 : sum((s) => s.truePositives) / hazards;
   const recall = sum((s) => s.incidents) === 0 ? 0 : sum((s) => s.detected) / sum((s) => s.incidents);
   const recallBusy = sum((s) => s.busy) === 0 ? 0 : sum((s) => s.detectedBusy) / sum((s) => s.busy);
@@ -223,6 +382,92 @@ export async function runHazardScenarioBench(): Promise<BenchResult[]> {
       better: 'lower',
       target: 0,
       note: `${note}; online first sighting minus when complete evidence first sufficed`,
+    },
+    {
+      name: 'hazards.stage.detected_on_device',
+      value: r3(
+        sum((s) => s.stage.detectedOnDevice) /
+          Math.max(
+            1,
+            sum((s) => s.incidents),
+          ),
+      ),
+      unit: 'ratio',
+      better: 'higher',
+      note: `${note}; share of incidents with hard brakes (or pothole jolts) detected on ≥ ${MIN_STAGE_CAMERAS} distinct cameras near them, before redaction`,
+    },
+    {
+      name: 'hazards.stage.uploaded',
+      value: r3(
+        sum((s) => s.stage.uploaded) /
+          Math.max(
+            1,
+            sum((s) => s.incidents),
+          ),
+      ),
+      unit: 'ratio',
+      better: 'higher',
+      note: `${note}; … with those events from ≥ ${MIN_STAGE_CAMERAS} cameras accepted by ingest (after redaction, consent, batching, queue, uplink)`,
+    },
+    {
+      name: 'hazards.stage.raised',
+      value: r3(recall),
+      unit: 'ratio',
+      better: 'higher',
+      target: 0.95,
+      note: `${note}; … and a hazard raised in the cloud (= recall)`,
+    },
+    {
+      name: 'hazards.device.brake_recall',
+      value: r3(
+        sum((s) => s.stage.brakesDetected) /
+          Math.max(
+            1,
+            sum((s) => s.stage.truthBrakes),
+          ),
+      ),
+      unit: 'ratio',
+      better: 'higher',
+      note: `${note}; real hard brakes (${sum((s) => s.stage.truthBrakes)}) a camera detected within 4 s`,
+    },
+    {
+      name: 'hazards.device.false_brakes_per_100km',
+      value: r3(
+        (100 * sum((s) => s.stage.falseBrakes)) /
+          Math.max(
+            1,
+            sum((s) => s.stage.drivenKm),
+          ),
+      ),
+      unit: 'per 100 km',
+      better: 'lower',
+      note: `${note}; hard brakes a camera reported with no real one within 4 s (${Math.round(sum((s) => s.stage.drivenKm))} km driven)`,
+    },
+    {
+      name: 'hazards.device.pothole_hit_recall',
+      value: r3(
+        sum((s) => s.stage.potholeHitsDetected) /
+          Math.max(
+            1,
+            sum((s) => s.stage.potholeHits),
+          ),
+      ),
+      unit: 'ratio',
+      better: 'higher',
+      note: `${note}; wheels through an incident's pothole (${sum((s) => s.stage.potholeHits)}) that the camera reported as a pothole within 3 s`,
+    },
+    {
+      name: 'hazards.device.upload_share',
+      value: r3(
+        sum((s) => s.stage.uploadedEvents) /
+          Math.max(
+            1,
+            sum((s) => s.stage.deviceEvents),
+          ),
+      ),
+      unit: 'ratio',
+      better: 'higher',
+      note: `${note}; detected events that ingest accepted (the rest: privacy zones, trip trims, no fix nearby)`,
     },
     {
       name: 'hazards.clearing_delay_min',

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { KeyValueStorage } from '../../edge/core/storage.ts';
 import type { Transport, TransportRequest } from '../../edge/core/transport.ts';
+import type { LocatedEvent } from '../../edge/privacy/redactor.ts';
 import type { Incident } from '../../lib/sim/incidents.ts';
 import { buildRoadGraph, type RoadCollection, type RoadGraph } from '../../lib/sim/roadGraph.ts';
 import { defaultScenario } from '../../lib/sim/scenario.ts';
@@ -60,6 +61,8 @@ export interface RunFleetOptions {
   roadsPath?: string | URL;
   /** Flash of camera `i` (tests watch what the durable queue stores); in memory by default. */
   storageFor?: (i: number) => KeyValueStorage;
+  /** Every detection a camera makes, unredacted: its device-local record. */
+  onDetection?: (camera: number, e: LocatedEvent) => void;
 }
 
 /** Counters of the uplinks, for status lines and benches. */
@@ -274,7 +277,10 @@ export async function runFleet(opts: RunFleetOptions): Promise<FleetHandle> {
     cameras: opts.cameras,
     horizonMs,
   });
-  const fleet = createCameraFleet(graph, scenario, opts.storageFor ? { storageFor: opts.storageFor } : {});
+  const fleet = createCameraFleet(graph, scenario, {
+    ...(opts.storageFor ? { storageFor: opts.storageFor } : {}),
+    ...(opts.onDetection ? { onDetection: opts.onDetection } : {}),
+  });
   const send: SendStats = {
     batchesSent: 0,
     accepted: 0,

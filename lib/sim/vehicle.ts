@@ -411,11 +411,15 @@ export class Vehicle {
         }
         if (r.anomaly) followUps.push({ atM: a.incidentAtM, type: 'anomaly', ...r.anomaly });
         const limit = this.speedMps > 0 ? Math.max(this.speedMps, 5) : 5;
-        this.slowZone = {
-          fromM: a.incidentAtM - 40,
-          untilM: a.incidentAtM + 30,
-          capMps: Math.max(3, limit * r.passFraction),
-        };
+        // A sensed driver who brakes hard saw the obstacle late: no gentle slowdown before the
+        // brake (their hard brake sets its own slow zone). Slowing early and then "braking hard"
+        // at a crawl would be a 0.4 s dab, not the 1.5–3 s hard brake its IMU should show.
+        if (!(this.truth && r.brake))
+          this.slowZone = {
+            fromM: a.incidentAtM - 40,
+            untilM: a.incidentAtM + 30,
+            capMps: Math.max(3, limit * r.passFraction),
+          };
         trip.actions.push(...followUps);
         trip.actions.sort((x, y) => x.atM - y.atM);
       } else if (a.type === 'brake') {

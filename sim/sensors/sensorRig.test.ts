@@ -123,7 +123,7 @@ describe('SensorRig', () => {
     expect(e2.length).toBeLessThan(e1.length); // more dropouts between tall buildings
   });
 
-  it('shows a pothole as a vertical drop then rise, larger at speed but less than proportionally', () => {
+  it('shows a pothole as a short vertical dip then a larger strike, stronger at speed but less than proportionally', () => {
     const peaks = (v: number) => {
       const rig = new SensorRig(model('premium-100hz'), createPrng(6), START, { roadFeatureSpacingM: 1e12 });
       const { imu } = drive(rig, 20, () => v, {
@@ -135,15 +135,17 @@ describe('SensorRig', () => {
         .filter((s) => s.tMs >= START + 10_000 && s.tMs < START + 10_600)
         .map((s) => dot3(s, up) - G);
       // The front axle's first clear excursion, before the rear axle (2.7 m behind) arrives.
-      const first = win.find((x) => Math.abs(x) > 0.15 * G) ?? 0;
-      return { first, drop: -Math.min(...win.slice(0, 20)) };
+      const first = win.find((x) => Math.abs(x) > 0.08 * G) ?? 0;
+      const front = win.slice(0, 20);
+      return { first, dip: -Math.min(...front), strike: Math.max(...front) };
     };
     const slow = peaks(10);
     const fast = peaks(20);
     expect(slow.first).toBeLessThan(0);
     expect(fast.first).toBeLessThan(0);
-    expect(slow.drop).toBeGreaterThan(0.3 * G);
-    expect(fast.drop / slow.drop).toBeGreaterThan(1.2);
-    expect(fast.drop / slow.drop).toBeLessThan(2);
+    expect(slow.dip).toBeLessThan(slow.strike);
+    expect(slow.strike).toBeGreaterThan(0.4 * G);
+    expect(fast.strike / slow.strike).toBeGreaterThan(1.2);
+    expect(fast.strike / slow.strike).toBeLessThan(2);
   });
 });

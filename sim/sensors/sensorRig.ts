@@ -57,11 +57,13 @@ export interface SensorRigOptions {
 interface Shock {
   /** Time of the front axle's hit, s (rig time). */
   t0S: number;
-  /** −1: the wheel drops first (pothole); +1: it rises first (bump, debris). */
-  sign: number;
+  kind: 'pothole' | 'bump';
+  /** Peak of the dominant lobe: a pothole's strike on the far edge, a bump's landing, m/s². */
   ampMps2: number;
-  /** Duration of the first excursion, s (longer for a longer hole and a slower wheel). */
+  /** Duration of the first excursion, s: the wheel's drop into the hole, or the ride over the hump. */
   firstS: number;
+  /** A pothole's dip as a share of its strike. */
+  dipShare: number;
   rearDelayS: number;
 }
 
@@ -161,16 +163,24 @@ export class SensorRig {
    * `amplitudeAt10Mps2` is its vertical response at 10 m/s; it grows sub-linearly with speed
    * (∝ v^0.6, between the √v of a soft suspension and the linear growth of a stiff one).
    */
-  roadHit(tMs: number, kind: 'pothole' | 'bump', amplitudeAt10Mps2: number, speedMps: number): void {
+  roadHit(
+    tMs: number,
+    kind: 'pothole' | 'bump',
+    amplitudeAt10Mps2: number,
+    speedMps: number,
+    lengthM?: number,
+  ): void {
     const v = Math.max(speedMps, 0.5);
     const amp = amplitudeAt10Mps2 * (v / 10) ** 0.6;
-    const holeM = kind === 'pothole' ? this.prng.uniform(0.3, 1) : this.prng.uniform(0.1, 0.4);
+    // A pothole is 0.3–1 m long; a bump anything from a joint (0.2 m) to a speed hump (4 m).
+    const len = lengthM ?? (kind === 'pothole' ? this.prng.uniform(0.3, 1) : this.prng.uniform(0.2, 0.6));
     this.shocks.push({
       t0S: (tMs - this.startMs) / 1000,
-      sign: kind === 'pothole' ? -1 : 1,
+      kind,
       ampMps2: amp,
       // Tyre and suspension take ~30 ms to follow the road even over a crack.
-      firstS: holeM / v + 0.03,
+      firstS: len / v + 0.03,
+      dipShare: this.prng.uniform(0.25, 0.45),
       rearDelayS: WHEELBASE_M / v,
     });
     this.stats.roadHits++;
@@ -283,7 +293,7 @@ export class SensorRig {
     for (let i = 0; i < n; i++) {
       const t = tEnd - periodS + ((i + 0.5) / n) * periodS;
       for (const s of this.shocks)
-        sum += axleResponse(s, t - s.t0S) + 0.85 * axleResponse(s, t - s.t0S - s.rearDelayS);
+        sum += axleResponse(s, t - s.t0S) + 0.7 * axleResponse(s, t - s.t0S - s.rearDelayS);
     }
     return sum / n;
   }
@@ -367,20 +377,24 @@ export class SensorRig {
 }
 
 /**
- * Vertical specific force of one axle passing a feature, `t` s after it reaches it: the first
- * excursion (the wheel drops into a hole, or rides up a bump), the opposite one when it strikes
- * the far edge or comes down, then the body bouncing on its springs (~1.4 Hz, well damped).
+ * Vertical specific force of one axle passing a feature, `t` s after it reaches it, in the
+ * shapes of the labelled clips of Gonzalez et al. (IEEE T-ITS 2017): a pothole is a short dip
+ * (the wheel drops; the sprung cabin follows only partly, 25–45 % of the strike) and then the
+ * dominant strike on the far edge, ringing at the body's ~2 Hz; a bump lifts the car for as long
+ * as the wheel rides over it (half the landing's force) and then lands harder than it rose.
  */
 function axleResponse(s: Shock, t: number): number {
   if (t < 0) return 0;
   const a = s.ampMps2;
-  if (t < s.firstS) return s.sign * a * Math.sin((Math.PI * t) / s.firstS);
-  const t2 = t - s.firstS;
-  const strikeS = 0.07;
-  if (t2 < strikeS) return -s.sign * 1.2 * a * Math.sin((Math.PI * t2) / strikeS);
-  const t3 = t2 - strikeS;
-  if (t3 > SHOCK_TAIL_S) return 0;
-  return s.sign * 0.25 * a * Math.sin(2 * Math.PI * 1.4 * t3) * Math.exp(-t3 / 0.35);
+  if (t < s.firstS) {
+    const lobe = Math.sin((Math.PI * t) / s.firstS);
+    return s.kind === 'pothole' ? -s.dipShare * a * lobe : 0.5 * a * lobe;
+  }
+  const u = t - s.firstS;
+  if (u > SHOCK_TAIL_S) return 0;
+  // The strike (pothole: up) or landing (bump: down) is the first lobe of the damped ringing.
+  const ring = 1.55 * a * Math.sin(2 * Math.PI * 2 * u) * Math.exp(-u / 0.25);
+  return s.kind === 'pothole' ? ring : -ring;
 }
 
 function wrap180(d: number): number {
