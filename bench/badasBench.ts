@@ -11,7 +11,7 @@ import {
   FCW_TTC_S,
   frameLevel,
   horizonClips,
-  NORMAL_MIN_TTC_S,
+  NORMAL_KINDS,
   rocAuc,
   scoreScenario,
   TTA_CAP_S,
@@ -99,8 +99,14 @@ export async function runBadasBench(): Promise<BenchResult[]> {
   const fcw = alertFigures(scored, 'baseline', FCW_OPERATING_POINT);
   const alertNote = (f: typeof model) =>
     `${f.conflicts} conflicts, ${round(f.recall * 100, 1)}% warned before onset (credit capped at ${TTA_CAP_S} s); ` +
-    `false alarms on ${f.normalHours.toFixed(1)} h of normal driving (true TTC never < ${NORMAL_MIN_TTC_S} s); ` +
-    `${round(f.closeCallAlertsPerH, 1)} alerts/h on ${f.closeCallHours.toFixed(1)} h of close-call drives (not counted)`;
+    `${f.normalHours.toFixed(1)} h of normal driving (conflict-free ${NORMAL_KINDS.join('/')} drives)`;
+  // Equal footing: BADAS's warning time when it may raise as many normal-driving false alarms as the FCW does.
+  let atFcw = { mttaS: 0, raiseAt: 1 };
+  for (let raiseAt = 0.99; raiseAt > 0.05; raiseAt -= 0.01) {
+    const f = alertFigures(scored, 'model', { ...point, raiseAt, clearAt: raiseAt * 0.5 });
+    if (f.falseAlarmsPerH > fcw.falseAlarmsPerH) break;
+    atFcw = { mttaS: f.mttaS, raiseAt };
+  }
   results.push(
     {
       name: 'badas.mtta_s',
@@ -108,7 +114,7 @@ export async function runBadasBench(): Promise<BenchResult[]> {
       unit: 's',
       better: 'higher',
       target: 2,
-      note: `operating point raise ≥ ${point.raiseAt} for ${point.raiseHoldS} s (chosen on validation); ${alertNote(model)}`,
+      note: `operating point raise ≥ ${point.raiseAt} for ${point.raiseHoldS} s (chosen on validation for ≤ 0.1 false alarms/h); ${alertNote(model)}`,
     },
     {
       name: 'badas.false_alarms_per_h',
@@ -119,17 +125,37 @@ export async function runBadasBench(): Promise<BenchResult[]> {
       note: alertNote(model),
     },
     {
+      name: 'badas.false_alarms_per_h.strict',
+      value: round(model.strictFalseAlarmsPerH, 2),
+      unit: '1/h',
+      better: 'lower',
+      note: `any warning no conflict follows within ${TTA_CAP_S} s, over all ${model.hours.toFixed(1)} h (hazard-dense mix)`,
+    },
+    {
       name: 'badas.mtta_s.ttc_baseline',
       value: round(fcw.mttaS, 2),
       unit: 's',
       better: 'higher',
-      note: alertNote(fcw),
+      note: `FCW TTC < ${FCW_TTC_S} s for ${FCW_OPERATING_POINT.raiseHoldS} s; ${alertNote(fcw)}`,
     },
     {
       name: 'badas.false_alarms_per_h.ttc_baseline',
       value: round(fcw.falseAlarmsPerH, 2),
       unit: '1/h',
       better: 'lower',
+    },
+    {
+      name: 'badas.false_alarms_per_h.strict.ttc_baseline',
+      value: round(fcw.strictFalseAlarmsPerH, 2),
+      unit: '1/h',
+      better: 'lower',
+    },
+    {
+      name: 'badas.mtta_s.at_fcw_false_alarms',
+      value: round(atFcw.mttaS, 2),
+      unit: 's',
+      better: 'higher',
+      note: `BADAS raised at ≥ ${round(atFcw.raiseAt, 2)}: no more false alarms per hour of normal driving than the FCW (${round(fcw.falseAlarmsPerH, 1)}/h)`,
     },
   );
 

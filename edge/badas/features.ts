@@ -27,6 +27,8 @@ export const BADAS_FEATURE_NAMES = [
   'max_inv_ttc_2s',
   'lead_age',
   'predicted_ttc_margin',
+  'brake_deficit',
+  'ego_braking_onset',
 ] as const;
 
 /** Length of the feature vector ({@link BADAS_FEATURE_NAMES}). */
@@ -197,6 +199,12 @@ export class BadasFeatureWindow {
     x[13] = clip(maxInvTtc, 0, 4);
     x[14] = clip((t - (this.leadSinceS ?? t)) / BADAS_WINDOW_S, 0, 1);
     x[15] = clip(predictedTtcMarginS(gapM, closing, relAccel), -CONFLICT_TTC_S, 6) / 6;
+    // Is the driver already braking as hard as stopping short of the lead needs? Conflicts in
+    // the scenarios (and on the road) come from drivers who have not reacted yet.
+    const neededMps2 = closing > 0 ? (closing * closing) / (2 * Math.max(gapM - 2, 0.5)) : 0;
+    const brakingMps2 = Math.max(-acc05 / Math.max(n05, 1), 0);
+    x[16] = clip((neededMps2 - brakingMps2) / 5, -2, 3);
+    x[17] = clip((acc05 / Math.max(n05, 1) - acc2 / Math.max(frames.length, 1)) / 5, -3, 3);
     return x;
   }
 }

@@ -23,7 +23,7 @@ export const TRAIN_SET: ScenarioSetSpec = { seed: 'badas-train-v1', count: 1500,
 /** Picks the operating point (threshold) — never the figures. */
 export const VALIDATION_SETS: ScenarioSetSpec[] = [
   { seed: 'badas-val-v1', count: 400, mix: TRAINING_MIX },
-  { seed: 'badas-val-normal-v1', count: 400, mix: NORMAL_MIX },
+  { seed: 'badas-val-normal-v1', count: 800, mix: NORMAL_MIX },
 ];
 /**
  * The bench's figures: seeds training never saw, a different mix with a kind training never
@@ -32,5 +32,5 @@ export const VALIDATION_SETS: ScenarioSetSpec[] = [
 export const HELD_OUT_SETS: ScenarioSetSpec[] = [
   { seed: 'badas-heldout-v1', count: 400, mix: HELD_OUT_MIX },
   { seed: 'badas-heldout-harsh-v1', count: 200, mix: HELD_OUT_MIX, options: { harshPerception: true } },
-  { seed: 'badas-heldout-normal-v1', count: 600, mix: NORMAL_MIX },
+  { seed: 'badas-heldout-normal-v1', count: 1000, mix: NORMAL_MIX },
 ];

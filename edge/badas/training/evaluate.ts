@@ -3,7 +3,7 @@ import { AlertHysteresis } from '../alertHysteresis.ts';
 import type { BadasOperatingPoint } from '../badasScorer.ts';
 import { BadasFeatureWindow } from '../features.ts';
 import type { LeadKinematicsFrame } from '../kinematics.ts';
-import { frameLabels, type Scenario } from './scenarios.ts';
+import { frameLabels, type Scenario, type ScenarioKind } from './scenarios.ts';
 
 /** The classic forward-collision warning threshold (Euro NCAP-era FCW: TTC < 2.7 s). */
 export const FCW_TTC_S = 2.7;
@@ -146,68 +146,63 @@ export function horizonClips(
   return { model, baseline, labels };
 }
 
-/** Alert times of a scored scenario under an operating point: per frame active or not, and raise count. */
-export function alertTrack(
-  frames: readonly LeadKinematicsFrame[],
-  scores: Float32Array,
-  point: BadasOperatingPoint,
-): { active: boolean[]; raises: number } {
-  const h = new AlertHysteresis(point);
-  const active: boolean[] = [];
-  let raises = 0;
-  frames.forEach((f, i) => {
-    const step = h.update(f.tS, scores[i]!);
-    if (step.changed && step.active) raises++;
-    active.push(step.active);
-  });
-  return { active, raises };
-}
-
 /** Warnings earlier than this before the conflict get no extra credit (and cannot be told from nagging). */
 export const TTA_CAP_S = 5;
 
 /**
- * Normal driving, for the false-alarm rate: drives whose true TTC never went below this. A
- * drive with a close call (true TTC between 1.5 and 3 s: a lead braking hard, a late-noticed
- * queue) is neither a conflict nor normal; a warning there is not counted either way, and
- * {@link alertFigures} reports those drives' alert rate separately.
+ * Normal driving, the false-alarm rate's denominator (issue 11: "false alarms per hour of normal
+ * driving"): drives with no scripted hazard (car following with its ordinary slow-downs,
+ * stop-and-go, free road) that had no conflict. Not defined by TTC on purpose: that would make
+ * a TTC-threshold warning silent there by construction. The strict rate also counts warnings in
+ * hazard drives that no conflict followed.
  */
-export const NORMAL_MIN_TTC_S = 3;
+export const NORMAL_KINDS: readonly ScenarioKind[] = ['following', 'stop_and_go', 'free_road'];
 
-/** Alert quality at an operating point: mean time-to-accident over conflicts, false alarms per hour of normal driving. */
+/** Alert figures at one operating point. */
+export interface AlertFigures {
+  /** Mean warning time before a conflict's onset over all conflicts (0 for a missed one), s. */
+  mttaS: number;
+  /** Share of conflicts warned before their onset. */
+  recall: number;
+  conflicts: number;
+  /** Raises in normal driving, per hour of it. */
+  falseAlarmsPerH: number;
+  normalHours: number;
+  /** Strict: raises no conflict onset follows within {@link TTA_CAP_S}, per hour of all driving. */
+  strictFalseAlarmsPerH: number;
+  hours: number;
+}
+
+/** Alert quality at an operating point: mean time-to-accident and false alarms per hour. */
 export function alertFigures(
   scored: readonly ScoredScenario[],
   which: 'model' | 'baseline',
   point: BadasOperatingPoint,
-): {
-  mttaS: number;
-  recall: number;
-  conflicts: number;
-  falseAlarmsPerH: number;
-  normalHours: number;
-  closeCallAlertsPerH: number;
-  closeCallHours: number;
-} {
+): AlertFigures {
   let ttaSum = 0;
   let conflicts = 0;
   let caught = 0;
   let falseAlarms = 0;
+  let totalS = 0;
+  let normalFalse = 0;
   let normalS = 0;
-  let closeAlerts = 0;
-  let closeS = 0;
   for (const sc of scored) {
-    const { frames, conflictOnsetsS, minTrueTtcS } = sc.scenario;
-    const { active, raises } = alertTrack(frames, sc[which], point);
+    const { frames, conflictOnsetsS, kind } = sc.scenario;
+    const h = new AlertHysteresis(point);
+    const active: boolean[] = [];
     const spanS = (frames.at(-1)?.tS ?? 0) - (frames[0]?.tS ?? 0);
-    if (conflictOnsetsS.length === 0) {
-      if (minTrueTtcS >= NORMAL_MIN_TTC_S) {
-        falseAlarms += raises;
-        normalS += spanS;
-      } else {
-        closeAlerts += raises;
-        closeS += spanS;
+    const normal = conflictOnsetsS.length === 0 && NORMAL_KINDS.includes(kind);
+    totalS += spanS;
+    if (normal) normalS += spanS;
+    for (const f of frames) {
+      const step = h.update(f.tS, sc[which][active.length]!);
+      active.push(step.active);
+      if (!(step.changed && step.active)) continue;
+      const followed = conflictOnsetsS.some((o) => o >= f.tS && o - f.tS <= TTA_CAP_S);
+      if (!followed) {
+        falseAlarms++;
+        if (normal) normalFalse++;
       }
-      continue;
     }
     for (const onset of conflictOnsetsS) {
       conflicts++;
@@ -228,10 +223,10 @@ export function alertFigures(
     mttaS: conflicts ? ttaSum / conflicts : Number.NaN,
     recall: conflicts ? caught / conflicts : Number.NaN,
     conflicts,
-    falseAlarmsPerH: normalS > 0 ? falseAlarms / (normalS / 3600) : Number.NaN,
+    falseAlarmsPerH: normalS > 0 ? normalFalse / (normalS / 3600) : Number.NaN,
     normalHours: normalS / 3600,
-    closeCallAlertsPerH: closeS > 0 ? closeAlerts / (closeS / 3600) : Number.NaN,
-    closeCallHours: closeS / 3600,
+    strictFalseAlarmsPerH: totalS > 0 ? falseAlarms / (totalS / 3600) : Number.NaN,
+    hours: totalS / 3600,
   };
 }
 

@@ -47,7 +47,12 @@ export function mlpForward(
  * Fits an MLP to (x, y) with weighted binary cross-entropy and Adam, mini-batches in a seeded
  * shuffle: the same data and seed give the same weights, bit for bit, on the same engine.
  */
-export function trainMlp(xs: readonly Float32Array[], ys: readonly (0 | 1)[], o: TrainOptions): Mlp {
+export function trainMlp(
+  xs: readonly Float32Array[],
+  ys: readonly (0 | 1)[],
+  o: TrainOptions,
+  sampleWeights?: Float32Array,
+): Mlp {
   const r = createSeededRandom(o.seed);
   const gauss = () => Math.sqrt(-2 * Math.log(Math.max(r.next(), 1e-12))) * Math.cos(2 * Math.PI * r.next());
   const d = xs[0]!.length;
@@ -87,7 +92,7 @@ export function trainMlp(xs: readonly Float32Array[], ys: readonly (0 | 1)[], o:
         const idx = order[k]!;
         const x = xs[idx]!;
         const y = ys[idx]!;
-        const w = y === 1 ? o.positiveWeight : 1;
+        const w = (y === 1 ? o.positiveWeight : 1) * (sampleWeights?.[idx] ?? 1);
         wsum += w;
         const p = mlpForward(m, x, h);
         const dz = w * (p - y);
