@@ -102,6 +102,8 @@ export interface CalibrationState {
   gpsLagMs: number;
   /** How often the mount was found moved and calibration started over. */
   reseats: number;
+  /** The log's accelerometer sign is the opposite of the contract's (found against GPS heading). */
+  mirrored: boolean;
 }
 
 /** IMU bins of this width keep enough history to re-align GPS intervals with any lag. */
@@ -164,6 +166,10 @@ export class MountCalibration {
   private fastGravity: Vec3 | undefined;
   private tiltedSinceMs: number | undefined;
   private reseats = 0;
+  private yawAgreement = 0;
+  private yawEvidence = 0;
+  private gyroYawEnergy = 0;
+  private mirrored = false;
 
   constructor(private readonly config: MountCalibrationConfig = DEFAULT_MOUNT_CALIBRATION) {
     this.fits = config.gpsLagsMs.map(emptyFit);
@@ -198,6 +204,7 @@ export class MountCalibration {
       convergedAtMs: this.convergedAt,
       gpsLagMs: this.config.gpsLagsMs[this.bestLag] ?? 0,
       reseats: this.reseats,
+      mirrored: this.mirrored,
     };
   }
 
@@ -216,14 +223,16 @@ export class MountCalibration {
     const horizMps2 = Math.sqrt(dot(h, h));
     const vertMps2 = dot(a, this.up) - this.gMag;
     const calibrated = this.ready && this.forward !== undefined && this.left !== undefined;
+    // A mirrored sensor (see `mirrored`) turns left when it says right; the fit is unaffected.
+    const side = this.mirrored ? -1 : 1;
     return {
       tMs: s.tMs,
       vertMps2,
       longMps2: calibrated ? dot(h, this.forward as Vec3) : Number.NaN,
-      latMps2: calibrated ? dot(h, this.left as Vec3) : Number.NaN,
+      latMps2: calibrated ? side * dot(h, this.left as Vec3) : Number.NaN,
       horizMps2,
       horiz: h,
-      yawRateRps,
+      yawRateRps: side * yawRateRps,
       forwardReady: calibrated,
     };
   }
@@ -239,11 +248,33 @@ export class MountCalibration {
     this.config.gpsLagsMs.forEach((lagMs, i) => {
       const w = this.window(m.tMs - m.baselineMs - lagMs, m.tMs - lagMs);
       if (!w) return;
+      if (i === this.bestLag && !Number.isNaN(w.yawRateRps))
+        this.checkHandedness(w.yawRateRps, m.yawRateRps, dtS);
       // Lateral reference: the gyro over the same IMU window, else GPS heading rate.
       const yaw = Number.isNaN(w.yawRateRps) ? m.yawRateRps : w.yawRateRps;
       this.observe(this.fits[i] as Fit, w.h, m.accelMps2, m.speedMps * yaw, dtS, keep);
     });
     this.refresh(m.tMs);
+  }
+
+  /**
+   * The contract's accelerometer reads +9.81 m/s² along "up" at rest. A log in the opposite
+   * convention (iOS's −1 g) flips the "up" found from gravity, and with it the sign of the yaw
+   * rate about it and of the lateral axis, while every fit stays consistent. Only an outside
+   * witness can tell: GPS heading turns left when the car does. When the gyro's yaw keeps
+   * disagreeing with GPS in sign, the side of corners is mirrored back.
+   */
+  private checkHandedness(gyroYawRps: number, gpsYawRps: number, dtS: number): void {
+    if (Math.abs(gpsYawRps) < 0.05) return;
+    this.yawAgreement += gyroYawRps * gpsYawRps * dtS;
+    this.yawEvidence += gpsYawRps * gpsYawRps * dtS;
+    this.gyroYawEnergy += gyroYawRps * gyroYawRps * dtS;
+    // A couple of turns' worth of evidence, then a clear correlation either way (GPS heading
+    // lags and is noisy, so the two never agree perfectly; hysteresis keeps the verdict stable).
+    if (this.yawEvidence < 0.3) return;
+    const corr = this.yawAgreement / Math.sqrt(this.yawEvidence * this.gyroYawEnergy);
+    if (corr < -0.3) this.mirrored = true;
+    else if (corr > 0.3) this.mirrored = false;
   }
 
   private updateGravity(a: Vec3, tMs: number, dtMs: number): void {

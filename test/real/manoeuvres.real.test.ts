@@ -95,10 +95,28 @@ describe.skipIf(!cmu)('a mount moved mid-drive', () => {
     expect((run.calibration.convergedAtMs ?? 0) - half).toBeLessThan(120_000);
   });
 
-  it('is not confused with hard brakes and corners', () => {
+  it('is not confused with hard brakes and corners, nor a real drive with a mirrored sensor', () => {
     for (const f of cmuFiles(root).filter((x) => x.rateHz >= 4)) {
       const drive = loadCmuDrive(root, f.file);
-      expect(runDetectors(drive.gps, drive.imu).calibration.reseats, f.file).toBe(0);
+      const state = runDetectors(drive.gps, drive.imu).calibration;
+      expect(state.reseats, f.file).toBe(0);
+      expect(state.mirrored, f.file).toBe(false);
     }
+  });
+
+  it('recognises a log in the opposite accelerometer convention and keeps corners on their side', () => {
+    const drive = loadCmuDrive(root, '04_02_trip1_sensors.csv.gz');
+    const flipped = drive.imu.map((s) => ({ ...s, ax: -s.ax, ay: -s.ay, az: -s.az }));
+    const side = (imu: typeof drive.imu) =>
+      runDetectors(drive.gps, imu)
+        .detections.filter((d) => d.type === 'hard_corner')
+        .map(
+          (d) =>
+            `${Math.round(d.tMs / 10_000)}:${d.type === 'hard_corner' && d.lateralAccelMps2 > 0 ? 'L' : 'R'}`,
+        );
+    const normal = side(drive.imu);
+    expect(normal.length).toBeGreaterThan(3);
+    // Corners decided after the convention is recognised (about half a minute in) match.
+    expect(side(flipped).filter((c) => normal.includes(c)).length).toBeGreaterThanOrEqual(normal.length - 1);
   });
 });
