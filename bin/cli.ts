@@ -10,6 +10,8 @@ const USAGE = `usage: dashnet <command> [options]
   edge replay --gps FILE [--imu FILE] [--home LAT,LNG ...] [--out FILE] [--record FILE]
                             run the camera pipeline on recorded sensor logs; --record
                             also writes the unredacted device-local record
+  edge detect --image FILE [--min-score S]
+                            run the camera's object detector on one JPEG or PNG
   bench [--only NAME,...]   benchmarks; prints a table and writes bench/results.json
   audit verify --api URL [--operator-token T]
                             verify the hash-chained audit log`;
@@ -27,9 +29,15 @@ export async function main(argv: string[]): Promise<number> {
       return simulateCommand(rest);
     }
     case 'edge': {
-      if (rest[0] !== 'replay') return usage(`unknown edge command '${rest[0] ?? ''}'`);
-      const { edgeReplayCommand } = await import('./commands/edgeReplay.ts');
-      return edgeReplayCommand(rest.slice(1));
+      if (rest[0] === 'replay') {
+        const { edgeReplayCommand } = await import('./commands/edgeReplay.ts');
+        return edgeReplayCommand(rest.slice(1));
+      }
+      if (rest[0] === 'detect') {
+        const { edgeDetectCommand } = await import('./commands/edgeDetect.ts');
+        return edgeDetectCommand(rest.slice(1));
+      }
+      return usage(`unknown edge command '${rest[0] ?? ''}'`);
     }
     case 'audit': {
       const { auditCommand } = await import('./commands/audit.ts');
