@@ -13,6 +13,21 @@ export interface MapCamera {
   lng: number;
   heading: number;
   speedMps: number;
+  /** Camera model (simulated fleets). */
+  model?: string;
+  /** Mount calibration: `forward` (converged), `gravity` ("down" only) or `none`. */
+  calibration?: string;
+  /** Batches waiting in the camera's durable queue. */
+  queueDepth?: number;
+}
+
+/** A hazard's evidence question, from `GET /map/evidence.json?lat=&lng=&from=&to=[&heading=]`. */
+export interface MapEvidenceQuery {
+  lat: number;
+  lng: number;
+  headingDeg?: number;
+  fromMs: number;
+  toMs: number;
 }
 
 /** Options of {@link mapRoutes}. */
@@ -136,6 +151,58 @@ function compactCamera(c: MapCamera): MapCamera {
     lng: Math.round(c.lng * 1e5) / 1e5,
     heading: Math.round(c.heading),
     speedMps: Math.round(c.speedMps * 10) / 10,
+    ...(c.model !== undefined ? { model: c.model } : {}),
+    ...(c.calibration !== undefined ? { calibration: c.calibration } : {}),
+    ...(c.queueDepth !== undefined ? { queueDepth: c.queueDepth } : {}),
+  };
+}
+
+/** Parses the evidence query; undefined when a number is missing or out of range. */
+export function parseEvidenceQuery(params: URLSearchParams): MapEvidenceQuery | undefined {
+  const num = (k: string): number | undefined => {
+    const raw = params.get(k);
+    if (raw === null || raw.trim() === '') return undefined;
+    const n = Number(raw);
+    return Number.isFinite(n) ? n : undefined;
+  };
+  const lat = num('lat');
+  const lng = num('lng');
+  const fromMs = Date.parse(params.get('from') ?? '');
+  const toMs = Date.parse(params.get('to') ?? '');
+  const heading = num('heading');
+  if (lat === undefined || lng === undefined || Math.abs(lat) > 90 || Math.abs(lng) > 180) return undefined;
+  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || toMs < fromMs) return undefined;
+  return { lat, lng, fromMs, toMs, ...(heading !== undefined ? { headingDeg: heading } : {}) };
+}
+
+/**
+ * `GET /map/evidence.json?lat=&lng=&from=&to=[&heading=]`: the evidence behind a hazard the
+ * operator clicked, from `evidence` (the simulated fleet's log: detections on the devices and
+ * reports the stack accepted). 404 when no fleet runs, 400 on a bad query.
+ */
+export function evidenceRoute(evidence: () => ((q: MapEvidenceQuery) => unknown) | undefined): ExtraRoute {
+  return async (req, res, url) => {
+    if ((req.method ?? 'GET') !== 'GET' || url.pathname !== '/map/evidence.json') return false;
+    const provider = evidence();
+    if (!provider) {
+      notFound(res, url.pathname);
+      return true;
+    }
+    const q = parseEvidenceQuery(url.searchParams);
+    if (!q) {
+      res.writeHead(400, { 'content-type': 'application/problem+json' });
+      res.end(
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'Bad request',
+          status: 400,
+          detail: 'lat, lng, from and to (RFC 3339) are required; heading is optional',
+        }),
+      );
+      return true;
+    }
+    sendJson(res, 200, provider(q), { 'cache-control': 'no-store' });
+    return true;
   };
 }
 

@@ -96,6 +96,11 @@ export interface CameraFleet {
   stats(): CameraFleetStats;
 }
 
+/** The map's name for camera `i` of a fleet: a display name, never a device id. */
+export function cameraDisplayId(i: number): string {
+  return `cam-${String(i + 1).padStart(3, '0')}`;
+}
+
 /**
  * Creates the fleet of a scenario. Pure apart from the cameras' storage: all randomness comes
  * from the scenario seed, time from the caller.
@@ -155,7 +160,7 @@ export function createCameraFleet(
     });
     const hitPrng = prng.fork('wheel-path');
     const vehicle = new Vehicle(
-      `cam-${String(i + 1).padStart(3, '0')}`,
+      cameraDisplayId(i),
       driver,
       prng.fork('drive'),
       graph,

@@ -66,6 +66,12 @@ let cells = [];
 let hazards = [];
 let selectedId = null;
 const rows = new Map();
+/** Evidence of the selected hazard (`/map/evidence.json`), or null. */
+let evidence = null;
+let evidenceTimer = 0;
+const EVIDENCE_EVERY_MS = 5000;
+/** Camera fill by calibration state: the pipeline's own view of its mounting. */
+const CALIBRATION_COLORS = { forward: '#4fd1ff', gravity: '#ffcf5a', none: '#ff8a8a' };
 
 // ---------------------------------------------------------------- projection
 
@@ -209,6 +215,27 @@ function drawCells() {
   }
 }
 
+/** The selected hazard's evidence cells, outlined in its colour. */
+function drawEvidenceCells() {
+  if (!evidence || !selectedId) return;
+  const h = hazards.find((x) => x.properties.id === selectedId);
+  const color = KIND_COLORS[h?.properties.kind] ?? '#ff5a5f';
+  for (const c of evidence.cells) {
+    ctx.beginPath();
+    for (const [i, [lat, lng]] of c.boundary.entries()) {
+      const [x, y] = project(lng, lat);
+      if (i === 0) ctx.moveTo(x, y);
+      else ctx.lineTo(x, y);
+    }
+    ctx.closePath();
+    ctx.setLineDash([4, 3]);
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+}
+
 function cameraPosition(cam, now) {
   const t = Math.min(1, (now - cam.t0) / LIVE_EVERY_MS);
   return [cam.from[0] + (cam.to[0] - cam.from[0]) * t, cam.from[1] + (cam.to[1] - cam.from[1]) * t];
@@ -231,7 +258,8 @@ function drawCameras(now) {
     ctx.lineTo(0, 2);
     ctx.lineTo(-4.5, 4.5);
     ctx.closePath();
-    ctx.fillStyle = cam.speedMps < 0.5 ? '#8fa3b8' : '#4fd1ff';
+    const fill = CALIBRATION_COLORS[cam.calibration] ?? '#4fd1ff';
+    ctx.fillStyle = cam.speedMps < 0.5 && cam.calibration !== 'none' ? '#8fa3b8' : fill;
     ctx.strokeStyle = '#06121a';
     ctx.lineWidth = 1.2;
     ctx.fill();
@@ -297,6 +325,7 @@ function frame(now) {
   ctx.drawImage(roadLayer, 0, 0);
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   drawCells();
+  drawEvidenceCells();
   drawCameras(performance.now());
   drawHazards(performance.now());
 }
@@ -367,7 +396,16 @@ async function pollLive() {
       seen.add(c.id);
       const prev = cameras.get(c.id);
       const from = prev ? cameraPosition(prev, now) : [c.lng, c.lat];
-      cameras.set(c.id, { from, to: [c.lng, c.lat], t0: now, heading: c.heading, speedMps: c.speedMps });
+      cameras.set(c.id, {
+        from,
+        to: [c.lng, c.lat],
+        t0: now,
+        heading: c.heading,
+        speedMps: c.speedMps,
+        model: c.model,
+        calibration: c.calibration,
+        queueDepth: c.queueDepth,
+      });
     }
     for (const id of cameras.keys()) if (!seen.has(id)) cameras.delete(id);
     cells = data.cells;
@@ -490,7 +528,9 @@ function renderHazardList() {
 }
 
 function selectHazard(h, centre) {
+  if (selectedId !== h.properties.id) evidence = null;
   selectedId = h.properties.id;
+  void loadEvidence();
   for (const [id, li] of rows) li.classList.toggle('selected', id === selectedId);
   rows.get(selectedId)?.scrollIntoView({ block: 'nearest' });
   if (centre) {
@@ -503,6 +543,75 @@ function selectHazard(h, centre) {
   }
 }
 
+/** Evidence behind the selected hazard: per stage, per minute, per cell; refreshed while selected. */
+async function loadEvidence() {
+  clearTimeout(evidenceTimer);
+  const h = hazards.find((x) => x.properties.id === selectedId);
+  const section = el('evidence');
+  if (!h) {
+    section.hidden = true;
+    return;
+  }
+  const p = h.properties;
+  const [lng, lat] = h.geometry.coordinates;
+  // The detector's window: evidence from 20 minutes before the hazard was first seen.
+  const from = new Date(Date.parse(p.firstSeen) - 20 * 60_000).toISOString();
+  const to = new Date(Date.parse(p.clearedAt ?? p.lastSeen) + 60_000).toISOString();
+  const q = new URLSearchParams({ lat: String(lat), lng: String(lng), from, to });
+  if (p.heading !== undefined) q.set('heading', String(p.heading));
+  section.hidden = false;
+  el('evidence-title').textContent = `${KIND_LABELS[p.kind] ?? p.kind} · ${p.id}`;
+  el('stage-raised').textContent = String(p.cameras);
+  try {
+    const res = await fetch(`/map/evidence.json?${q}`, { cache: 'no-store' });
+    if (res.status === 404) {
+      evidence = null;
+      el('evidence-empty').hidden = false;
+      renderEvidence();
+      return;
+    }
+    if (!res.ok) throw new Error(String(res.status));
+    if (p.id !== selectedId) return;
+    evidence = await res.json();
+    el('evidence-empty').hidden = true;
+    renderEvidence();
+  } catch {
+    // The stack is busy; keep what is shown and try again.
+  }
+  evidenceTimer = setTimeout(loadEvidence, EVIDENCE_EVERY_MS);
+}
+
+function renderEvidence() {
+  el('stage-device').textContent = evidence ? String(evidence.stages.device.cameras) : '–';
+  el('stage-uploaded').textContent = evidence ? String(evidence.stages.uploaded.cameras) : '–';
+  const timeline = el('evidence-timeline');
+  const minutes = evidence?.timeline ?? [];
+  const top = Math.max(1, ...minutes.map((m) => Math.max(m.device, m.uploaded)));
+  timeline.replaceChildren(
+    ...minutes.map((m) => {
+      const col = document.createElement('div');
+      col.className = 'minute';
+      col.title = `${new Date(m.minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}: ${m.device} on device, ${m.uploaded} uploaded`;
+      const dev = document.createElement('i');
+      dev.className = 'device';
+      dev.style.height = `${(100 * m.device) / top}%`;
+      const up = document.createElement('i');
+      up.className = 'uploaded';
+      up.style.height = `${(100 * m.uploaded) / top}%`;
+      col.append(dev, up);
+      return col;
+    }),
+  );
+  const list = el('evidence-cells');
+  list.replaceChildren(
+    ...(evidence?.cells ?? []).slice(0, 8).map((c) => {
+      const li = document.createElement('li');
+      li.textContent = `${c.cell} · ${c.cameras} camera${c.cameras === 1 ? '' : 's'}, ${c.reports} report${c.reports === 1 ? '' : 's'}`;
+      return li;
+    }),
+  );
+}
+
 // ---------------------------------------------------------------- interaction
 
 function hazardAt(x, y) {
@@ -513,6 +622,27 @@ function hazardAt(x, y) {
     const d = Math.hypot(hx - x, hy - y);
     if (d < bestD) {
       best = h;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+const CALIBRATION_LABELS = {
+  forward: 'mounting known (down and forward)',
+  gravity: 'down known, learning forward',
+  none: 'not yet calibrated',
+};
+
+function cameraAt(x, y) {
+  const now = performance.now();
+  let best = null;
+  let bestD = 9;
+  for (const [id, cam] of cameras) {
+    const [cx, cy] = project(...cameraPosition(cam, now));
+    const d = Math.hypot(cx - x, cy - y);
+    if (d < bestD) {
+      best = { id, ...cam };
       bestD = d;
     }
   }
@@ -563,6 +693,18 @@ function hover(x, y) {
     return;
   }
   canvas.style.cursor = '';
+  const cam = cameraAt(x, y);
+  if (cam) {
+    showTooltip(x, y, [
+      `${cam.id}${cam.model ? ` · ${cam.model}` : ''}`,
+      `${Math.round(cam.speedMps * 3.6)} km/h, heading ${cam.heading}°`,
+      ...(cam.calibration ? [`calibration: ${CALIBRATION_LABELS[cam.calibration] ?? cam.calibration}`] : []),
+      ...(cam.queueDepth !== undefined
+        ? [`queue: ${cam.queueDepth} batch${cam.queueDepth === 1 ? '' : 'es'} waiting`]
+        : []),
+    ]);
+    return;
+  }
   const c = cellAt(x, y);
   if (c) {
     showTooltip(x, y, [`${c.kind} evidence: ${c.evidence}`, 'camera reports, last 20 min', c.cell]);

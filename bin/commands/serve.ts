@@ -102,7 +102,19 @@ export async function startCommand(argv: string[]): Promise<number> {
   }
   const { runFleet } = await import('./simulate.ts');
   const { watchHazards } = await import('./watchHazards.ts');
+  const { EvidenceLog } = await import('../../sim/evidenceLog.ts');
+  const { cameraDisplayId } = await import('../../sim/cameraFleet.ts');
+  const { evidenceRoute } = await import('../../local/mapRoutes.ts');
   const { map, options } = await stackWithMap(parsed);
+  // The operator clicks a hazard on the map and sees its evidence: what the cameras detected,
+  // what reached the stack, cell by cell and minute by minute.
+  const evidence = new EvidenceLog();
+  const mapExtraRoute = options.extra;
+  options.extra = (stack) => {
+    const base = mapExtraRoute?.(stack);
+    const ev = evidenceRoute(() => (q) => evidence.evidence(q));
+    return async (req, res, url) => (await ev(req, res, url)) || (base ? base(req, res, url) : false);
+  };
   return runStack(options, async (stack) => {
     process.stdout.write(`listening on ${stack.url}\n`);
     process.stdout.write(`API:  ${stack.url}/v1/hazards?lat=40.4406&lng=-79.9959&radiusM=20000\n`);
@@ -114,11 +126,54 @@ export async function startCommand(argv: string[]): Promise<number> {
       cameras,
       seed,
       log: (line) => process.stdout.write(`${line}\n`),
+      onDetection: (i, e) =>
+        evidence.add({
+          stage: 'device',
+          camera: cameraDisplayId(i),
+          type: e.type,
+          ...('kind' in e ? { kind: String(e.kind) } : {}),
+          tMs: e.tMs,
+          lat: e.lat,
+          lng: e.lng,
+          headingDeg: e.headingDeg,
+        }),
+      onEvent: (raw, camera) => {
+        const e = raw as {
+          type: string;
+          kind?: string;
+          ts: string;
+          lat: number;
+          lng: number;
+          heading?: number;
+        };
+        evidence.add({
+          stage: 'uploaded',
+          camera,
+          type: e.type,
+          ...(e.kind !== undefined ? { kind: e.kind } : {}),
+          tMs: Date.parse(e.ts),
+          lat: e.lat,
+          lng: e.lng,
+          ...(e.heading !== undefined ? { headingDeg: e.heading } : {}),
+        });
+      },
     });
     map.setCameras(() => fleet.cameras());
-    process.stdout.write(`fleet: ${cameras} simulated cameras driving Pittsburgh (OSM, ODbL)\n`);
+    process.stdout.write(
+      `fleet: ${cameras} simulated cameras driving Pittsburgh (OSM, ODbL); each runs the camera pipeline (edge/) on simulated GPS and IMU\n`,
+    );
     const watcher = watchHazards(stack.url, (line) => process.stdout.write(`${line}\n`));
+    // Once the fleet has run a while, say what it costs and how many cameras this machine keeps real-time.
+    const pace = setTimeout(() => {
+      const p = fleet.stats().pace;
+      if (p.realtimeCameras > 0)
+        process.stdout.write(
+          `fleet: ${p.cpuMsPerCameraMinute} ms CPU per camera per simulated minute; one core keeps ~${p.realtimeCameras} cameras real-time\n`,
+        );
+    }, 20_000);
+    pace.unref();
     return async () => {
+      clearTimeout(pace);
       watcher.stop();
       await fleet.stop();
     };
