@@ -17,7 +17,10 @@ function file(name: string, text: string): string {
 }
 
 /** Runs the command, returning the exit status, the output rows and what went to stderr. */
-async function run(inPath: string): Promise<{ code: number; rows: string[][]; stderr: string }> {
+async function run(
+  inPath: string,
+  extra: string[] = [],
+): Promise<{ code: number; rows: string[][]; stderr: string }> {
   const out = join(dir, `out-${Math.random().toString(36).slice(2)}.csv`);
   let stderr = '';
   const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
@@ -25,7 +28,7 @@ async function run(inPath: string): Promise<{ code: number; rows: string[][]; st
     return true;
   });
   try {
-    const code = await edgeBadasCommand(['--in', inPath, '--out', out]);
+    const code = await edgeBadasCommand(['--in', inPath, '--out', out, ...extra]);
     const rows =
       code === 0
         ? readFileSync(out, 'utf8')
@@ -71,6 +74,27 @@ describe('dashnet edge badas', () => {
     expect(scoreBetween(onset - 3, onset)).toBeGreaterThan(scoreBetween(2, 6) + 0.3);
   });
 
+  it('gives the same scores and alerts in onnxruntime-web (--runtime ort) as on the portable interpreter', async () => {
+    const drive = generateScenarioSet('cli-ort', 1, { cut_in_brake: 1 })[0]!;
+    const csv = [
+      HEADER,
+      ...drive.frames.map(
+        (f) => `${f.tS},${f.egoSpeedMps},${f.egoAccelMps2},${f.leadGapM ?? ''},${f.leadClosingMps ?? ''}`,
+      ),
+    ].join('\n');
+    const path = file('ort.csv', csv);
+    const portable = await run(path);
+    const ort = await run(path, ['--runtime', 'ort']);
+    expect(ort.code).toBe(0);
+    expect(ort.rows).toHaveLength(portable.rows.length);
+    ort.rows.slice(1).forEach((r, i) => {
+      const p = portable.rows[i + 1]!;
+      expect(r[0]).toBe(p[0]);
+      expect(Math.abs(Number(r[1]) - Number(p[1]))).toBeLessThanOrEqual(1.0001e-4);
+      expect(r[2]).toBe(p[2]);
+    });
+  });
+
   it('echoes t as written and accepts empty lead fields', async () => {
     const { code, rows } = await run(
       file('empty.csv', `${HEADER}\n1700000000.0,12,0,,\n1700000000.1,12,0,,\n`),
@@ -96,6 +120,9 @@ describe('dashnet edge badas', () => {
     expect((await run(join(dir, 'absent.csv'))).code).toBe(2);
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     expect(await edgeBadasCommand([])).toBe(2);
+    expect(await edgeBadasCommand(['--in', file('ok.csv', `${HEADER}\n0,1,0,,\n`), '--runtime', 'gpu'])).toBe(
+      2,
+    );
     spy.mockRestore();
   });
 });

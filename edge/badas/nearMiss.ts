@@ -45,6 +45,7 @@ export function frameTtcS(f: LeadKinematicsFrame, minClosingMps: number): number
  */
 export class NearMissDetector {
   private belowSinceS: number | undefined;
+  private lastBelowS: number | undefined;
   private minTtcS = Number.POSITIVE_INFINITY;
   private open = false;
   private clearSinceS: number | undefined;
@@ -62,14 +63,18 @@ export class NearMissDetector {
     const below = ttc !== undefined && ttc < this.cfg.ttcS;
     if (below) {
       this.belowSinceS ??= f.tS;
+      this.lastBelowS = f.tS;
       this.clearSinceS = undefined;
-      if (!this.open && f.tS - this.belowSinceS >= this.cfg.minDurationS) this.open = true;
+      if (!this.open && f.tS - this.belowSinceS >= this.cfg.minDurationS - 1e-6) this.open = true;
       this.minTtcS = Math.min(this.minTtcS, ttc);
       return undefined;
     }
     if (!this.open) {
-      this.belowSinceS = undefined;
-      this.minTtcS = Number.POSITIVE_INFINITY;
+      // A frame or two above the threshold inside a dip is range noise, not the end of the dip.
+      if (this.lastBelowS === undefined || f.tS - this.lastBelowS > this.cfg.minDurationS) {
+        this.belowSinceS = undefined;
+        this.minTtcS = Number.POSITIVE_INFINITY;
+      }
       return undefined;
     }
     this.clearSinceS ??= f.tS;
