@@ -59,6 +59,8 @@ describe('PlaceLearner', () => {
     learner.noteDwell(48.1, 11.5, 0);
     const drawn = learner.all()[0]?.zone;
     learner.noteDwell(48.1003, 11.5002, DAY);
+    expect(learner.zones()).not.toEqual([drawn]);
+    learner.noteDwell(48.0999, 11.4998, 2 * DAY);
     expect(learner.zones()).toEqual([drawn]);
     expect(drawn?.radiusM).toBeGreaterThanOrEqual(DEFAULT_PLACE_LEARNER.zone.minRadiusM);
   });

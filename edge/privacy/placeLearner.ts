@@ -9,17 +9,20 @@ export interface PlaceLearnerConfig {
   zone: ZoneConfig;
   /** Dwell points closer than this to a known place are the same place (a car park's extent). */
   mergeRadiusM: number;
-  /**
-   * A place seen this often is "frequent" (home, work): its randomised zone is enforced and it
-   * is kept for good. Two, because the home-finding attacks need repetition: one trip end is a
-   * point, not a density peak.
-   */
+  /** A place seen this often (home, work) is kept for good; others expire after `candidateTtlMs`. */
   frequentVisits: number;
   /**
-   * Before that, a plain circle of this radius around the stop itself. Big enough that nothing
+   * A place seen this often gets its big randomised zone. Three, because the home-finding
+   * attacks need repetition: the two or three trip ends of a place seen twice are scattered by
+   * the circle and the random trims, not a density peak; a place driven from every day soon
+   * passes three visits.
+   */
+  zoneVisits: number;
+  /**
+   * Until then, a plain circle of this radius around the stop itself. Big enough that nothing
    * within 100 m of where the vehicle rested is released (the cell test adds the cell's own
    * circumradius), small enough that one-off stops (a shop, a friend's street) do not blank
-   * whole blocks: a one-off stop makes no density peak, so the trims protect it.
+   * whole blocks.
    */
   oneOffRadiusM: number;
   /** A place seen fewer times is forgotten after this long without a visit. */
@@ -28,11 +31,12 @@ export interface PlaceLearnerConfig {
   maxPlaces: number;
 }
 
-/** Defaults: 250 m merge radius, frequent after 2 visits, 120 m one-off circles kept 14 days. */
+/** Defaults: 250 m merge radius, kept after 2 visits, zoned after 3, 120 m circles until then. */
 export const DEFAULT_PLACE_LEARNER: PlaceLearnerConfig = {
   zone: DEFAULT_ZONE,
   mergeRadiusM: 250,
   frequentVisits: 2,
+  zoneVisits: 3,
   oneOffRadiusM: 120,
   candidateTtlMs: 14 * 86_400_000,
   maxPlaces: 64,
@@ -54,8 +58,8 @@ const STORAGE_KEY = 'edge/places/v1';
  * Finds the places a vehicle dwells at (every trip start and end is a dwell) and protects
  * them, plus the places the user declares. Every dwell place is protected from its first visit
  * (the trip that reveals it already gets a circle at its start), but only places visited
- * `frequentVisits` times (home, work) or declared get the big randomised zone and are kept for
- * good; a one-off stop gets a small circle and expires. Sizing zones by visits is what keeps
+ * `zoneVisits` times (home, work) or declared get the big randomised zone; a one-off stop gets
+ * a small circle and expires unless visited `frequentVisits` times. Sizing zones by visits is what keeps
  * the network useful: most stops are one-off, and blanking 300–600 m around each of them cost
  * a third of the road cells on the GeoLife traces (docs/privacy.md).
  *
@@ -74,13 +78,14 @@ export class PlaceLearner {
   }
 
   /**
-   * The zones to enforce now: the randomised zone of each declared or frequent place, and a
-   * {@link PlaceLearnerConfig.oneOffRadiusM} circle around each other place.
+   * The zones to enforce now: the randomised zone of each declared place and of each place
+   * seen `zoneVisits` times, and a {@link PlaceLearnerConfig.oneOffRadiusM} circle around each
+   * other place.
    */
   zones(): PrivacyZone[] {
     const out: PrivacyZone[] = [];
     for (const p of this.places) {
-      if (p.declared || p.visits >= this.config.frequentVisits) out.push(p.zone);
+      if (p.declared || p.visits >= this.config.zoneVisits) out.push(p.zone);
       else if (this.config.oneOffRadiusM > 0)
         out.push({ lat: p.anchorLat, lng: p.anchorLng, radiusM: this.config.oneOffRadiusM });
     }

@@ -434,6 +434,7 @@ export const REDACTION_BASELINES: Record<string, Partial<EdgeConfig>> = {
     places: {
       ...DEFAULT_EDGE_CONFIG.places,
       frequentVisits: 1,
+      zoneVisits: 1,
       zone: { minRadiusM: 200, maxRadiusM: 200, minOffsetM: 0, minInsideM: 200 },
     },
     redactor: { ...DEFAULT_EDGE_CONFIG.redactor, minTrimM: 0, maxTrimM: 0 },
@@ -442,6 +443,7 @@ export const REDACTION_BASELINES: Record<string, Partial<EdgeConfig>> = {
     places: {
       ...DEFAULT_EDGE_CONFIG.places,
       frequentVisits: 1,
+      zoneVisits: 1,
       zone: { minRadiusM: 300, maxRadiusM: 600, minOffsetM: 0, minInsideM: 120 },
     },
     redactor: { ...DEFAULT_EDGE_CONFIG.redactor, minTrimM: 200, maxTrimM: 500 },
