@@ -10,6 +10,8 @@ const USAGE = `usage: dashnet <command> [options]
   edge replay --gps FILE [--imu FILE] [--home LAT,LNG ...] [--out FILE] [--record FILE]
                             run the camera pipeline on recorded sensor logs; --record
                             also writes the unredacted device-local record
+  edge badas --in FILE [--out FILE] [--runtime portable|ort]
+                            collision anticipation on per-frame lead kinematics (CSV)
   edge detect --image FILE [--min-score S]
                             run the camera's object detector on one JPEG or PNG
   bench [--only NAME,...]   benchmarks; prints a table and writes bench/results.json
@@ -32,6 +34,10 @@ export async function main(argv: string[]): Promise<number> {
       if (rest[0] === 'replay') {
         const { edgeReplayCommand } = await import('./commands/edgeReplay.ts');
         return edgeReplayCommand(rest.slice(1));
+      }
+      if (rest[0] === 'badas') {
+        const { edgeBadasCommand } = await import('./commands/edgeBadas.ts');
+        return edgeBadasCommand(rest.slice(1));
       }
       if (rest[0] === 'detect') {
         const { edgeDetectCommand } = await import('./commands/edgeDetect.ts');
