@@ -11,6 +11,7 @@ const GROUPS = [
   'hazards',
   'edge',
   'real',
+  'privacy',
   'sim',
   'perception',
   'badas',
@@ -79,6 +80,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
     const { runRealManoeuvreBench } = await import('../../bench/realManoeuvreBench.ts');
     const { runRealAnomalyBench } = await import('../../bench/realAnomalyBench.ts');
     results.push(...(await runRealManoeuvreBench()), ...(await runRealAnomalyBench()));
+  }
+  if (only('privacy')) {
+    const { runPrivacyBench } = await import('../../bench/privacyBench.ts');
+    results.push(...(await runPrivacyBench()));
   }
   if (only('sim')) {
     const { runSimBench } = await import('../../bench/simBench.ts');
