@@ -66,12 +66,15 @@ export function runDevice(recordings: Recording[], config: Partial<EdgeConfig>, 
       },
     );
     let lastPlaces: readonly unknown[] | undefined;
-    let lastLen = -1;
+    let lastVisits = -1;
     const noteZones = (tMs: number): void => {
+      // Zones change when a place is added, expires, or gains a visit (a circle becomes a zone).
       const all = pipeline.places.all();
-      if (all === lastPlaces && all.length === lastLen) return;
+      let visits = all.length;
+      for (const p of all) visits += p.visits;
+      if (all === lastPlaces && visits === lastVisits) return;
       lastPlaces = all;
-      lastLen = all.length;
+      lastVisits = visits;
       const now = new Set<string>();
       for (const z of pipeline.places.zones()) {
         const k = `${z.lat},${z.lng},${z.radiusM}`;
