@@ -1,5 +1,5 @@
 import type { EdgeConfig } from '../edge/edgeConfig.ts';
-import { CMU_DATASET, CMU_ROUTES, loadCmuRoute } from '../test/real/cmuRoutes.ts';
+import { CMU_DATASET } from '../test/real/cmuDrives.ts';
 import { GEOLIFE_DATASET, GEOLIFE_USERS, loadGeolifeUser } from '../test/real/geolife.ts';
 import {
   BEIJING_OFFSET_MS,
@@ -7,6 +7,7 @@ import {
   evaluateUser,
   FOUND_RADIUS_M,
   type PreparedUser,
+  prepareCmuLaps,
   prepareUser,
   quantile,
   REDACTION_BASELINES,
@@ -18,9 +19,6 @@ import type { BenchResult } from './types.ts';
 
 /** Device seeds per user: zones and trims are random, so the attack meets several devices. */
 const SEEDS = 3;
-
-/** Pittsburgh in April: UTC−4 (EDT). */
-const PITTSBURGH_OFFSET_MS = -4 * 3_600_000;
 
 const GEOLIFE_NOTE =
   'GeoLife (Zheng et al., WWW 2009 / UbiComp 2008 / IEEE DEB 2010), 5 users, 61–108 days each, GPS only; homes inferred from the raw trace (no ground truth)';
@@ -52,10 +50,7 @@ export async function runPrivacyBench(): Promise<BenchResult[]> {
   }
   const cmu = realDataset(CMU_DATASET);
   if (cmu) {
-    const laps = prepareUser(
-      CMU_ROUTES.map((r) => loadCmuRoute(cmu, r)),
-      PITTSBURGH_OFFSET_MS,
-    );
+    const laps = prepareCmuLaps(cmu);
     out.push(lapShare('', laps, {}));
     for (const [name, config] of Object.entries(REDACTION_BASELINES))
       out.push(lapShare(`.${name}`, laps, config));
@@ -140,7 +135,7 @@ function lapShare(suffix: string, laps: PreparedUser, config: Partial<EdgeConfig
     value: round3(e.utility),
     unit: 'share',
     better: 'higher',
-    note: `CMU Routes r1–r5 (Bhatt, Mani, Xi, Kolter 2017): 5 consecutive ~1 km laps from one parking place, ${e.drivenCells} driven cells; homes found ${e.homesFound}, events near the inferred parking place ${e.nearHome}`,
+    note: `CMU Routes r1–r5 (Bhatt, Mani, Xi, Kolter 2017): 5 consecutive 3–9 min laps from one parking place, GPS + IMU, ${e.drivenCells} driven cells; ${e.uploadedEvents} events uploaded; parking place found: ${e.homesFound}; events/cells within 100 m of it: ${e.nearHome}`,
   };
 }
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CMU_DATASET, CMU_ROUTES, loadCmuRoute } from './cmuRoutes.ts';
+import { CMU_DATASET } from './cmuDrives.ts';
 import { GEOLIFE_DATASET, GEOLIFE_USERS, loadGeolifeUser } from './geolife.ts';
 import {
   BEIJING_OFFSET_MS,
   evaluateUser,
   type PreparedUser,
+  prepareCmuLaps,
   prepareUser,
   REDACTION_BASELINES,
   splitRecordings,
@@ -65,18 +66,15 @@ describe.skipIf(!geolife)(
 );
 
 describe.skipIf(!cmu)(`privacy on the CMU pothole laps (${realDataMissing(CMU_DATASET)} if absent)`, () => {
-  const laps = cmu
-    ? prepareUser(
-        CMU_ROUTES.map((r) => loadCmuRoute(cmu, r)),
-        -4 * 3_600_000,
-      )
-    : undefined;
+  const laps = cmu ? prepareCmuLaps(cmu) : undefined;
 
-  it('uploads part of five ~1 km laps from one parking place without revealing it', () => {
+  it('uploads part of five short laps from one parking place, and events, without revealing it', () => {
     const e = evaluateUser(laps as PreparedUser, {}, 'privacy-test-cmu');
     expect(e.homes.length).toBe(1);
     expect(e.utility).toBeGreaterThan(0.3);
+    expect(e.uploadedEvents).toBeGreaterThan(0);
     expect(e.homesFound).toBe(0);
     expect(e.nearHome).toBe(0);
+    expect(e.insideZone).toBe(0);
   });
 });

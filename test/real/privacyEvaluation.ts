@@ -8,9 +8,10 @@ import { DEFAULT_EDGE_CONFIG, type EdgeConfig } from '../../edge/edgeConfig.ts';
 import { EdgePipeline } from '../../edge/pipeline.ts';
 import type { PrivacyZone } from '../../edge/privacy/privacyZones.ts';
 import { GpsFilter } from '../../edge/sensors/gpsFilter.ts';
-import type { GpsFix } from '../../edge/sensors/samples.ts';
+import type { GpsFix, ImuSample } from '../../edge/sensors/samples.ts';
 import type { TelemetryEvent, TripEvent } from '../../lib/contract/events.ts';
 import { haversineM } from '../../lib/geo/distance.ts';
+import { cmuFiles, loadCmuDrive } from './cmuDrives.ts';
 
 /**
  * Privacy-versus-utility evaluation of the camera's redaction on real multi-day GPS.
@@ -31,11 +32,14 @@ export interface LatLng {
 /** A continuous recording: the camera powers up at its first fix and down after its last. */
 export type Recording = GpsFix[];
 
+/** IMU samples of each recording (same order), when the data set has them. */
+export type RecordingImu = ImuSample[][];
+
 /** What the camera uploaded over all recordings of one user, decoded. */
 export interface Uploaded {
   /** Every trip, its segments joined in `seq` order. */
   trips: { path: { cell: string; tsMs: number }[] }[];
-  /** Every non-trip event. */
+  /** Every non-trip event (hard brakes, corners, road anomalies: only with IMU). */
   events: { lat: number; lng: number; tsMs: number }[];
   /** Each zone the device held, from the sensor time it first held it until it dropped it. */
   zones: { zone: PrivacyZone; sinceMs: number; untilMs: number }[];
@@ -49,12 +53,17 @@ const PERSISTENT_PREFIX = 'edge/places/';
  * persists across power cycles (the upload queue is drained between them, as the uplink would).
  * GPS only, network sharing on.
  */
-export function runDevice(recordings: Recording[], config: Partial<EdgeConfig>, seed: string): Uploaded {
+export function runDevice(
+  recordings: Recording[],
+  config: Partial<EdgeConfig>,
+  seed: string,
+  imu?: RecordingImu,
+): Uploaded {
   const persistent = new MemoryStorage();
   const random = createSeededRandom(seed);
   const out: Uploaded = { trips: [], events: [], zones: [] };
   const held = new Map<string, { zone: PrivacyZone; sinceMs: number; untilMs: number }>();
-  for (const rec of recordings) {
+  for (const [r, rec] of recordings.entries()) {
     const storage = splitStorage(persistent, new MemoryStorage());
     const pipeline = new EdgePipeline(
       { clock: new ManualClock(), random, storage, logger: silentLogger },
@@ -91,10 +100,15 @@ export function runDevice(recordings: Recording[], config: Partial<EdgeConfig>, 
       }
     };
     noteZones(rec[0]?.tMs ?? 0);
+    const samples = imu?.[r] ?? [];
+    let j = 0;
     for (const f of rec) {
+      for (; j < samples.length && (samples[j] as ImuSample).tMs < f.tMs; j++)
+        pipeline.pushImu(samples[j] as ImuSample);
       pipeline.pushGps(f);
       noteZones(f.tMs);
     }
+    for (; j < samples.length; j++) pipeline.pushImu(samples[j] as ImuSample);
     pipeline.finish();
     decode(pipeline.queue.bodies(), out);
   }
@@ -303,6 +317,8 @@ export interface UserEvaluation {
   uploadedDrivenCells: number;
   /** uploadedDrivenCells / drivenCells. */
   utility: number;
+  /** Non-trip events uploaded (hard brakes, corners, road anomalies). */
+  uploadedEvents: number;
   /** Per attack: distance of its top guess from the nearest inferred home (undefined: no guess/home). */
   attackErrorM: Record<AttackName, number | undefined>;
   /** Homes some attack's top guess lands within {@link FOUND_RADIUS_M} of. */
@@ -323,21 +339,29 @@ export interface UserEvaluation {
 /** One user's recordings with the truth inferred from them (computed once, attacked many times). */
 export interface PreparedUser {
   recordings: Recording[];
+  imu?: RecordingImu;
   raw: RawTrips;
   homes: Cluster[];
   tzOffsetMs: number;
 }
 
 /** Segments the raw trace and infers the user's homes. */
-export function prepareUser(recordings: Recording[], tzOffsetMs: number): PreparedUser {
+export function prepareUser(recordings: Recording[], tzOffsetMs: number, imu?: RecordingImu): PreparedUser {
   const raw = rawTrips(recordings);
-  return { recordings, raw, homes: inferHomes(recordings, raw, tzOffsetMs), tzOffsetMs };
+  const prepared: PreparedUser = {
+    recordings,
+    raw,
+    homes: inferHomes(recordings, raw, tzOffsetMs),
+    tzOffsetMs,
+  };
+  if (imu) prepared.imu = imu;
+  return prepared;
 }
 
 /** Runs one user's recordings through the camera (redaction `config`, device `seed`) and the attacks. */
 export function evaluateUser(user: PreparedUser, config: Partial<EdgeConfig>, seed: string): UserEvaluation {
   const { raw, homes, tzOffsetMs } = user;
-  const up = runDevice(user.recordings, config, seed);
+  const up = runDevice(user.recordings, config, seed, user.imu);
   const uploadedCells = new Set(up.trips.flatMap((t) => t.path.map((p) => p.cell)));
   let uploadedDriven = 0;
   for (const c of raw.drivenCells) if (uploadedCells.has(c)) uploadedDriven++;
@@ -418,6 +442,7 @@ export function evaluateUser(user: PreparedUser, config: Partial<EdgeConfig>, se
     drivenCells: raw.drivenCells.size,
     uploadedDrivenCells: uploadedDriven,
     utility: raw.drivenCells.size === 0 ? 0 : uploadedDriven / raw.drivenCells.size,
+    uploadedEvents: up.events.length,
     attackErrorM,
     homesFound: found.size,
     homesFoundTop3: foundTop3.size,
@@ -520,4 +545,20 @@ export function minDistanceToCellM(cell: string, lat: number, lng: number): numb
     m = Math.min(m, Math.hypot(ax + u * dx, ay + u * dy));
   }
   return m;
+}
+
+/** Pittsburgh in April: UTC−4 (EDT). */
+export const PITTSBURGH_OFFSET_MS = -4 * 3_600_000;
+
+/** The CMU pothole laps (`Routes/r1..r5`, GPS and IMU) as one device's recordings. */
+export function prepareCmuLaps(root: string): PreparedUser {
+  const drives = cmuFiles(root)
+    .filter((f) => f.file.startsWith('Routes/'))
+    .sort((a, b) => a.file.localeCompare(b.file))
+    .map((f) => loadCmuDrive(root, f.file));
+  return prepareUser(
+    drives.map((d) => d.gps),
+    PITTSBURGH_OFFSET_MS,
+    drives.map((d) => d.imu),
+  );
 }
