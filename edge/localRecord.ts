@@ -35,6 +35,20 @@ export function toRecordEvent(e: LocatedEvent, id: string): TelemetryEvent {
         kind: e.kind,
         severity: Math.min(Math.max(e.severity, 0), 1),
       };
+    case 'near_miss':
+      return {
+        ...common,
+        type: 'near_miss',
+        ttcS: Math.min(Math.max(e.ttcS, 0), 60),
+        badasScore: Math.min(Math.max(e.badasScore, 0), 1),
+      };
+    case 'badas_alert':
+      return {
+        ...common,
+        type: 'badas_alert',
+        score: Math.min(Math.max(e.score, 0), 1),
+        modelVersion: e.modelVersion.slice(0, 64),
+      };
   }
 }
 

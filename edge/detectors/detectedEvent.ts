@@ -12,7 +12,14 @@ export type DetectedEvent =
       source: 'imu' | 'gps';
     }
   | { type: 'hard_corner'; tMs: number; lateralAccelMps2: number; speedMps: number; source: 'imu' | 'gps' }
-  | { type: 'road_anomaly'; tMs: number; kind: 'pothole' | 'bump'; severity: number; speedMps: number };
+  | { type: 'road_anomaly'; tMs: number; kind: 'pothole' | 'bump'; severity: number; speedMps: number }
+  /**
+   * BADAS (`edge/badas/`): a conflict that happened — time-to-collision with the lead below
+   * 1.5 s — with the highest anticipation score of the 3 s before it. `speedMps` is the ego speed.
+   */
+  | { type: 'near_miss'; tMs: number; ttcS: number; badasScore: number; speedMps: number }
+  /** BADAS raised the driver warning (once per raise: the hysteresis decides). */
+  | { type: 'badas_alert'; tMs: number; score: number; modelVersion: string; speedMps: number };
 
 /** A first-order low-pass whose smoothing follows the actual sample spacing (5–200 Hz). */
 export class LowPass {
