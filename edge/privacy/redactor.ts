@@ -250,6 +250,20 @@ export class Redactor {
         };
       case 'road_anomaly':
         return { ...common, type: 'road_anomaly', kind: e.kind, severity: clamp(round(e.severity, 2), 0, 1) };
+      case 'near_miss':
+        return {
+          ...common,
+          type: 'near_miss',
+          ttcS: clamp(round(e.ttcS, 2), 0, 60),
+          badasScore: clamp(round(e.badasScore, 3), 0, 1),
+        };
+      case 'badas_alert':
+        return {
+          ...common,
+          type: 'badas_alert',
+          score: clamp(round(e.score, 3), 0, 1),
+          modelVersion: e.modelVersion.slice(0, 64),
+        };
     }
   }
 
