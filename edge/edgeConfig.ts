@@ -1,3 +1,4 @@
+import { type BadasStageConfig, DEFAULT_BADAS_STAGE } from './badas/badasStage.ts';
 import { DEFAULT_HARD_BRAKE, type HardBrakeConfig } from './detectors/hardBrake.ts';
 import { DEFAULT_HARD_CORNER, type HardCornerConfig } from './detectors/hardCorner.ts';
 import { DEFAULT_ROAD_ANOMALY, type RoadAnomalyConfig } from './detectors/roadAnomaly.ts';
@@ -26,6 +27,8 @@ export interface EdgeConfig {
   hardCorner: HardCornerConfig;
   roadAnomaly: RoadAnomalyConfig;
   trip: TripDetectorConfig;
+  /** BADAS per camera frame (`EdgePipeline.pushFrame`): camera geometry, near-miss rule, ego-state ages. */
+  badas: BadasStageConfig;
   places: PlaceLearnerConfig;
   redactor: RedactorConfig;
   batcher: BatcherConfig;
@@ -42,6 +45,7 @@ export const DEFAULT_EDGE_CONFIG: EdgeConfig = {
   hardCorner: DEFAULT_HARD_CORNER,
   roadAnomaly: DEFAULT_ROAD_ANOMALY,
   trip: DEFAULT_TRIP_DETECTOR,
+  badas: DEFAULT_BADAS_STAGE,
   places: DEFAULT_PLACE_LEARNER,
   redactor: DEFAULT_REDACTOR,
   batcher: DEFAULT_BATCHER,

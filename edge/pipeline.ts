@@ -1,3 +1,6 @@
+import { createPortableBadasScorer } from './badas/badasScorer.ts';
+import { BadasStage, type FrameInput, type FrameResult } from './badas/badasStage.ts';
+import { EdgeError } from './core/errors.ts';
 import type { EdgePlatform } from './core/platform.ts';
 import type { DetectedEvent } from './detectors/detectedEvent.ts';
 import { HardBrakeDetector } from './detectors/hardBrake.ts';
@@ -37,6 +40,10 @@ export interface PipelineStats {
   detected: number;
   /** Detected events with no GPS position near their time: cannot be placed, not sent. */
   unlocated: number;
+  /** Camera frames BADAS scored. */
+  frames: number;
+  /** Frames not scored: no ego speed near their time (no GPS yet), or not after the previous frame. */
+  framesSkipped: number;
 }
 
 /** How far (in time) an event may be from the fix that places it. */
@@ -45,7 +52,7 @@ const MAX_LOCATE_GAP_MS = 5000;
 /**
  * The whole camera pipeline: GPS filter → mount calibration → detectors → trips →
  * redaction → consent gate → batcher → durable queue. Feed samples in time order with
- * `pushGps`/`pushImu`; batches appear in `queue`. Decisions run on sensor time, so the same
+ * `pushGps`/`pushImu` (and camera frames with `pushFrame`, for BADAS); batches appear in `queue`. Decisions run on sensor time, so the same
  * log gives the same payloads on every runtime.
  *
  * @example
@@ -58,7 +65,7 @@ export class EdgePipeline {
   readonly calibration: MountCalibration;
   readonly consent: ConsentGate;
   readonly places: PlaceLearner;
-  readonly stats: PipelineStats = { detected: 0, unlocated: 0 };
+  readonly stats: PipelineStats = { detected: 0, unlocated: 0, frames: 0, framesSkipped: 0 };
   private readonly gpsFilter: GpsFilter;
   private readonly kinematics = new GpsKinematics();
   private readonly hardBrake: HardBrakeDetector;
@@ -67,6 +74,8 @@ export class EdgePipeline {
   private readonly trips: TripDetector;
   private readonly redactor: Redactor;
   private readonly batcher: Batcher;
+  /** BADAS; absent when the platform supplies no model. */
+  private readonly badas: BadasStage | undefined;
   private readonly recent: FilteredFix[] = [];
   private lastMs = Number.NEGATIVE_INFINITY;
 
@@ -88,6 +97,12 @@ export class EdgePipeline {
     this.trips = new TripDetector(config.trip);
     this.redactor = new Redactor(this.places, new H3Cells(), platform.random, config.redactor);
     this.batcher = new Batcher(platform.random, config.batcher);
+    if (platform.badasModel)
+      this.badas = new BadasStage(
+        createPortableBadasScorer(platform.badasModel),
+        config.badas,
+        platform.onDriverWarning,
+      );
   }
 
   /** Feeds one GPS fix (implausible ones are rejected inside). */
@@ -99,6 +114,7 @@ export class EdgePipeline {
       this.recent.shift();
     const motion = this.kinematics.push(fix);
     if (motion) this.calibration.updateGps(motion);
+    this.badas?.noteGps(fix, motion);
     this.roadAnomaly.setSpeed(fix.speedMps);
     const ready = this.calibration.forwardReady;
     this.handle(this.hardBrake.onGps(fix, motion, ready));
@@ -111,6 +127,7 @@ export class EdgePipeline {
   pushImu(s: ImuSample): void {
     const v = this.calibration.updateImu(s);
     if (v) {
+      this.badas?.noteImu(v, this.calibration.forwardReady);
       this.handle(this.roadAnomaly.onImu(v));
       this.handle(this.hardBrake.onImu(v));
       this.handle(this.hardCorner.onImu(v));
@@ -118,8 +135,34 @@ export class EdgePipeline {
     this.after(s.tMs);
   }
 
+  /**
+   * Feeds one camera frame at sensor time `tMs` (the GPS/IMU clock), in time order with the
+   * other samples: the image detector's boxes (a QuickJS camera passes its NPU's, parsed with
+   * `parseHostDetections`), or the lead's kinematics when the host measured them. BADAS scores
+   * it with the ego speed and acceleration the pipeline already knows; a `near_miss` or
+   * `badas_alert` it produces is placed and redacted like every other event, and the platform's
+   * `onDriverWarning` hears the warning rise and clear. Returns the frame's score and alert, or
+   * undefined when the frame could not be scored (no ego speed yet, or out of order).
+   *
+   * @throws EdgeError `BAD_ARGUMENT` when the platform supplied no BADAS model
+   */
+  pushFrame(tMs: number, input: FrameInput): FrameResult | undefined {
+    if (!this.badas)
+      throw new EdgeError('BAD_ARGUMENT', 'pushFrame needs platform.badasModel (the .onnx bytes)');
+    const r = this.badas.push(tMs, input);
+    if (typeof r === 'string') {
+      this.stats.framesSkipped++;
+      return undefined;
+    }
+    this.stats.frames++;
+    this.handle(r.detections);
+    this.after(tMs);
+    return r;
+  }
+
   /** End of input (log end, shutdown): decides pending events, ends the trip, closes the batch. */
   finish(): void {
+    if (this.badas) this.handle(this.badas.flush());
     this.handle(this.roadAnomaly.flush());
     this.handle(this.hardBrake.flush());
     this.handle(this.hardCorner.flush());

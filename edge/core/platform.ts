@@ -1,6 +1,6 @@
+import type { DriverWarning } from '../badas/badasMonitor.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
-import type { ModelLoader, ModelRunner } from './modelRunner.ts';
 import type { Random } from './random.ts';
 import type { KeyValueStorage } from './storage.ts';
 import type { Gzip, Transport } from './transport.ts';
@@ -18,6 +18,20 @@ export interface EdgePlatform {
   transport?: Transport;
   /** Absent where the runtime has no compressor (QuickJS): bodies then go uncompressed. */
   gzip?: Gzip;
-  modelLoader?: ModelLoader;
-  badas?: ModelRunner;
+  /**
+   * The BADAS anticipation model, the `.onnx` bytes (`edge/badas/model/badas-v1.onnx`). The
+   * pipeline never reads a file: on Node the adapter reads the vendored file
+   * (`readBadasModel()`), on a camera the firmware hands in the bytes it received over the air
+   * (`GET /v1/models/current`, signature checked by the host). The operating point travels
+   * inside the file, so a new model brings its own thresholds. Absent: no BADAS, and
+   * `EdgePipeline.pushFrame` refuses frames.
+   */
+  badasModel?: Uint8Array;
+  /**
+   * Warns the driver (a beep, a light): called synchronously, on the frame, when the BADAS
+   * warning is raised and when it clears — never more often, the hysteresis sees to that.
+   * A platform capability, not configuration: configuration is data that arrives over the air
+   * as JSON, and the way a camera beeps is its firmware's.
+   */
+  onDriverWarning?: (warning: DriverWarning) => void;
 }
