@@ -42,6 +42,17 @@ export interface Scenario {
   minTrueTtcS: number;
   /** Whether the ego driver was made to look away at the critical moment. */
   distracted: boolean;
+  /**
+   * The true kinematics per frame (what perception would see without noise), for measuring the
+   * generator itself against naturalistic driving: gap (NaN without a lead), closing speed, ego speed.
+   */
+  truth: { gapM: Float32Array; closingMps: Float32Array; egoSpeedMps: Float32Array };
+  /**
+   * When the scripted hazard became observable, seconds: the lead starts braking, the cut-in
+   * happens, the stopped car is first detected. Nothing before it tells this drive from a normal
+   * one, so no warning can honestly come earlier. Undefined for drives without a scripted hazard.
+   */
+  hazardVisibleS?: number;
 }
 
 /** Conflict definition of contract §1. */
@@ -76,7 +87,25 @@ interface Driver {
   lapsesPerMin: number;
 }
 
-function drawDriver(r: Random, v0: number): Driver {
+/**
+ * Kinds whose lead behaviour is routine: the lead's slow-downs and stops are expected (brake
+ * lights, a wave ahead). The others script a surprise.
+ */
+const ROUTINE_KINDS: readonly ScenarioKind[] = ['following', 'stop_and_go', 'free_road'];
+
+/**
+ * Perception–brake times (Green 2000, "How long does it take to stop?", Transportation Human
+ * Factors 2(3)): about 0.7–0.75 s when the event is expected, about 1.25 s when it is unexpected
+ * but common (a lead braking hard, a car cutting in), longer for true surprises. Surprises
+ * beyond that (looking away, overlooking a stopped car) are scripted on top as lapses. A delayed
+ * car-following driver whose delay nears his time headway is unstable and crash-prone (Treiber,
+ * Kesting & Helbing 2006, Physica A 360), which real drivers in a queue are not: drawing every
+ * driver's delay up to 1.3 s made normal stop-and-go waves crash about twice an hour.
+ */
+const REACTION_S = { routine: [0.5, 1.0], surprise: [0.8, 1.6] } as const;
+
+function drawDriver(r: Random, v0: number, kind: ScenarioKind): Driver {
+  const [reactLo, reactHi] = REACTION_S[ROUTINE_KINDS.includes(kind) ? 'routine' : 'surprise'];
   return {
     v0,
     headwayS: uni(r, 0.8, 2.2),
@@ -84,7 +113,7 @@ function drawDriver(r: Random, v0: number): Driver {
     accelMps2: uni(r, 0.8, 2.5),
     comfortDecelMps2: uni(r, 1.5, 3),
     maxBrakeMps2: uni(r, 6, 9),
-    reactionS: uni(r, 0.4, 1.3),
+    reactionS: uni(r, reactLo, reactHi),
     lapsesPerMin: uni(r, 0.2, 1.5),
   };
 }
@@ -154,6 +183,8 @@ interface Setup {
   lapse?: { atS: () => number | undefined; durS: number };
   /** The driver does not see the lead until it is this close (a stopped car overlooked). */
   noticeGapM?: number;
+  /** When the scripted hazard starts (seconds); for a stopped car: its first detection. */
+  hazardAtS?: number;
 }
 
 /** Lead speed that wanders (Ornstein–Uhlenbeck on acceleration) with occasional slow-downs. */
@@ -200,6 +231,7 @@ function setupFor(kind: ScenarioKind, r: Random): Setup {
       const lapseAtS = brakeAt + uni(r, -1.5, 0.5);
       return {
         durationS: brakeAt + 15,
+        hazardAtS: brakeAt,
         egoV: vCruise,
         driverV0: vCruise * 1.15,
         lead,
@@ -228,6 +260,7 @@ function setupFor(kind: ScenarioKind, r: Random): Setup {
       let cut = false;
       return {
         durationS: cutAt + 15,
+        hazardAtS: cutAt,
         egoV: vCruise,
         driverV0: vCruise * 1.1,
         lead,
@@ -350,13 +383,13 @@ export function generateScenario(kind: ScenarioKind, seed: string, opts: Generat
   const sub = Math.ceil(frameDt / 0.05);
   const dt = frameDt / sub;
   const setup = setupFor(kind, r);
-  const driver = drawDriver(r, setup.driverV0);
+  const driver = drawDriver(r, setup.driverV0, kind);
   const cam = drawPerception(r, opts.harshPerception ?? false);
   const lead = setup.lead;
   const ego = { x: 0, v: setup.egoV, a: 0 };
   const delaySteps = Math.max(1, Math.round(driver.reactionS / dt));
   // What the driver saw, delaySteps ago: [gap or NaN, lead speed].
-  const seen: [number, number][] = [];
+  const seen: [number, number, number][] = [];
   let lapseUntil = -1;
   let forcedLapseDone = setup.lapse === undefined;
   let command = 0;
@@ -373,17 +406,23 @@ export function generateScenario(kind: ScenarioKind, seed: string, opts: Generat
   let dropoutUntil = -1;
   let gpsSpeed = ego.v;
   let nextGpsS = 0;
+  let firstDetectionS: number | undefined;
 
   const frames: LeadKinematicsFrame[] = [];
   const inConflict: boolean[] = [];
   const steps = Math.round(setup.durationS / frameDt);
+  const truth = {
+    gapM: new Float32Array(steps),
+    closingMps: new Float32Array(steps),
+    egoSpeedMps: new Float32Array(steps),
+  };
   for (let f = 0; f < steps && !collided; f++) {
     const t = f * frameDt;
     for (let s = 0; s < sub; s++) {
       const ts = t + s * dt;
       setup.script.step(ts, lead, ego);
       const gapTrue = lead.present ? lead.x - ego.x : Number.NaN;
-      seen.push([gapTrue, lead.v]);
+      seen.push([gapTrue, lead.v, lead.a]);
       if (seen.length > delaySteps) seen.shift();
       if (!forcedLapseDone) {
         const at = setup.lapse!.atS();
@@ -400,10 +439,19 @@ export function generateScenario(kind: ScenarioKind, seed: string, opts: Generat
       if (ts > lapseUntil) {
         // The driver reacts to what he saw reactionS ago, but knows his own speed and
         // extrapolates the gap with it (Treiber's human driver model): without that, a delayed
-        // IDM driver misjudges a stopped car by v·τ (40 m at motorway speed) and hits it.
-        const [g, vl] = seen[0]!;
+        // IDM driver misjudges a stopped car by v·τ (40 m at motorway speed) and hits it. He
+        // also extrapolates the lead's speed with the deceleration he saw (brake lights and
+        // looming show it): the human driver model's temporal anticipation (Treiber, Kesting &
+        // Helbing 2006, Physica A 360) applied to the lead. Without it, every routine stop of a
+        // stop-and-go wave surprised the driver by a_lead·τ of closing speed, and normal waves
+        // crossed TTC 1.5 s 36 times an hour (0 with anticipation in following, 7.5 in waves).
+        // A lapse still freezes all of it, which is where the surprises come from.
+        const [g, vlSeen, alSeen] = seen[0]!;
         const overlooked = setup.noticeGapM !== undefined && !(g <= setup.noticeGapM);
-        const gapEst = Number.isNaN(g) || overlooked ? undefined : g - (ego.v - vl) * (seen.length * dt);
+        const tau = seen.length * dt;
+        const vl = Math.max(0, vlSeen + alSeen * tau);
+        const gapEst =
+          Number.isNaN(g) || overlooked ? undefined : g - ego.v * tau + ((vlSeen + vl) / 2) * tau;
         command = idmAccel(driver, ego.v, gapEst, vl);
       }
       // Human pedal noise, and the car's limits.
@@ -421,6 +469,9 @@ export function generateScenario(kind: ScenarioKind, seed: string, opts: Generat
     const conflict =
       collided || (gapTrue !== undefined && closingTrue > 0.1 && gapTrue / closingTrue < CONFLICT_TTC_S);
     inConflict.push(conflict);
+    truth.gapM[f] = gapTrue ?? Number.NaN;
+    truth.closingMps[f] = closingTrue;
+    truth.egoSpeedMps[f] = ego.v;
     if (gapTrue !== undefined && closingTrue > 0.1)
       minTrueTtcS = Math.min(minTrueTtcS, gapTrue / closingTrue);
 
@@ -449,6 +500,7 @@ export function generateScenario(kind: ScenarioKind, seed: string, opts: Generat
       rangeAr = 0.7 * rangeAr + 0.3 * gauss(r);
       const detected = tEnd >= trackSeenS && tEnd > dropoutUntil && r.next() >= cam.missRate;
       if (detected) {
+        firstDetectionS ??= frame.tS;
         const sigma = cam.rangeNoiseRel * gapTrue + 0.15;
         frame.leadGapM = Math.max(0, gapTrue * trackBias + sigma * (0.6 * rangeAr + 0.8 * gauss(r)));
         // A new track has no range rate for its first frames.
@@ -466,6 +518,16 @@ export function generateScenario(kind: ScenarioKind, seed: string, opts: Generat
     collided,
     minTrueTtcS: collided ? 0 : minTrueTtcS,
     distracted: setup.lapse !== undefined || setup.noticeGapM !== undefined,
+    ...(kind === 'stopped_ahead' && firstDetectionS !== undefined
+      ? { hazardVisibleS: firstDetectionS }
+      : setup.hazardAtS !== undefined
+        ? { hazardVisibleS: setup.hazardAtS }
+        : {}),
+    truth: {
+      gapM: truth.gapM.slice(0, frames.length),
+      closingMps: truth.closingMps.slice(0, frames.length),
+      egoSpeedMps: truth.egoSpeedMps.slice(0, frames.length),
+    },
   };
 }
 
