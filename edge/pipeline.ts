@@ -97,12 +97,10 @@ export class EdgePipeline {
     this.trips = new TripDetector(config.trip);
     this.redactor = new Redactor(this.places, new H3Cells(), platform.random, config.redactor);
     this.batcher = new Batcher(platform.random, config.batcher);
-    if (platform.badasModel)
-      this.badas = new BadasStage(
-        createPortableBadasScorer(platform.badasModel),
-        config.badas,
-        platform.onDriverWarning,
-      );
+    const scorer =
+      platform.badasScorer ??
+      (platform.badasModel ? createPortableBadasScorer(platform.badasModel) : undefined);
+    if (scorer) this.badas = new BadasStage(scorer, config.badas, platform.onDriverWarning);
   }
 
   /** Feeds one GPS fix (implausible ones are rejected inside). */
@@ -144,11 +142,14 @@ export class EdgePipeline {
    * `onDriverWarning` hears the warning rise and clear. Returns the frame's score and alert, or
    * undefined when the frame could not be scored (no ego speed yet, or out of order).
    *
-   * @throws EdgeError `BAD_ARGUMENT` when the platform supplied no BADAS model
+   * @throws EdgeError `BAD_ARGUMENT` when the platform supplied no BADAS model or scorer
    */
   pushFrame(tMs: number, input: FrameInput): FrameResult | undefined {
     if (!this.badas)
-      throw new EdgeError('BAD_ARGUMENT', 'pushFrame needs platform.badasModel (the .onnx bytes)');
+      throw new EdgeError(
+        'BAD_ARGUMENT',
+        'pushFrame needs platform.badasModel (the .onnx bytes) or platform.badasScorer',
+      );
     const r = this.badas.push(tMs, input);
     if (typeof r === 'string') {
       this.stats.framesSkipped++;

@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { readBadasModel } from '../../edge/badas/modelFile.ts';
 import { EdgeError } from '../../edge/core/errors.ts';
 import { createSeededRandom } from '../../edge/core/random.ts';
 import type { DeclaredPlace } from '../../edge/edgeConfig.ts';
@@ -38,7 +39,12 @@ function describeSummary(s: ReplaySummary, hadImu: boolean): string {
       ? `mount calibrated ${Math.round((c.convergedAtMs - s.startMs) / 1000)} s in (yaw ±${c.yawSigmaDeg.toFixed(1)}°)`
       : `mount not calibrated (yaw ±${Number.isFinite(c.yawSigmaDeg) ? c.yawSigmaDeg.toFixed(0) : '?'}°): orientation-free and GPS detection`;
   const unplaced = s.unlocated > 0 ? `, ${s.unlocated} with no GPS fix to place them` : '';
-  return `dashnet edge replay: detected ${found || 'nothing'}${unplaced}; ${calibration}`;
+  const { scored, skipped } = s.frames;
+  const frames =
+    scored + skipped === 0
+      ? ''
+      : `; BADAS scored ${scored} frames${skipped > 0 ? ` (${skipped} skipped: no GPS speed near their time)` : ''}`;
+  return `dashnet edge replay: detected ${found || 'nothing'}${unplaced}; ${calibration}${frames}`;
 }
 
 async function writeOutput(path: string, text: string, what: string): Promise<void> {
@@ -50,17 +56,20 @@ async function writeOutput(path: string, text: string, what: string): Promise<vo
 }
 
 /**
- * `dashnet edge replay --gps FILE [--imu FILE] [--home LAT,LNG ...] [--out FILE] [--record FILE]
- * [--seed S]`: runs the camera pipeline on recorded logs and writes the `POST /v1/telemetry`
- * bodies it would send, one JSON per line, to `--out` or stdout; `--record` also writes the
- * device-local record (every located detection, unredacted, one event per line). Consent is taken as given (the user replays
+ * `dashnet edge replay --gps FILE [--imu FILE] [--frames FILE] [--home LAT,LNG ...] [--out FILE]
+ * [--record FILE] [--seed S]`: runs the camera pipeline on recorded logs and writes the
+ * `POST /v1/telemetry` bodies it would send, one JSON per line, to `--out` or stdout; `--record`
+ * also writes the device-local record (every located detection, unredacted, one event per line).
+ * `--frames` adds per-frame lead kinematics (the `edge badas` CSV; relative `t` counts from the
+ * first GPS fix), so BADAS runs with the logs' own ego speed and acceleration and its
+ * `near_miss` / `badas_alert` appear in the bodies. Consent is taken as given (the user replays
  * their own log); `--seed` fixes every random draw, so the output is reproducible.
  *
  * @returns 0 on success, 2 with a one-line reason on bad arguments or unreadable input
  */
 export async function edgeReplayCommand(argv: string[]): Promise<number> {
   try {
-    const opts = parseOptions(argv, ['gps', 'imu', 'home', 'out', 'seed', 'record']);
+    const opts = parseOptions(argv, ['gps', 'imu', 'frames', 'home', 'out', 'seed', 'record']);
     const gpsPath = opts.get('gps')?.at(-1);
     if (gpsPath === undefined) throw new ArgsError('--gps FILE is required');
     const imuPath = opts.get('imu')?.at(-1);
@@ -72,6 +81,11 @@ export async function edgeReplayCommand(argv: string[]): Promise<number> {
       seed: opts.get('seed')?.at(-1) ?? DEFAULT_REPLAY_SEED,
     };
     if (imuPath !== undefined) input.imuCsv = await readInput(imuPath, 'IMU');
+    const framesPath = opts.get('frames')?.at(-1);
+    if (framesPath !== undefined) {
+      input.framesCsv = await readInput(framesPath, 'frames');
+      input.badasModel = readBadasModel();
+    }
     const recordPath = opts.get('record')?.at(-1);
     // Its own random stream: the uploaded bodies are the same with or without --record.
     const record =

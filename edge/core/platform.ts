@@ -1,4 +1,5 @@
 import type { DriverWarning } from '../badas/badasMonitor.ts';
+import type { BadasScorer } from '../badas/badasScorer.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
 import type { Random } from './random.ts';
@@ -27,6 +28,12 @@ export interface EdgePlatform {
    * `EdgePipeline.pushFrame` refuses frames.
    */
   badasModel?: Uint8Array;
+  /**
+   * A BADAS scorer the host built itself — onnxruntime-web where WebAssembly exists, a vendor's
+   * NPU runtime, a stand-in in tests. Wins over {@link badasModel}; it carries its own version
+   * and operating point.
+   */
+  badasScorer?: BadasScorer;
   /**
    * Warns the driver (a beep, a light): called synchronously, on the frame, when the BADAS
    * warning is raised and when it clears — never more often, the hysteresis sees to that.
