@@ -1,4 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { gridDisk, latLngToCell } from 'h3-js';
 import { loadRoadGraph } from '../bin/commands/simulate.ts';
 import type { Transport } from '../edge/core/transport.ts';
 import type { LocatedEvent } from '../edge/privacy/redactor.ts';
@@ -160,6 +161,29 @@ export async function runScenario(seed: number, cameras: number, minutes: number
       ...(i.clearedAtMs !== undefined ? { clearedAtMs: Number(i.clearedAtMs) } : {}),
     })) as HazardRecord[];
     if (process.env.DASHNET_BENCH_DEBUG) {
+      for (const i of fleet.incidents()) {
+        const ring = new Set(gridDisk(latLngToCell(i.lat, i.lng, 10), 1));
+        const passers = new Set<number>();
+        const braked = new Set<number>();
+        for (const u of uploaded) {
+          const tMs = Date.parse(u.e.ts);
+          if (u.e.type === 'trip') {
+            for (const p of u.e.path) {
+              const pMs = Date.parse(p.ts);
+              if (ring.has(p.cell) && pMs >= i.startMs && pMs <= i.endMs) passers.add(u.camera);
+            }
+          } else if (
+            evidenceOf({ ...u.e, tMs, ...(u.e.heading !== undefined ? { headingDeg: u.e.heading } : {}) }, i)
+          )
+            braked.add(u.camera);
+        }
+        console.error('incident', i.kind, i.road, new Date(i.startMs).toISOString().slice(11, 16), {
+          onDevice: new Set(device.filter((d) => evidenceOf({ ...d.e }, i)).map((d) => d.camera)).size,
+          uploaded: braked.size,
+          passers: passers.size,
+          raised: hazards.some((h) => matches(h, i)),
+        });
+      }
       const truth = fleet.brakes();
       for (const h of hazards) {
         if (fleet.incidents().some((i) => matches(h, i))) continue;
@@ -241,15 +265,6 @@ function stageScore(
         (kind === undefined || ('kind' in d.e && d.e.kind === kind)),
     );
   const deviceBrakes = device.filter((d) => d.e.type === 'hard_brake');
-  if (process.env.DASHNET_BENCH_DEBUG) {
-    for (const i of incidents)
-      console.error('incident', i.kind, i.road, {
-        onDevice: camerasWith(onDevice, i),
-        uploaded: camerasWith(inCloud, i),
-        hits: hits.filter((h) => h.incidentId === i.id).length,
-        brakesNear: brakes.filter((b) => haversineM(b.lat, b.lng, i.lat, i.lng) < MATCH_RADIUS_M).length,
-      });
-  }
   const potholeHits = hits.filter((h) => h.kind === 'pothole');
   return {
     detectedOnDevice: incidents.filter((i) => camerasWith(onDevice, i) >= MIN_STAGE_CAMERAS).length,

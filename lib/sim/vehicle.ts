@@ -224,8 +224,16 @@ export class Vehicle {
         !controlledAccess(next.roadClass) &&
         this.prng.chance(0.3);
       constraints.push({ atM: endM, capMps: stop ? 0 : cap, dwellS: stop ? this.prng.uniform(5, 35) : 0 });
+      if (this.truth && Number.isFinite(cap) && turn >= 25) {
+        // A sensed car turns along an arc, not at a point: it keeps the turn speed until the
+        // turn is done (radius v²/a_lat at ~3 m/s² lateral), so its IMU and its GPS agree.
+        const arcM = Math.min(((cap * cap) / 3) * ((turn * Math.PI) / 180), next.lengthM * 0.8);
+        constraints.push({ atM: endM + arcM, capMps: cap, dwellS: 0 });
+      }
     }
     constraints.push({ atM: total, capMps: 0, dwellS: 0 });
+    // Stable: arcs never reach past the next junction, so only neighbours can swap.
+    constraints.sort((a, b) => a.atM - b.atM);
     actions.sort((a, b) => a.atM - b.atM);
     this.trip = {
       edges,
@@ -385,8 +393,20 @@ export class Vehicle {
    */
   private limitJerk(v0: number, wantMps: number, dtS: number): number {
     const want = (wantMps - v0) / dtS;
-    const jerk = this.brake ? BRAKE_JERK_MPS3 : want < this.accel ? COMFORT_JERK_MPS3 * 2 : COMFORT_JERK_MPS3;
-    const a = Math.min(this.accel + jerk * dtS, Math.max(this.accel - jerk * dtS, want));
+    const a0 = this.accel;
+    let a: number;
+    if (!this.brake && a0 < 0 && want > a0) {
+      // Easing off a brake is lifting a foot: quick back to zero, gentle beyond it.
+      a = Math.min(want, a0 + BRAKE_JERK_MPS3 * dtS);
+      if (a > 0) a = Math.min(a, COMFORT_JERK_MPS3 * dtS);
+    } else if (!this.brake && a0 > 0 && want < a0) {
+      a = Math.max(want, a0 - BRAKE_JERK_MPS3 * dtS);
+      if (a < 0) a = Math.max(a, -2 * COMFORT_JERK_MPS3 * dtS);
+    } else {
+      // Building up: gently (braking a little quicker than accelerating), a hard brake at once.
+      const jerk = this.brake ? BRAKE_JERK_MPS3 : want < a0 ? 2 * COMFORT_JERK_MPS3 : COMFORT_JERK_MPS3;
+      a = a0 + Math.max(-jerk * dtS, Math.min(jerk * dtS, want - a0));
+    }
     const v1 = Math.max(0, v0 + a * dtS);
     // Braking through zero means the car has stopped: no reverse, and no pull forward to a "target".
     return wantMps <= 0 && v1 < 0.05 ? 0 : v1;

@@ -48,8 +48,9 @@ export interface SensorRigOptions {
    */
   roadFeatureSpacingM?: number;
   /**
-   * The driver's cornering limit, m/s² (default 2.2): everyday drivers keep lateral acceleration
-   * around 1.5–3 m/s², so the car turns no faster than this allows at its speed.
+   * The driver's cornering limit, m/s² (default 3): drivers keep lateral acceleration around
+   * 1.5–3 m/s² on open road and reach 3–4 m/s² briefly when turning at junctions, so the car
+   * turns no faster than this allows at its speed.
    */
   maxLateralMps2?: number;
 }
@@ -147,7 +148,7 @@ export class SensorRig {
     this.engineAtt = fc;
     this.canyons = options.canyons ?? [PITTSBURGH_DOWNTOWN];
     this.featureSpacingM = options.roadFeatureSpacingM ?? 800;
-    this.maxLateralMps2 = options.maxLateralMps2 ?? 2.2;
+    this.maxLateralMps2 = options.maxLateralMps2 ?? 3;
     this.nextFeatureM = prng.exponential(this.featureSpacingM);
     this.nextImuMs = startMs + prng.uniform(0, this.periodMs);
     this.nextGpsMs = startMs + prng.uniform(0, 1000);
@@ -209,7 +210,10 @@ export class SensorRig {
     const err = wrap180(m.headingDeg - this.heading) * RAD;
     const vMid = (v0 + v1) / 2;
     const maxRate = Math.min(0.8, this.maxLateralMps2 / Math.max(vMid, 0.5));
-    const rate = vMid < 0.2 && Math.abs(err) < 0.2 ? 0 : clamp(err / 0.6, -maxRate, maxRate);
+    // A car at a standstill (parked, or waiting at a junction) already faces the way it will
+    // leave: the manoeuvre out of a parking space is not modelled, so it must not leave a lag.
+    const rate = vMid < 0.5 ? 0 : clamp(err / 0.6, -maxRate, maxRate);
+    if (vMid < 0.5) this.heading = m.headingDeg;
     this.yawCw = rate;
     this.heading = (this.heading + (rate * dtS) / RAD + 360) % 360;
     // Background road texture, at random spots along this vehicle's own path.
