@@ -11,6 +11,7 @@ import {
 } from '../../lib/hazards/bucketing.ts';
 import { hazardsToClear } from '../../lib/hazards/clearing.ts';
 import { type BaselineLookup, cellsToRead, detectHazards } from '../../lib/hazards/detector.ts';
+import { longestWindowMinutes } from '../../lib/hazards/hazardKinds.ts';
 import { signalOf } from '../../lib/hazards/signals.ts';
 import { decodeStreamRecord, PoisonRecordError, type StreamRecord } from '../../lib/stream/streamRecord.ts';
 import { type EpochMinute, epochMinute } from '../../lib/time/epochMinute.ts';
@@ -84,6 +85,8 @@ function baselineLookup(items: Map<string, Map<string, BaselineItem>>): Baseline
  */
 export async function applyRecords(deps: AppDeps, records: readonly StreamRecord[], nowMs: number) {
   const cfg = deps.detector;
+  // Reads reach back over the longest window any hazard kind uses (near misses: an hour).
+  const windowMinutes = longestWindowMinutes(cfg.windowMinutes);
   const signals = [...aggregateSignals(records).values()];
   const passes = [...aggregateExposure(records).values()];
   const failed = await deps.buckets.write(signals);
@@ -109,7 +112,7 @@ export async function applyRecords(deps: AppDeps, records: readonly StreamRecord
 
   // Evidence older than the window plus the allowed lateness cannot change a live hazard:
   // it is kept (buckets above, baselines later) but costs no reads.
-  const liveFrom = epochMinute(nowMs) - cfg.maxLatenessMinutes - cfg.windowMinutes;
+  const liveFrom = epochMinute(nowMs) - cfg.maxLatenessMinutes - windowMinutes;
   const liveSignals = signals.filter((d) => d.minute >= liveFrom);
   const livePasses = passes.filter((d) => d.minute >= liveFrom);
   if (liveSignals.length === 0 && livePasses.length === 0) return report;
@@ -117,7 +120,7 @@ export async function applyRecords(deps: AppDeps, records: readonly StreamRecord
   const cells = cellsToRead(liveSignals, cfg);
   for (const d of livePasses) cells.add(d.cell);
   const partitions = new Set([...cells].map(partitionOf));
-  const { from, to } = minuteRange([...liveSignals, ...livePasses], cfg.windowMinutes);
+  const { from, to } = minuteRange([...liveSignals, ...livePasses], windowMinutes);
   const index = new BucketIndex()
     .add(await deps.buckets.readPartitions(partitions, from, to, nowMs))
     .add(liveSignals);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Kinds of hazard the network raises. */
-export const HAZARD_KINDS = ['slowdown_or_obstruction', 'pothole', 'debris'] as const;
+export const HAZARD_KINDS = ['slowdown_or_obstruction', 'pothole', 'debris', 'near_miss'] as const;
 export type HazardKind = (typeof HAZARD_KINDS)[number];
 
 /** Properties of one hazard Feature in `GET /v1/hazards` (contract §2, drivers' apps). */

@@ -1,4 +1,4 @@
-import type { HazardKind } from '../contract/hazards.ts';
+import { HAZARD_KIND_TABLE } from '../hazards/hazardKinds.ts';
 import type { HazardRecord } from '../hazards/hazardRecord.ts';
 
 /*
@@ -122,37 +122,6 @@ export const OPEN511_DEFAULT_LIMIT = 500;
  */
 export const OPEN511_TIMEZONE = 'UTC';
 
-/** Kind → Open511 type, subtypes, severity, headline. */
-const OPEN511_KIND: Record<
-  HazardKind,
-  {
-    eventType: Open511EventType;
-    subtypes?: Open511EventSubtype[];
-    severity: Open511Severity;
-    headline: string;
-  }
-> = {
-  // Severity is about traffic (spec: MINOR "very limited impact on traffic", MODERATE "a visible
-  // impact … small and local"). Cameras braking hard is itself a visible local impact; a pothole
-  // or an object is a warning to drivers with very limited effect on flow.
-  slowdown_or_obstruction: {
-    eventType: 'INCIDENT',
-    // HAZARD, not OBSTRUCTION: the braking shows drivers met something, not that a lane is blocked.
-    subtypes: ['HAZARD'],
-    severity: 'MODERATE',
-    headline: 'Sudden slowdown or obstruction',
-  },
-  debris: {
-    eventType: 'INCIDENT',
-    subtypes: ['OBSTRUCTION'],
-    severity: 'MINOR',
-    headline: 'Debris on the road',
-  },
-  // A pothole is a state of the road surface, and no Open511 subtype names one: a subtype outside
-  // the list would make the event invalid, so the headline carries it.
-  pothole: { eventType: 'ROAD_CONDITION', severity: 'MINOR', headline: 'Pothole' },
-};
-
 /**
  * How sure the network is, in Open511's terms. The values are CAP's (OASIS CAP 1.2 `certainty`),
  * which defines them by probability: Observed — determined to have occurred or to be ongoing;
@@ -199,7 +168,8 @@ export function open511Event(
   opts: Pick<Open511Options, 'baseUrl' | 'jurisdictionId'>,
 ): Open511Event {
   const jurisdiction = opts.jurisdictionId ?? OPEN511_JURISDICTION_ID;
-  const kind = OPEN511_KIND[h.kind];
+  const spec = HAZARD_KIND_TABLE[h.kind];
+  const kind = { ...spec.open511, headline: spec.headline };
   const base = opts.baseUrl.replace(/\/+$/, '');
   return {
     // Best practice from the guidelines: the event's id as the last path segments of its URL.

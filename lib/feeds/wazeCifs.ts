@@ -1,4 +1,4 @@
-import type { HazardKind } from '../contract/hazards.ts';
+import { HAZARD_KIND_TABLE } from '../hazards/hazardKinds.ts';
 import { effectiveClearedAtMs, type HazardRecord } from '../hazards/hazardRecord.ts';
 import { sectorHeading } from '../hazards/headingSector.ts';
 
@@ -121,19 +121,6 @@ export const UNKNOWN_STREET = 'Unknown street';
  */
 export const CIFS_POLYLINE_LENGTH_M = 30;
 
-/** Kind → CIFS type/subtype. */
-const CIFS_KIND: Record<HazardKind, { type: CifsType; subtype: CifsSubtype; label: string }> = {
-  // Hard braking says something blocks or slows traffic, not that a car is stopped: the generic
-  // on-road hazard, not HAZARD_ON_ROAD_CAR_STOPPED, which would claim more than the evidence.
-  slowdown_or_obstruction: {
-    type: 'HAZARD',
-    subtype: 'HAZARD_ON_ROAD',
-    label: 'Sudden slowdown or obstruction',
-  },
-  pothole: { type: 'HAZARD', subtype: 'HAZARD_ON_ROAD_POT_HOLE', label: 'Pothole' },
-  debris: { type: 'HAZARD', subtype: 'HAZARD_ON_ROAD_OBJECT', label: 'Debris on the road' },
-};
-
 const SOURCE_REFERENCE = 'dashnet';
 const METRES_PER_DEG_LAT = 111_320;
 
@@ -151,13 +138,13 @@ export function wazeCifsFeed(hazards: readonly HazardRecord[], opts: CifsOptions
 
 /** One hazard as a CIFS incident. */
 export function cifsIncident(h: HazardRecord, opts: CifsOptions): CifsIncident {
-  const kind = CIFS_KIND[h.kind];
+  const kind = HAZARD_KIND_TABLE[h.kind];
   const heading = sectorHeading(h.sector);
   return {
     // The hazard id is stable over the hazard's life, as CIFS requires of `id` (min. 3 chars).
     id: h.id,
-    type: kind.type,
-    subtype: kind.subtype,
+    type: kind.cifs.type,
+    subtype: kind.cifs.subtype,
     // Without a heading the hazard has no direction: the line runs north–south and says so.
     polyline: polylineThrough(h.lat, h.lng, heading ?? 0, CIFS_POLYLINE_LENGTH_M),
     street: opts.streetOf?.(h) ?? UNKNOWN_STREET,
@@ -166,7 +153,7 @@ export function cifsIncident(h: HazardRecord, opts: CifsOptions): CifsIncident {
     // The expected end if no new evidence arrives (the kind's staleness): Waze otherwise keeps an
     // incident for a default period even after the feed drops it.
     endtime: cifsDateTime(Math.max(effectiveClearedAtMs(h), opts.nowMs)),
-    description: `${kind.label}: ${h.cameras} dash cameras braked or reported it here (confidence ${h.confidence.toFixed(2)}).`,
+    description: `${kind.headline}: ${h.cameras} dash cameras ${kind.evidence} here (confidence ${h.confidence.toFixed(2)}).`,
     creationtime: cifsDateTime(h.firstSeenMs),
     updatetime: cifsDateTime(Math.max(h.firstSeenMs, h.lastSeenMs)),
     source: { reference: SOURCE_REFERENCE, name: 'dashnet dash-cam network', url: opts.baseUrl },

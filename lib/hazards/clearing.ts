@@ -2,20 +2,17 @@ import { gridDisk } from 'h3-js';
 import type { HazardKind } from '../contract/hazards.ts';
 import { type EpochMinute, epochMinute, minuteStartMs } from '../time/epochMinute.ts';
 import type { BucketIndex } from './bucketIndex.ts';
+import { HAZARD_KIND_TABLE } from './hazardKinds.ts';
 import { type HazardRecord, STALE_AFTER_MS } from './hazardRecord.ts';
 import { sectorGroup } from './headingSector.ts';
 
 /**
  * Distinct cameras that must pass a hazard, in its direction, without giving its signal after
- * its last evidence before it is cleared. A stalled car or debris makes nearly every driver
- * brake, so a few clean passes mean it is gone; a pothole is felt by a minority of wheels, so
- * it takes many clean passes (and otherwise expires after two weeks without a report).
+ * its last evidence before it is cleared, by kind (the hazard-kind table gives each kind's reason).
  */
-export const CLEAR_AFTER_PASSERS: Record<HazardKind, number> = {
-  slowdown_or_obstruction: 4,
-  debris: 5,
-  pothole: 30,
-};
+export const CLEAR_AFTER_PASSERS = Object.fromEntries(
+  Object.entries(HAZARD_KIND_TABLE).map(([kind, spec]) => [kind, spec.clearAfterPassers]),
+) as Record<HazardKind, number>;
 
 /**
  * Hazards to clear now: those that enough cameras passed cleanly after the last evidence, and

@@ -3,6 +3,7 @@ import { type EpochMinute, epochMinute, minuteStartMs } from '../time/epochMinut
 import type { BucketIndex } from './bucketIndex.ts';
 import type { BucketDelta } from './bucketing.ts';
 import { hazardId } from './hazardId.ts';
+import { HAZARD_KIND_TABLE } from './hazardKinds.ts';
 import { type HazardRecord, isActiveAt } from './hazardRecord.ts';
 import type { HazardRule } from './hazardRule.ts';
 import { type HeadingSector, sectorGroup } from './headingSector.ts';
@@ -10,8 +11,9 @@ import { HAZARD_KIND_OF, type SignalKind } from './signals.ts';
 import { type BucketEntry, slidingWindowCounts } from './slidingWindow.ts';
 
 export interface DetectorConfig {
+  /** The rule of kinds that declare none of their own (`hazardKinds.ts`). */
   rule: HazardRule;
-  /** The sliding window, in event time. */
+  /** The sliding window, in event time, of kinds that declare none of their own. */
   windowMinutes: number;
   /**
    * Allowed lateness: a window that ended longer ago than this (in processing time) no longer
@@ -110,16 +112,21 @@ export function detectHazards(input: {
   const changes = new Map<string, HazardChange>();
 
   for (const g of touchedGroups(input.deltas)) {
+    const kind = HAZARD_KIND_OF[g.kind];
+    // The kind's own rule and window where the hazard-kind table declares them.
+    const spec = HAZARD_KIND_TABLE[kind];
+    const rule = spec.rule ?? config.rule;
+    const windowMinutes = spec.windowMinutes ?? config.windowMinutes;
     const cluster = gridDisk(g.cell, config.neighbourRings);
     const signals = index.entries(g.kind, cluster);
     const passes = index.entries('pass', cluster);
     for (const sector of [...g.sectors].sort((a, b) => String(a).localeCompare(String(b)))) {
       const sectors = sectorGroup(sector);
-      const toEnd = Math.min(g.maxMinute + config.windowMinutes - 1, nowMinute) as EpochMinute;
+      const toEnd = Math.min(g.maxMinute + windowMinutes - 1, nowMinute) as EpochMinute;
       const fromEnd = Math.max(g.minMinute, nowMinute - config.maxLatenessMinutes) as EpochMinute;
       if (fromEnd > toEnd) continue;
-      const brakeWindows = slidingWindowCounts(signals, sectors, fromEnd, toEnd, config.windowMinutes);
-      const passWindows = slidingWindowCounts(passes, sectors, fromEnd, toEnd, config.windowMinutes);
+      const brakeWindows = slidingWindowCounts(signals, sectors, fromEnd, toEnd, windowMinutes);
+      const passWindows = slidingWindowCounts(passes, sectors, fromEnd, toEnd, windowMinutes);
       const judged = brakeWindows.map((w, i) => {
         const passers = new Set([...w.pseudonyms, ...(passWindows[i]?.pseudonyms ?? [])]);
         const evidence = {
@@ -127,7 +134,7 @@ export function detectHazards(input: {
           passers: passers.size,
           baselineRate: input.baseline(g.kind, cluster, sectors, w.end),
         };
-        return { w, evidence, decision: config.rule.decide(evidence) };
+        return { w, evidence, decision: rule.decide(evidence) };
       });
       const firstIdx = judged.findIndex((j) => j.decision.raise);
       if (firstIdx < 0) continue;
@@ -138,7 +145,6 @@ export function detectHazards(input: {
       const firstSeenMs = minuteStartMs(first.w.lastEvidenceMinute ?? first.w.end);
       const lastSeenMs = Math.max(firstSeenMs, minuteStartMs(lastMinute));
       const confidence = Math.max(...qualifying.map((j) => j.decision.confidence));
-      const kind = HAZARD_KIND_OF[g.kind];
 
       const existing = known.find(
         (h) =>
@@ -165,7 +171,7 @@ export function detectHazards(input: {
         }
         continue;
       }
-      const anchor = anchorCell(signals, sectors, first.w.end, config.windowMinutes, g.cell);
+      const anchor = anchorCell(signals, sectors, first.w.end, windowMinutes, g.cell);
       const [lat, lng] = cellToLatLng(anchor);
       const hazard: HazardRecord = {
         id: hazardId([kind, anchor, String(sector), first.w.end]),

@@ -1,4 +1,5 @@
 import type { HazardKind } from '../contract/hazards.ts';
+import { HAZARD_KIND_TABLE } from './hazardKinds.ts';
 import type { HeadingSector } from './headingSector.ts';
 import type { SignalKind } from './signals.ts';
 
@@ -19,16 +20,10 @@ export interface HazardRecord {
   confidence: number;
 }
 
-/**
- * How long a hazard stays active after its last evidence, by kind. A slowdown or obstruction is
- * usually towed or cleared within half an hour; debris within hours; a pothole stays until it is
- * repaired, which takes days to weeks.
- */
-export const STALE_AFTER_MS: Record<HazardKind, number> = {
-  slowdown_or_obstruction: 30 * 60_000,
-  debris: 3 * 3600_000,
-  pothole: 14 * 24 * 3600_000,
-};
+/** How long a hazard stays active after its last evidence, by kind (from the hazard-kind table). */
+export const STALE_AFTER_MS = Object.fromEntries(
+  Object.entries(HAZARD_KIND_TABLE).map(([kind, spec]) => [kind, spec.staleAfterMs]),
+) as Record<HazardKind, number>;
 
 /** When a hazard stopped being active: recorded clearing, else its last evidence plus staleness. */
 export function effectiveClearedAtMs(h: HazardRecord): number {

@@ -95,6 +95,51 @@ export function binomialRule(config: BinomialRuleConfig = DEFAULT_BINOMIAL_RULE)
   };
 }
 
+/** Settings of {@link nearMissRule}. */
+export interface NearMissRuleConfig {
+  /** Fewest distinct cameras with a near miss: one or two drivers' bad moments are not a place. */
+  minCameras: number;
+  /**
+   * Probability that a camera passing a cell (in one direction) has a near miss there on an
+   * ordinary road. Naturalistic driving studies count ~0.4 near-crashes per 1,000 miles (the
+   * 100-Car study: 761 in 2 million miles); conflicts at TTC < 1.5 s are more common than
+   * near-crashes with an evasive manoeuvre — taken as a hundredfold, ~1.6e-3 per 66 m cell pass,
+   * rounded up to 2e-3 so an ordinary busy road does not look dangerous. Near misses have no
+   * learned baseline: too rare per cell to learn one.
+   */
+  backgroundRate: number;
+  /** False-alarm rate per evaluation under the background rate. */
+  alpha: number;
+}
+
+export const DEFAULT_NEAR_MISS_RULE: NearMissRuleConfig = {
+  minCameras: 3,
+  backgroundRate: 2e-3,
+  alpha: 1e-3,
+};
+
+/**
+ * The near-miss rule: at least `minCameras` distinct cameras came within 1.5 s of a collision
+ * in the cluster, direction and window, and that many is improbable (one-sided binomial test at
+ * `alpha`) for the cameras that passed, at the background near-miss rate. Three near misses
+ * among up to ~80 passing cameras raise; among 200 it takes four: a busy road has more near
+ * misses by chance. The learned brake baseline is not used (`baselineRate` is ignored).
+ * Confidence is 0.5 at the camera threshold and grows with every further camera.
+ *
+ * @example nearMissRule().decide({ cameras: 3, passers: 40, baselineRate: 0.05 }) // { raise: true, confidence: 0.5 }
+ */
+export function nearMissRule(config: NearMissRuleConfig = DEFAULT_NEAR_MISS_RULE): HazardRule {
+  return {
+    name: `near_miss(k>=${config.minCameras},p0=${config.backgroundRate},alpha=${config.alpha})`,
+    decide({ cameras, passers }) {
+      if (cameras < config.minCameras) return { raise: false, confidence: 0 };
+      const n = Math.max(passers, cameras);
+      const raise = binomialTail(cameras, n, config.backgroundRate) <= config.alpha;
+      return { raise, confidence: round3(1 - 0.5 ** (cameras - config.minCameras + 1)) };
+    },
+  };
+}
+
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }

@@ -2,25 +2,26 @@ import { latLngToCell } from 'h3-js';
 import type { TelemetryEvent } from '../contract/events.ts';
 import type { HazardKind } from '../contract/hazards.ts';
 import { type EpochMinute, epochMinute } from '../time/epochMinute.ts';
+import { HAZARD_KIND_TABLE, type HazardKindSpec } from './hazardKinds.ts';
 import { type HeadingSector, headingSector } from './headingSector.ts';
 
 /** H3 resolution of hazard cells: res 10, ~66 m edge, so a cell and its ring span ~100–200 m. */
 export const HAZARD_RESOLUTION = 10;
 
 /** Evidence kinds the live detector buckets. */
-export type SignalKind = 'brake' | 'pothole' | 'debris';
+export const SIGNAL_KINDS = ['brake', 'pothole', 'debris', 'near_miss'] as const;
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
 
 /** What a bucket holds: cameras that gave a signal, or cameras that passed (exposure). */
 export type BucketKind = SignalKind | 'pass';
 
-export const SIGNAL_KINDS: readonly SignalKind[] = ['brake', 'pothole', 'debris'];
-
-/** The hazard a cluster of a signal raises. */
-export const HAZARD_KIND_OF: Record<SignalKind, HazardKind> = {
-  brake: 'slowdown_or_obstruction',
-  pothole: 'pothole',
-  debris: 'debris',
-};
+/** The hazard a cluster of a signal raises, derived from the hazard-kind table. */
+export const HAZARD_KIND_OF = Object.fromEntries(
+  (Object.entries(HAZARD_KIND_TABLE) as [HazardKind, HazardKindSpec][]).map(([kind, spec]) => [
+    spec.signal,
+    kind,
+  ]),
+) as Record<SignalKind, HazardKind>;
 
 /** One piece of live evidence: which signal, where, which way, when. */
 export interface Signal {
@@ -33,12 +34,14 @@ export interface Signal {
 
 /**
  * The live evidence an event carries, or null. Speed bumps are built to be felt, so a `bump`
- * is no evidence of a hazard; `near_miss` feeds long-term hotspots rather than live alerts.
+ * is no evidence of a hazard. A `near_miss` is evidence of a conflict point (and also feeds the
+ * insurers' long-term hotspots); a `badas_alert` is not — the model warned, nothing happened.
  */
 export function signalOf(event: TelemetryEvent): Signal | null {
   let kind: SignalKind;
   if (event.type === 'hard_brake') kind = 'brake';
   else if (event.type === 'road_anomaly' && event.kind !== 'bump') kind = event.kind;
+  else if (event.type === 'near_miss') kind = 'near_miss';
   else return null;
   const tsMs = Date.parse(event.ts);
   return {
