@@ -145,7 +145,7 @@ export function createCameraFleet(
     };
     const model = drawCameraModel(prng.fork('model'), options.models);
     const rig = new SensorRig(model, prng.fork('sensors'), now, {
-      maxLateralMps2: prng.uniform(2.5, 3.5),
+      maxLateralMps2: prng.uniform(2, 3),
       ...options.sensors,
     });
     const storage = options.storageFor?.(i);

@@ -226,8 +226,8 @@ export class Vehicle {
       constraints.push({ atM: endM, capMps: stop ? 0 : cap, dwellS: stop ? this.prng.uniform(5, 35) : 0 });
       if (this.truth && Number.isFinite(cap) && turn >= 25) {
         // A sensed car turns along an arc, not at a point: it keeps the turn speed until the
-        // turn is done (radius v²/a_lat at ~3 m/s² lateral), so its IMU and its GPS agree.
-        const arcM = Math.min(((cap * cap) / 3) * ((turn * Math.PI) / 180), next.lengthM * 0.8);
+        // turn is done (radius v²/a_lat at ~2.5 m/s² lateral), so its IMU and its GPS agree.
+        const arcM = Math.min(((cap * cap) / 2.5) * ((turn * Math.PI) / 180), next.lengthM * 0.8);
         constraints.push({ atM: endM + arcM, capMps: cap, dwellS: 0 });
       }
     }

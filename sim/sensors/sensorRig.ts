@@ -48,9 +48,9 @@ export interface SensorRigOptions {
    */
   roadFeatureSpacingM?: number;
   /**
-   * The driver's cornering limit, m/s² (default 3): drivers keep lateral acceleration around
-   * 1.5–3 m/s² on open road and reach 3–4 m/s² briefly when turning at junctions, so the car
-   * turns no faster than this allows at its speed.
+   * The driver's cornering limit, m/s² (default 2.5): naturalistic driving puts everyday
+   * lateral acceleration in turns around 2 m/s² and its upper percentiles near 3 m/s², so the
+   * car turns no faster than this allows at its speed.
    */
   maxLateralMps2?: number;
 }
@@ -148,7 +148,7 @@ export class SensorRig {
     this.engineAtt = fc;
     this.canyons = options.canyons ?? [PITTSBURGH_DOWNTOWN];
     this.featureSpacingM = options.roadFeatureSpacingM ?? 800;
-    this.maxLateralMps2 = options.maxLateralMps2 ?? 3;
+    this.maxLateralMps2 = options.maxLateralMps2 ?? 2.5;
     this.nextFeatureM = prng.exponential(this.featureSpacingM);
     this.nextImuMs = startMs + prng.uniform(0, this.periodMs);
     this.nextGpsMs = startMs + prng.uniform(0, 1000);
