@@ -171,6 +171,27 @@ export interface AlertFigures {
   /** Strict: raises no conflict onset follows within {@link TTA_CAP_S}, per hour of all driving. */
   strictFalseAlarmsPerH: number;
   hours: number;
+  /**
+   * Raises in normal driving after which the true TTC stayed at or above {@link CLEAR_TTC_S} for
+   * {@link TTA_CAP_S}, per hour of it: warnings with nothing close in truth. Not the issue's
+   * definition (that counts every raise in a conflict-free drive); shown beside it because most
+   * of those are approaches whose true TTC came down to 1.5–2 s.
+   */
+  clearNuisancePerH: number;
+}
+
+/** A warning after which the true TTC stays at or above this is a nuisance in the plain sense. */
+export const CLEAR_TTC_S = 2;
+
+/** Smallest true TTC from frame `i` for `spanS`, seconds (Infinity when never closing). */
+function minTrueTtcAhead(s: Scenario, i: number, spanS: number): number {
+  const { frames, truth } = s;
+  let min = Number.POSITIVE_INFINITY;
+  for (let j = i; j < frames.length && frames[j]!.tS <= frames[i]!.tS + spanS; j++) {
+    const c = truth.closingMps[j]!;
+    if (c > 0.1) min = Math.min(min, truth.gapM[j]! / c);
+  }
+  return min;
 }
 
 /** Alert quality at an operating point: mean time-to-accident and false alarms per hour. */
@@ -185,6 +206,7 @@ export function alertFigures(
   let falseAlarms = 0;
   let totalS = 0;
   let normalFalse = 0;
+  let normalClear = 0;
   let normalS = 0;
   for (const sc of scored) {
     const { frames, conflictOnsetsS, kind } = sc.scenario;
@@ -195,13 +217,15 @@ export function alertFigures(
     totalS += spanS;
     if (normal) normalS += spanS;
     for (const f of frames) {
-      const step = h.update(f.tS, sc[which][active.length]!);
+      const i = active.length;
+      const step = h.update(f.tS, sc[which][i]!);
       active.push(step.active);
       if (!(step.changed && step.active)) continue;
       const followed = conflictOnsetsS.some((o) => o >= f.tS && o - f.tS <= TTA_CAP_S);
       if (!followed) {
         falseAlarms++;
         if (normal) normalFalse++;
+        if (normal && minTrueTtcAhead(sc.scenario, i, TTA_CAP_S) >= CLEAR_TTC_S) normalClear++;
       }
     }
     for (const onset of conflictOnsetsS) {
@@ -227,6 +251,7 @@ export function alertFigures(
     normalHours: normalS / 3600,
     strictFalseAlarmsPerH: totalS > 0 ? falseAlarms / (totalS / 3600) : Number.NaN,
     hours: totalS / 3600,
+    clearNuisancePerH: normalS > 0 ? normalClear / (normalS / 3600) : Number.NaN,
   };
 }
 
@@ -248,4 +273,63 @@ export function frameLevel(scored: readonly ScoredScenario[]): {
     });
   }
   return { model, baseline, labels };
+}
+
+/**
+ * What perfect foresight could reach: per conflict, the time from the moment its scripted hazard
+ * became observable (the lead starts braking, the cut-in, the stopped car's first detection) to
+ * its onset, capped at {@link TTA_CAP_S}. Before that moment nothing tells the drive from a
+ * normal one, so no honest warning comes earlier. Conflicts without a scripted hazard (a wave
+ * or a slow-down the driver reacted to late) count the full cap: the ceiling is optimistic.
+ */
+export function foresightCeiling(scenarios: readonly Scenario[]): {
+  /** Mean over all conflicts, s. */
+  meanS: number;
+  /** Mean over the conflicts of scripted hazards only, s. */
+  scriptedMeanS: number;
+  /** Share of scripted-hazard conflicts observable less than 2 s before their onset. */
+  scriptedUnder2sShare: number;
+} {
+  let all = 0;
+  let allSum = 0;
+  let scripted = 0;
+  let scriptedSum = 0;
+  let under2 = 0;
+  for (const s of scenarios) {
+    for (const onset of s.conflictOnsetsS) {
+      all++;
+      if (s.hazardVisibleS === undefined) {
+        allSum += TTA_CAP_S;
+        continue;
+      }
+      const availS = Math.min(TTA_CAP_S, Math.max(0, onset - s.hazardVisibleS));
+      allSum += availS;
+      scripted++;
+      scriptedSum += availS;
+      if (availS < 2) under2++;
+    }
+  }
+  return {
+    meanS: all ? allSum / all : Number.NaN,
+    scriptedMeanS: scripted ? scriptedSum / scripted : Number.NaN,
+    scriptedUnder2sShare: scripted ? under2 / scripted : Number.NaN,
+  };
+}
+
+/**
+ * Share of the positive clips of {@link horizonClips} that end before their hazard was
+ * observable: no model, and no FCW, can rank those above conflict-free moments except by luck.
+ */
+export function blindPositiveShare(scenarios: readonly Scenario[], horizonS: number): number {
+  let pos = 0;
+  let blind = 0;
+  for (const s of scenarios) {
+    for (const onset of s.conflictOnsetsS) {
+      const i = frameAt(s.frames, onset - horizonS);
+      if (i < 0 || s.frames[i]!.tS < 2 || s.inConflict[i]) continue;
+      pos++;
+      if (s.hazardVisibleS !== undefined && s.frames[i]!.tS < s.hazardVisibleS) blind++;
+    }
+  }
+  return pos ? blind / pos : Number.NaN;
 }
