@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createSeededRandom } from '../../edge/core/random.ts';
+import type { GpsFix } from '../../edge/sensors/samples.ts';
 import { cmuFiles, cmuRoot, loadCmuDrive } from './cmuDrives.ts';
 import { runDetectors } from './detectorRun.ts';
 import { juniorRoot } from './junior2017.ts';
@@ -63,6 +65,35 @@ describe.skipIf(!cmu)('mount calibration on real phone drives', () => {
     expect(recallOf(e.fallback)).toBeGreaterThanOrEqual(0.85);
     expect(recallOf(e.fallback)).toBeGreaterThan(recallOf(e.baseline));
     expect(precisionOf(e.fallback)).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it('converges with a noisier receiver: 5 m drifting position error, 0.3 m/s speed noise, or no speed at all', () => {
+    const random = createSeededRandom('receiver');
+    const gauss = () =>
+      Math.sqrt(-2 * Math.log(Math.max(random.next(), 1e-12))) * Math.cos(2 * Math.PI * random.next());
+    for (const f of cmuFiles(root).filter((x) => /^Routes|^0[34]_/.test(x.file))) {
+      const drive = loadCmuDrive(root, f.file);
+      // Receiver error drifts (AR(1), 20 s), it does not jump from fix to fix.
+      const keep = Math.exp(-1 / 20);
+      const step = 5 * Math.sqrt(1 - keep * keep);
+      let east = 0;
+      let north = 0;
+      const noisy = drive.gps.map((g) => {
+        east = keep * east + step * gauss();
+        north = keep * north + step * gauss();
+        const fix: GpsFix = { tMs: g.tMs, lat: g.lat + north / 111_320, lng: g.lng + east / 85_000 };
+        if (g.speedMps !== undefined) fix.speedMps = Math.max(0, g.speedMps + 0.3 * gauss());
+        return fix;
+      });
+      const noSpeed = drive.gps.map(({ tMs, lat, lng }) => ({ tMs, lat, lng }));
+      for (const gps of [noisy, noSpeed]) {
+        const run = runDetectors(gps, drive.imu);
+        expect(
+          (run.calibration.convergedAtMs ?? Number.POSITIVE_INFINITY) - run.startMs,
+          f.file,
+        ).toBeLessThan(120_000);
+      }
+    }
   });
 
   it('converges without a gyro too (speed changes and GPS heading alone)', () => {
