@@ -122,7 +122,7 @@ export const DEFAULT_NEAR_MISS_RULE: NearMissRuleConfig = {
  * The near-miss rule: at least `minCameras` distinct cameras came within 1.5 s of a collision
  * in the cluster, direction and window, and that many is improbable (one-sided binomial test at
  * `alpha`) for the cameras that passed, at the background near-miss rate. Three near misses
- * among up to ~80 passing cameras raise; among 200 it takes four: a busy road has more near
+ * among up to ~95 passing cameras raise; among 200 it takes four, among 500 six: a busy road has more near
  * misses by chance. The learned brake baseline is not used (`baselineRate` is ignored).
  * Confidence is 0.5 at the camera threshold and grows with every further camera.
  *

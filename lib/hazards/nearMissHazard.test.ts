@@ -82,9 +82,10 @@ describe('nearMissRule', () => {
     expect(rule.decide({ cameras: 2, passers: 2, baselineRate: 0 }).raise).toBe(false);
   });
 
-  it('asks more of a busy place: three of 500 passers is chance, eight is not', () => {
+  it('asks more of a busy place: among 500 passers five near misses are chance, six are not', () => {
     expect(rule.decide({ cameras: 3, passers: 500, baselineRate: 0 }).raise).toBe(false);
-    expect(rule.decide({ cameras: 8, passers: 500, baselineRate: 0 }).raise).toBe(true);
+    expect(rule.decide({ cameras: 5, passers: 500, baselineRate: 0 }).raise).toBe(false);
+    expect(rule.decide({ cameras: 6, passers: 500, baselineRate: 0 }).raise).toBe(true);
   });
 
   it('grows its confidence with every further camera', () => {
