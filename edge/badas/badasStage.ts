@@ -69,8 +69,18 @@ export interface FrameResult {
   detections: DetectedEvent[];
 }
 
-/** Why a frame was not scored (the pipeline counts these). */
-export type FrameSkip = 'no_ego_speed' | 'out_of_order';
+/**
+ * Why a frame was not scored (the pipeline counts these): no GPS speed near its time, not after
+ * the previous frame, or host kinematics that are not numbers (NaN, ∞, a negative speed).
+ */
+export type FrameSkip = 'no_ego_speed' | 'out_of_order' | 'bad_frame';
+
+/** Host kinematics are a trust boundary: every given field must be a finite number. */
+function badKinematics(k: FrameKinematics): boolean {
+  for (const v of [k.egoSpeedMps, k.egoAccelMps2, k.leadGapM, k.leadClosingMps])
+    if (v !== undefined && !Number.isFinite(v)) return true;
+  return k.egoSpeedMps !== undefined && k.egoSpeedMps < 0;
+}
 
 interface SpeedAt {
   tMs: number;
@@ -130,11 +140,13 @@ export class BadasStage {
 
   /**
    * One camera frame at sensor time `tMs`. Returns why ({@link FrameSkip}) when the frame cannot
-   * be scored: no recent ego speed, or a frame not after the previous one.
+   * be scored: no recent ego speed, a frame not after the previous one, or kinematics that are
+   * not numbers. A negative lead gap is taken as 0 (contact).
    */
   push(tMs: number, input: FrameInput): FrameResult | FrameSkip {
     if (!(tMs > this.lastFrameMs)) return 'out_of_order';
     const given = Array.isArray(input) ? undefined : (input as FrameKinematics);
+    if (given && badKinematics(given)) return 'bad_frame';
     const speedMps = given?.egoSpeedMps ?? this.egoSpeedAt(tMs);
     if (speedMps === undefined) return 'no_ego_speed';
     this.lastFrameMs = tMs;
@@ -144,7 +156,8 @@ export class BadasStage {
     if (given) {
       frame = { tS, egoSpeedMps: speedMps, egoAccelMps2: accelMps2 };
       if (given.leadGapM !== undefined) {
-        frame.leadGapM = given.leadGapM;
+        // A host's range minus its setback dips below 0 at the closest moments: that is contact, not an error.
+        frame.leadGapM = Math.max(0, given.leadGapM);
         if (given.leadClosingMps !== undefined) frame.leadClosingMps = given.leadClosingMps;
       }
     } else {
