@@ -42,7 +42,7 @@ export interface PipelineStats {
   unlocated: number;
   /** Camera frames BADAS scored. */
   frames: number;
-  /** Frames not scored: no ego speed near their time (no GPS yet), or not after the previous frame. */
+  /** Frames not scored: no ego speed near their time (no GPS yet), not after the previous frame, or not numbers. */
   framesSkipped: number;
 }
 
@@ -140,7 +140,8 @@ export class EdgePipeline {
    * it with the ego speed and acceleration the pipeline already knows; a `near_miss` or
    * `badas_alert` it produces is placed and redacted like every other event, and the platform's
    * `onDriverWarning` hears the warning rise and clear. Returns the frame's score and alert, or
-   * undefined when the frame could not be scored (no ego speed yet, or out of order).
+   * undefined when the frame could not be scored (no ego speed yet, out of order, or host
+   * kinematics that are not numbers — counted in `stats.framesSkipped`).
    *
    * @throws EdgeError `BAD_ARGUMENT` when the platform supplied no BADAS model or scorer
    */
