@@ -23,8 +23,9 @@ interface Posted {
 }
 
 /** A stand-in for the API: provisions devices, takes consent, accepts telemetry and keeps each body. */
-function fakeApi(posted: Posted[]): typeof fetch {
+function fakeApi(posted: Posted[], failFirst = 0): typeof fetch {
   let n = 0;
+  let failures = 0;
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(String(input));
     const auth = new Headers(init?.headers).get('authorization') ?? '';
@@ -32,6 +33,10 @@ function fakeApi(posted: Posted[]): typeof fetch {
       return Response.json({ deviceId: `d${n}`, token: `token-${n++}` }, { status: 201 });
     if (url.pathname === '/v1/consent') return new Response(null, { status: 204 });
     if (url.pathname === '/v1/telemetry') {
+      if (failures < failFirst) {
+        failures++;
+        return new Response(null, { status: 503, headers: { 'retry-after': '1' } });
+      }
       const raw = init?.body as Uint8Array | string;
       const body = typeof raw === 'string' ? raw : gunzipSync(raw).toString('utf8');
       posted.push({ camera: auth, body });
@@ -76,6 +81,29 @@ describe('the simulated fleet reaches the stack only through edge/', () => {
       const tMs = Date.parse(e.ts);
       expect(detections.some((d) => d.type === e.type && d.tMs >= tMs && d.tMs < tMs + 1000)).toBe(true);
     }
+  });
+
+  it('loses nothing when the stack is down for a while: cameras keep their batches and resend them', async () => {
+    const queued = new Set<string>();
+    const posted: Posted[] = [];
+    const minutes = 6;
+    const fleet = await runFleet({
+      apiUrl: 'http://api.test',
+      operatorToken: 'op',
+      cameras: 8,
+      seed: 4,
+      minutes,
+      startOffsetMs: minutes * 60_000,
+      speedup: 2000,
+      fetch: fakeApi(posted, 6),
+      storageFor: () => new WatchedStorage(queued),
+    });
+    await fleet.done;
+    await fleet.stop();
+    expect(fleet.stats().send.retries).toBeGreaterThan(0);
+    expect(queued.size).toBeGreaterThan(0);
+    const sent = new Set(posted.map((p) => p.body));
+    expect([...queued].filter((b) => !sent.has(b))).toEqual([]);
   });
 
   it('keeps the simulator free of the contract-event shortcut', () => {

@@ -401,9 +401,15 @@ export async function runFleet(opts: RunFleetOptions): Promise<FleetHandle> {
   };
   const whenDrained = (timeoutMs: number): Promise<void> =>
     new Promise((resolve) => {
-      const t = setTimeout(resolve, timeoutMs);
+      // Cameras backing off (5xx, 429) wait in wall time: keep offering them the line.
+      const retry = setInterval(pump, TICK_MS);
+      const t = setTimeout(() => {
+        clearInterval(retry);
+        resolve();
+      }, timeoutMs);
       drained = () => {
         clearTimeout(t);
+        clearInterval(retry);
         resolve();
       };
       pump();
