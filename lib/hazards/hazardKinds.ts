@@ -116,3 +116,24 @@ export function longestWindowMinutes(defaultMinutes: number): number {
   for (const spec of Object.values(HAZARD_KIND_TABLE)) max = Math.max(max, spec.windowMinutes ?? 0);
   return max;
 }
+
+/** One kind as the map draws it. */
+export interface HazardKindLegendEntry {
+  kind: HazardKind;
+  label: string;
+  colour: string;
+}
+
+/**
+ * The map's legend, from the table: what `/map/kinds.json` serves so the page draws every kind
+ * (a new one included) with its label and colour instead of a copy of them.
+ *
+ * @example hazardKindLegend()[0] // { kind: 'slowdown_or_obstruction', label: 'Slowdown / obstruction', colour: '#ff5a5f' }
+ */
+export function hazardKindLegend(): HazardKindLegendEntry[] {
+  return (Object.entries(HAZARD_KIND_TABLE) as [HazardKind, HazardKindSpec][]).map(([kind, spec]) => ({
+    kind,
+    label: spec.label,
+    colour: spec.colour,
+  }));
+}

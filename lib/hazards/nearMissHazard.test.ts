@@ -7,7 +7,7 @@ import { BucketIndex } from './bucketIndex.ts';
 import { aggregateExposure, aggregateSignals } from './bucketing.ts';
 import { hazardsToClear } from './clearing.ts';
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig, detectHazards } from './detector.ts';
-import { HAZARD_KIND_TABLE, longestWindowMinutes } from './hazardKinds.ts';
+import { HAZARD_KIND_TABLE, hazardKindLegend, longestWindowMinutes } from './hazardKinds.ts';
 import { binomialRule, nearMissRule } from './hazardRule.ts';
 import { HAZARD_KIND_OF, signalOf } from './signals.ts';
 
@@ -104,6 +104,12 @@ describe('near-miss hazards', () => {
     const colours = Object.values(HAZARD_KIND_TABLE).map((s) => s.colour);
     expect(new Set(colours).size).toBe(colours.length);
     expect(longestWindowMinutes(DEFAULT_DETECTOR_CONFIG.windowMinutes)).toBe(spec.windowMinutes);
+    expect(new Set(hazardKindLegend().map((e) => e.kind))).toEqual(new Set(HAZARD_KINDS));
+    expect(hazardKindLegend().find((e) => e.kind === 'near_miss')).toEqual({
+      kind: 'near_miss',
+      label: 'Near misses',
+      colour: spec.colour,
+    });
   });
 
   it('take a near_miss event as evidence, and a badas_alert not', () => {
