@@ -1,7 +1,9 @@
+import { getQuickJS, type QuickJSContext } from 'quickjs-emscripten';
 import { AlertHysteresis } from '../edge/badas/alertHysteresis.ts';
 import type { FrameKinematics } from '../edge/badas/badasStage.ts';
 import { readBadasModel } from '../edge/badas/modelFile.ts';
 import { FCW_OPERATING_POINT, fcwScore } from '../edge/badas/training/evaluate.ts';
+import { buildEdgeBundle } from '../edge/bundle/buildBundle.ts';
 import { ManualClock } from '../edge/core/clock.ts';
 import { silentLogger } from '../edge/core/logger.ts';
 import { createSeededRandom, type Random } from '../edge/core/random.ts';
@@ -87,19 +89,88 @@ function fcwAlerts(frames: readonly { tMs: number; lead: FrameKinematics }[]): n
   return raised;
 }
 
+function evalOrThrow(vm: QuickJSContext, code: string): unknown {
+  const r = vm.evalCode(code);
+  if (r.error) {
+    const err = vm.dump(r.error);
+    r.error.dispose();
+    throw new Error(`QuickJS: ${JSON.stringify(err)}`);
+  }
+  const v = vm.dump(r.value) as unknown;
+  r.value.dispose();
+  return v;
+}
+
+/**
+ * µs per `pushFrame` inside QuickJS: the bundle replays a 10-minute synthetic drive (1 Hz GPS)
+ * with and without 6,000 frames of lead kinematics; the difference per frame (frames CSV parsing
+ * included) is the cost of BADAS on a QuickJS camera.
+ */
+async function quickJsFrameUs(model: Uint8Array): Promise<{ us: number; frames: number }> {
+  const t0 = 1_700_000_000;
+  const gps = ['t,lat,lng,speed_mps,heading_deg'];
+  for (let i = 0; i < 700; i++)
+    gps.push(`${t0 + i},${(52.5 + Math.min(i, 640) * 0.00013).toFixed(6)},13.4,${i < 640 ? 14.5 : 0},0`);
+  const frames = ['t,ego_speed_mps,ego_accel_mps2,lead_gap_m,lead_closing_mps'];
+  for (let i = 100; i < 6100; i++)
+    frames.push(`${(i / 10).toFixed(1)},14.5,0,${(20 + Math.sin(i / 50)).toFixed(2)},0.1`);
+  const { code } = await buildEdgeBundle();
+  const qjs = await getQuickJS();
+  const runtime = qjs.newRuntime();
+  runtime.setMemoryLimit(512 * 1024 * 1024);
+  const vm = runtime.newContext();
+  try {
+    evalOrThrow(vm, code);
+    const buf = vm.newArrayBuffer(model.slice().buffer);
+    vm.setProp(vm.global, '__model', buf);
+    buf.dispose();
+    const now = vm.newFunction('__hostNow', () => vm.newNumber(performance.now()));
+    vm.setProp(vm.global, '__hostNow', now);
+    now.dispose();
+    for (const [name, value] of [
+      ['__gps', gps.join('\n')],
+      ['__frames', frames.join('\n')],
+    ] as const) {
+      const h = vm.newString(value);
+      vm.setProp(vm.global, name, h);
+      h.dispose();
+    }
+    const ms = evalOrThrow(
+      vm,
+      `(function () { var m = new Uint8Array(__model); dashnetEdge.replay(__gps, null, '{}');
+        var a = __hostNow(); dashnetEdge.replay(__gps, null, '{}', __frames, m);
+        var b = __hostNow(); dashnetEdge.replay(__gps, null, '{}');
+        var c = __hostNow(); return (b - a) - (c - b); })()`,
+    ) as number;
+    return { us: (ms * 1000) / (frames.length - 1), frames: frames.length - 1 };
+  } finally {
+    vm.dispose();
+    runtime.dispose();
+  }
+}
+
 /**
  * BADAS inside the camera pipeline on real drives: the CMU phone drives' own GPS and IMU give
  * the ego speed and acceleration (mount calibration included), with a synthetic lead the driver
  * follows normally. Alerts and near misses per hour there are false alarms of the whole chain,
- * beside the classic FCW on the same lead inputs; and the Node cost of one `pushFrame`.
+ * beside the classic FCW on the same lead inputs; and the cost of one `pushFrame` on Node and in
+ * QuickJS.
  */
 export async function runBadasPipelineBench(): Promise<BenchResult[]> {
+  const model = readBadasModel();
+  const qjs = await quickJsFrameUs(model);
+  const quickJsResult: BenchResult = {
+    name: 'badas.pipeline_frame_quickjs_us',
+    value: Math.round(qjs.us * 10) / 10,
+    unit: 'µs/frame',
+    better: 'lower',
+    note: `EdgePipeline.pushFrame inside QuickJS (the camera bundle, quickjs-emscripten on this host), ${qjs.frames} frames, frames CSV parsing included`,
+  };
   const root = cmuRoot();
   if (!root) {
     process.stderr.write(`${realDataMissing(CMU_DATASET)}\n`);
-    return [];
+    return [quickJsResult];
   }
-  const model = readBadasModel();
   let hours = 0;
   let alerts = 0;
   let nearMisses = 0;
@@ -182,5 +253,6 @@ export async function runBadasPipelineBench(): Promise<BenchResult[]> {
       better: 'lower',
       note: `EdgePipeline.pushFrame on Node (features, portable ONNX interpreter, hysteresis, near-miss rule, placement), ${frameCount} frames`,
     },
+    quickJsResult,
   ];
 }
