@@ -112,6 +112,14 @@ export async function runBadasBench(): Promise<BenchResult[]> {
     if (f.falseAlarmsPerH > fcw.falseAlarmsPerH) break;
     atFcw = { mttaS: f.mttaS, raiseAt };
   }
+  const perKind = NORMAL_KINDS.map((kind) => {
+    const f = alertFigures(
+      scored.filter((s) => s.scenario.kind === kind),
+      'model',
+      point,
+    );
+    return `${kind} ${round(f.falseAlarmsPerH, 2)}/h over ${round(f.normalHours, 1)} h`;
+  }).join(', ');
   // A point of the curve where only warnings with nothing close in truth count as nuisances.
   let atClear = { mttaS: 0, raiseAt: 1, falseAlarmsPerH: 0 };
   for (let raiseAt = 0.99; raiseAt > 0.05; raiseAt -= 0.01) {
@@ -135,7 +143,7 @@ export async function runBadasBench(): Promise<BenchResult[]> {
       unit: '1/h',
       better: 'lower',
       target: 0.1,
-      note: alertNote(model),
+      note: `${alertNote(model)}; by kind: ${perKind}`,
     },
     {
       name: 'badas.false_alarms_per_h.strict',

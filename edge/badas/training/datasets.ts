@@ -23,7 +23,7 @@ export const TRAIN_SET: ScenarioSetSpec = { seed: 'badas-train-v1', count: 1500,
 /** Picks the operating point (threshold) — never the figures. */
 export const VALIDATION_SETS: ScenarioSetSpec[] = [
   { seed: 'badas-val-v1', count: 400, mix: TRAINING_MIX },
-  { seed: 'badas-val-normal-v1', count: 800, mix: NORMAL_MIX },
+  { seed: 'badas-val-normal-v1', count: 2400, mix: NORMAL_MIX },
 ];
 /**
  * The bench's figures: seeds training never saw, a different mix with a kind training never

@@ -18,7 +18,7 @@ import { featureStats, foldStandardisation, mlpForward, type TrainOptions, train
 import { frameLabels, generateScenarioSet, type Scenario } from './scenarios.ts';
 
 /** Version string the camera reports in `badas_alert.modelVersion`. */
-export const BADAS_MODEL_VERSION = 'badas-anticipation-1.0.0';
+export const BADAS_MODEL_VERSION = 'badas-anticipation-1.1.0';
 export const TRAINING_COMMAND = 'npx tsx edge/badas/training/train.ts';
 
 const TRAIN_OPTIONS: TrainOptions = {
