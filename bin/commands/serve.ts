@@ -168,7 +168,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       const p = fleet.stats().pace;
       if (p.realtimeCameras > 0)
         process.stdout.write(
-          `fleet: ${p.cpuMsPerCameraMinute} ms CPU per camera per simulated minute; one core keeps ~${p.realtimeCameras} cameras real-time\n`,
+          `fleet: ${p.cpuMsPerCameraMinute} ms of one core per camera per simulated minute; at that pace one core keeps ~${p.realtimeCameras} cameras real-time\n`,
         );
     }, 20_000);
     pace.unref();

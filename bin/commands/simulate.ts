@@ -81,7 +81,11 @@ export interface SendStats {
 export interface PaceStats {
   /** Sim time minus wall-clock target, ms (≤ 0: behind, i.e. sim time was slowed). */
   lagMs: number;
-  /** CPU cost of one camera (sensor synthesis + edge pipeline), ms per simulated minute. */
+  /**
+   * Cost of one camera (car motion, sensor synthesis, edge pipeline), ms of the event loop per
+   * simulated minute: wall time of the synchronous simulation steps, so it also counts what other
+   * processes take from this core right now (the bench's `sim.*` figures are pure CPU time).
+   */
   cpuMsPerCameraMinute: number;
   /** Cameras one core keeps in real time at that cost. */
   realtimeCameras: number;
@@ -415,7 +419,7 @@ export async function runFleet(opts: RunFleetOptions): Promise<FleetHandle> {
       pump();
     });
 
-  // Pace: CPU the fleet costs per simulated camera-minute, measured as it runs.
+  // Pace: event-loop time the fleet costs per simulated camera-minute, measured as it runs.
   let busyMs = 0;
   let simulatedMs = 0;
   let lagMs = 0;
@@ -595,7 +599,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     if (!capacityTold && pace.realtimeCameras > 0) {
       capacityTold = true;
       log(
-        `simulate: one camera costs ${pace.cpuMsPerCameraMinute} ms CPU per simulated minute (sensors + edge pipeline): ` +
+        `simulate: one camera costs ${pace.cpuMsPerCameraMinute} ms of one core per simulated minute here and now (sensors + edge pipeline): ` +
           `this machine keeps about ${pace.realtimeCameras} cameras real-time on one core` +
           (pace.realtimeCameras < args.cameras
             ? `; ${args.cameras} cameras will run slower than real time (sim time slows, no data is dropped)`
