@@ -215,4 +215,12 @@ export const ENV = {
   hazardMinCameras: 'DASHNET_HAZARD_MIN_CAMERAS',
   hazardRule: 'DASHNET_HAZARD_RULE',
   failureBucket: 'DASHNET_FAILURE_BUCKET',
+  /** An operator-loaded OSM extract (GeoJSON, optionally gzipped) replacing the bundled road network. */
+  roadNetworkFile: 'DASHNET_ROAD_NETWORK_FILE',
+  /** S3 bucket of the insurer exports (AWS); unset locally, where exports live under `exportsDir`. */
+  exportsBucket: 'DASHNET_EXPORTS_BUCKET',
+  /** Local folder of the insurer exports and their signing key (default `.dashnet/exports`). */
+  exportsDir: 'DASHNET_EXPORTS_DIR',
+  /** Secret holding the exports' Ed25519 signing seed (AWS). */
+  exportSigningKeySecretArn: 'DASHNET_EXPORT_SIGNING_KEY_SECRET_ARN',
 } as const;

@@ -6,10 +6,12 @@ import { type BBox, bboxContains, bboxSchema } from '../../lib/geo/bbox.ts';
 import { hourOfWeek } from '../../lib/hazards/baseline.ts';
 import { type CellTotals, sumDays } from '../../lib/insights/cellTotals.ts';
 import { INSIGHTS_CELL_RESOLUTION, INSIGHTS_PARTITION_RESOLUTION } from '../../lib/insights/contributions.ts';
-import { DEFAULT_K } from '../../lib/insights/kAnonymity.ts';
-import { coverageOf, hotspotRows, segmentRows } from '../../lib/insights/segmentInsights.ts';
+import { DEFAULT_K, kAnonymous } from '../../lib/insights/kAnonymity.ts';
+import { roadCoverage } from '../../lib/insights/roadCoverage.ts';
+import { hotspotRows, segmentRows } from '../../lib/insights/segmentInsights.ts';
 import { speedCheck } from '../../lib/insights/speedCheck.ts';
 import { utcDay } from '../../lib/privacy/pseudonym.ts';
+import { roadNetwork } from '../adapters/roadNetworkSource.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { requireInsurer, requireOperator } from './auth.ts';
@@ -61,19 +63,18 @@ function areaAndDays(q: { bbox: BBox; from?: number | undefined; to?: number | u
 }
 
 /**
- * Per-cell totals of an area over whole UTC days, and the road cells there (every cell the
- * network has ever observed in it). Partitions never observed cost one key in a BatchGet and
- * no Query.
+ * Per-cell totals of an area over whole UTC days, built from k-anonymous atoms only: a cell's
+ * day with fewer than k distinct cameras adds nothing (see `sumDays`). Partitions never
+ * observed cost one key in a BatchGet and no Query.
  */
-async function areaTotals(deps: AppDeps, area: ReturnType<typeof areaAndDays>) {
+export async function areaTotals(deps: AppDeps, area: { bbox: BBox; fromDay: string; toDay: string }) {
   const seen = await deps.insights.seenCells(cellsCoveringBBox(area.bbox, INSIGHTS_PARTITION_RESOLUTION));
   const inBox = (cell: string) => {
     const [lat, lng] = cellToLatLng(cell);
     return bboxContains(area.bbox, lat, lng);
   };
-  const roadCells = new Set([...seen.values()].flatMap((s) => [...s]).filter(inBox));
   const days = await deps.insights.days(seen.keys(), area.fromDay, area.toDay);
-  return { totals: [...sumDays(days, inBox).values()] as CellTotals[], roadCells };
+  return { totals: [...sumDays(days, inBox, DEFAULT_K).values()] as CellTotals[], inBox };
 }
 
 const intervalOf = (a: { fromDay: string; toDay: string }) => ({
@@ -108,19 +109,37 @@ export function createHotspotsHandler(deps: AppDeps) {
   });
 }
 
-/** `GET /v1/coverage`: the share of the area's road cells with k-anonymous observations. */
+/**
+ * `GET /v1/coverage`: the area's road network (OpenStreetMap, per road class) and the share of
+ * it whose cells meet k in the interval. Denominators come from the road network alone and
+ * numerators from k-anonymous cells alone, so no withheld cell shows, even by differencing.
+ */
 export function createCoverageHandler(deps: AppDeps) {
   return httpHandler(async (event) => {
     // Insurers present an API key (audited); operators their bearer token.
     if (header(event, 'x-api-key')) await requireInsurer(event, deps);
     else await requireOperator(event, deps);
     const area = areaAndDays(parseWith(areaQuerySchema, query(event), 'coverage query'), deps.clock());
-    const { totals, roadCells } = await areaTotals(deps, area);
+    const { totals, inBox } = await areaTotals(deps, area);
+    const covered = new Set(kAnonymous(totals, DEFAULT_K).map((t) => t.cell));
+    const network = roadNetwork();
+    const cov = roadCoverage(network.cells, inBox, covered);
     return json(200, {
       ...intervalOf(area),
       k: DEFAULT_K,
-      roadCellDefinition: 'H3 res-10 cells of the area that any trip of the network has ever entered',
-      ...coverageOf(roadCells, totals, DEFAULT_K),
+      roadCellDefinition:
+        'H3 res-10 cells crossed by the road network (OpenStreetMap); covered when they meet k in the interval',
+      roadNetwork: { source: network.source, attribution: network.attribution },
+      roadCells: cov.overall.roadCells,
+      coveredCells: cov.overall.coveredCells,
+      share:
+        cov.overall.roadCells === 0
+          ? 0
+          : Math.round((cov.overall.coveredCells / cov.overall.roadCells) * 1e4) / 1e4,
+      roadKm: cov.overall.roadKm,
+      coveredKm: cov.overall.coveredKm,
+      kmShare: cov.overall.share,
+      byClass: cov.byClass,
     });
   });
 }
@@ -143,6 +162,7 @@ export function createSpeedCheckHandler(deps: AppDeps) {
       neighbours,
       claimedSpeedMps: body.claimedSpeedMps,
       k: DEFAULT_K,
+      minCamerasPerHour: DEFAULT_K,
     });
     return json(200, {
       cell,

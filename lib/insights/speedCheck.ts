@@ -29,14 +29,16 @@ export type SpeedCheckResult =
     }
   | { withheld: true; reason: string };
 
-function pool(items: readonly SpeedHourItem[], cells: readonly string[]) {
+function pool(items: readonly SpeedHourItem[], cells: readonly string[], minCamerasPerHour: number) {
   const speeds: SpeedHistogram = {};
   const perDay = new Map<string, number[]>();
   for (const item of items) {
     const counts: number[] = [];
     for (const cell of cells) {
       const c = item.cells[cell];
-      if (!c) continue;
+      // The atom rule (docs/insights.md): an hour of a cell seen by fewer than k cameras adds
+      // nothing, so moving `ts` by a week cannot difference one driver's hour out of the pool.
+      if (!c || c.cameras < minCamerasPerHour) continue;
       mergeHistogram(speeds, c.speeds);
       counts.push(c.cameras);
     }
@@ -59,6 +61,8 @@ export function speedCheck(opts: {
   neighbours: readonly string[];
   claimedSpeedMps: number;
   k?: number;
+  /** Hours of a cell with fewer distinct cameras are left out of every pool (the API passes k). */
+  minCamerasPerHour?: number;
 }): SpeedCheckResult {
   const k = Math.max(1, opts.k ?? DEFAULT_K);
   const scopes = [
@@ -69,7 +73,7 @@ export function speedCheck(opts: {
     },
   ];
   for (const { scope, cells } of scopes) {
-    const { speeds, cameraDays } = pool(opts.items, cells);
+    const { speeds, cameraDays } = pool(opts.items, cells, opts.minCamerasPerHour ?? 1);
     if (cameraDays < k) continue;
     const rank = percentileRank(speeds, opts.claimedSpeedMps);
     const summary = speedSummary(speeds);

@@ -1,7 +1,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { latLngToCell } from 'h3-js';
+import { cellToLatLng, latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import roadCellsFile from '../../data/roads/pgh_road_cells.json' with { type: 'json' };
 import { rollupInsights } from '../../functions/scheduled/insightsRollup.ts';
 import { createInsightsConsumerHandler } from '../../functions/stream/insightsConsumer.ts';
 import { contributionsOf } from '../../lib/insights/contributions.ts';
@@ -166,14 +167,27 @@ describe('insurer insights through the emulators', () => {
     expect(none.body.hotspots).toEqual([]);
   });
 
-  it('reports the share of observed road cells that meet k', async () => {
+  it('reports coverage of the road network per road class, counting only cells that meet k', async () => {
     const res = await api.request('GET', `/v1/coverage?bbox=${bbox}&${range}`, insurer());
     expect(res.status).toBe(200);
+    // The denominator is the bundled OpenStreetMap network in the box, whatever was driven.
+    const [minLng, minLat, maxLng, maxLat] = bbox.split(',').map(Number) as [number, number, number, number];
+    const network = new Set(
+      Object.values(roadCellsFile.classes)
+        .flatMap((byCell) => Object.keys(byCell))
+        .filter((c) => {
+          const [lat, lng] = cellToLatLng(c);
+          return lat >= minLat && lat <= maxLat && lng >= minLng && lng <= maxLng;
+        }),
+    );
+    expect(network.size).toBeGreaterThan(100);
     expect(res.body).toMatchObject({
-      roadCells: busyCells.size + quietCells.size,
-      coveredCells: busyCells.size,
+      roadCells: network.size,
+      coveredCells: [...busyCells].filter((c) => network.has(c)).length,
     });
-    expect(res.body.share).toBeCloseTo(busyCells.size / (busyCells.size + quietCells.size), 3);
+    expect(res.body.byClass.map((c: { roadClass: string }) => c.roadClass)).toContain('primary');
+    // The quiet street (3 cameras) is no covered cell, and seen-but-withheld cells are counted nowhere.
+    expect(JSON.stringify(res.body)).not.toMatch(/seen|withheld/i);
     const op = await api.request('GET', `/v1/coverage?bbox=${bbox}&${range}`, { token: stack.operatorToken });
     expect(op.status).toBe(200);
   });
