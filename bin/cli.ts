@@ -7,9 +7,11 @@ const USAGE = `usage: dashnet <command> [options]
                             the local stack alone
   simulate --api URL [--cameras N] [--minutes M] [--seed S]
                             drive a simulated fleet against any running stack
-  edge replay --gps FILE [--imu FILE] [--home LAT,LNG ...] [--out FILE] [--record FILE]
-                            run the camera pipeline on recorded sensor logs; --record
-                            also writes the unredacted device-local record
+  edge replay --gps FILE [--imu FILE] [--frames FILE] [--home LAT,LNG ...] [--out FILE]
+              [--record FILE]
+                            run the camera pipeline on recorded sensor logs; --frames adds
+                            per-frame lead kinematics for BADAS, --record also writes the
+                            unredacted device-local record
   edge badas --in FILE [--out FILE] [--runtime portable|ort]
                             collision anticipation on per-frame lead kinematics (CSV)
   edge detect --image FILE [--min-score S]

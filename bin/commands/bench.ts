@@ -95,7 +95,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
   }
   if (only('badas')) {
     const { runBadasBench } = await import('../../bench/badasBench.ts');
-    results.push(...(await runBadasBench()));
+    const { runBadasPipelineBench } = await import('../../bench/badasPipelineBench.ts');
+    results.push(...(await runBadasBench()), ...(await runBadasPipelineBench()));
   }
   process.stdout.write(`${table(results)}\n`);
   mkdirSync('bench', { recursive: true });

@@ -76,6 +76,10 @@ export interface NodePlatformOptions {
   storageDir?: string;
   /** Seed for reproducible runs (replay, tests); the OS CSPRNG when absent. */
   seed?: string;
+  /** The BADAS model's bytes (`readBadasModel()` reads the vendored one); no BADAS without. */
+  badasModel?: Uint8Array;
+  /** Called when the BADAS driver warning is raised and when it clears. */
+  onDriverWarning?: EdgePlatform['onDriverWarning'];
 }
 
 /** The Node {@link EdgePlatform}: system clock, CSPRNG or seeded PRNG, file storage, fetch, zlib gzip. */
@@ -92,5 +96,7 @@ export function createNodePlatform(options: NodePlatformOptions = {}): EdgePlatf
     },
     transport: fetchTransport,
     gzip: (text) => new Uint8Array(gzipSync(text)),
+    ...(options.badasModel === undefined ? {} : { badasModel: options.badasModel }),
+    ...(options.onDriverWarning === undefined ? {} : { onDriverWarning: options.onDriverWarning }),
   };
 }
