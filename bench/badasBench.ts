@@ -6,6 +6,7 @@ import { loadBadasInQuickJs } from '../edge/badas/quickJsBadas.ts';
 import { HELD_OUT_SETS } from '../edge/badas/training/datasets.ts';
 import {
   alertFigures,
+  apCeiling,
   averagePrecision,
   blindPositiveShare,
   CLEAR_TTC_S,
@@ -65,7 +66,8 @@ export async function runBadasBench(): Promise<BenchResult[]> {
     const nPos = clips.labels.filter((l) => l === 1).length;
     const base = averagePrecision(clips.baseline, clips.labels);
     const blind = blindPositiveShare(scenarios, horizonS);
-    const note = `${nPos} conflicts seen ${horizonS} s ahead (${round(blind * 100, 1)}% of them before their hazard was observable) + as many clips of conflict-free drives; ${setNote}`;
+    const ceiling = apCeiling(nPos, blind, 'badas-bench');
+    const note = `${nPos} conflicts seen ${horizonS} s ahead (${round(blind * 100, 1)}% of them before their hazard was observable: a model perfect on all others and random on those would reach AP ${round(ceiling)}) + as many clips of conflict-free drives; ${setNote}`;
     results.push(
       {
         name: `badas.${name}`,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   alertFigures,
+  apCeiling,
   averagePrecision,
   blindPositiveShare,
   fcwScore,
@@ -94,5 +95,13 @@ describe('BADAS evaluation figures', () => {
     const hours = (2 * 29.9) / 3600;
     expect(f.falseAlarmsPerH).toBeCloseTo(2 / hours, 6);
     expect(f.clearNuisancePerH).toBeCloseTo(1 / hours, 6);
+  });
+
+  it('bounds AP by the clips no model can see coming', () => {
+    expect(apCeiling(200, 0, 't')).toBe(1);
+    // All blind: a random ranking of balanced clips gives about the positive share.
+    expect(apCeiling(2000, 1, 't')).toBeGreaterThan(0.45);
+    expect(apCeiling(2000, 1, 't')).toBeLessThan(0.56);
+    expect(apCeiling(400, 0.14, 't')).toBeLessThan(apCeiling(400, 0.05, 't'));
   });
 });

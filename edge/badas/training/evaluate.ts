@@ -333,3 +333,24 @@ export function blindPositiveShare(scenarios: readonly Scenario[], horizonS: num
   }
   return pos ? blind / pos : Number.NaN;
 }
+
+/**
+ * The AP a model would reach that ranks every observable positive clip above everything and the
+ * blind ones (share `blindShare`, see {@link blindPositiveShare}) at random among as many negative
+ * clips: what the AP target can be held against. Seeded, so the same inputs give the same figure.
+ */
+export function apCeiling(positives: number, blindShare: number, seed: string): number {
+  const r = createSeededRandom(`${seed}:ap-ceiling`);
+  const blind = Math.round(positives * blindShare);
+  const scores: number[] = [];
+  const labels: (0 | 1)[] = [];
+  for (let i = 0; i < positives; i++) {
+    scores.push(i < blind ? r.next() : 2);
+    labels.push(1);
+  }
+  for (let i = 0; i < positives; i++) {
+    scores.push(r.next());
+    labels.push(0);
+  }
+  return averagePrecision(scores, labels);
+}
