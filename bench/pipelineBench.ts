@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { cellToLatLng } from 'h3-js';
 import { loadRoadGraph } from '../bin/commands/simulate.ts';
 import type { TelemetryEvent } from '../lib/contract/events.ts';
 import { BucketIndex } from '../lib/hazards/bucketIndex.ts';
@@ -52,53 +53,179 @@ function cityEvents(cameras: number, perCamera: number, nowMs: number): Telemetr
   );
 }
 
-/** Ingest throughput and latency through the local stack's HTTP API. */
-async function benchIngest(api: ApiClient): Promise<BenchResult[]> {
-  const cams = await Promise.all(Array.from({ length: 20 }, () => api.camera()));
-  const eventsPerBatch = 50;
-  const batches = 200;
-  const now = Date.now();
-  const bodies = Array.from({ length: batches }, (_, b) =>
-    batch(
-      Array.from({ length: eventsPerBatch }, (_, i) =>
-        hardBrake({
-          ...offset(40.44, -79.99, (b % 50) * 30, i * 10),
-          ts: new Date(now - ((b * eventsPerBatch + i) % 600) * 1000).toISOString(),
-        }),
-      ),
-    ),
+/** A POST of the load generator: who sends it, the JSON body, and how many events it carries. */
+interface LoadRequest {
+  token: string;
+  body: string;
+  events: number;
+}
+
+/** What the load worker measured. */
+interface LoadRun {
+  elapsedMs: number;
+  latencies: number[];
+  statuses: Record<string, number>;
+  sentEvents: number;
+  acceptedEvents: number;
+}
+
+/** Events per batch of the realistic mix, and how many of them are trip segments. */
+const MIX_EVENTS_PER_BATCH = 20;
+const MIX_TRIPS_PER_BATCH = 15;
+
+/**
+ * The contract's realistic mix: trip segments with their redacted paths (three quarters of the
+ * events), hard brakes, corners and road anomalies placed on those paths, 20 events a batch,
+ * from many cameras. The trip segments are the simulated fleet's own on the Pittsburgh network;
+ * they are reused with fresh ids (and trip ids) to make as many batches as asked, which changes
+ * nothing for ingest, which never reads a path's geometry against another's.
+ */
+function realisticRequests(tokens: readonly string[], batches: number, nowMs: number): LoadRequest[] {
+  const graph = loadRoadGraph();
+  const startMs = nowMs - 26 * 60_000;
+  const fleet = createFleet(
+    graph,
+    defaultScenario(11, graph, { startMs, cameras: 100, horizonMs: 30 * 60_000 }),
   );
-  const requests = bodies.map((body, b) => ({
-    token: cams[b % cams.length]!.token,
-    body: JSON.stringify(body),
-  }));
+  const trips: Extract<TelemetryEvent, { type: 'trip' }>[] = [];
+  for (let t = startMs + 30_000; t <= nowMs - 60_000; t += 30_000)
+    for (const b of fleet.advanceTo(t))
+      for (const e of b.body.events) if (e.type === 'trip' && e.path.length > 0) trips.push(e);
+  if (trips.length === 0) throw new Error('the fleet drove no trip segments');
+  const out: LoadRequest[] = [];
+  let k = 0;
+  for (let b = 0; b < batches; b++) {
+    const events: TelemetryEvent[] = [];
+    for (let i = 0; i < MIX_EVENTS_PER_BATCH; i++) {
+      const trip = trips[k++ % trips.length]!;
+      if (i < MIX_TRIPS_PER_BATCH) {
+        events.push({ ...trip, id: randomUUID(), tripId: randomUUID() });
+        continue;
+      }
+      const at = trip.path[Math.floor(trip.path.length / 2)]!;
+      const [lat, lng] = cellToLatLng(at.cell);
+      const common = { id: randomUUID(), ts: at.ts, lat, lng, heading: at.heading, speedMps: at.speedMps };
+      const kind = i % 5;
+      if (kind === 0 || kind === 1)
+        events.push({ ...common, type: 'hard_brake', decelMps2: 4.5 + (b % 5) * 0.4 });
+      else if (kind === 2) events.push({ ...common, type: 'hard_corner', lateralAccelMps2: 4.2 });
+      else events.push({ ...common, type: 'road_anomaly', kind: b % 2 ? 'pothole' : 'bump', severity: 0.6 });
+    }
+    out.push({
+      token: tokens[b % tokens.length]!,
+      body: JSON.stringify(batch(events)),
+      events: events.length,
+    });
+  }
+  return out;
+}
+
+function runLoad(url: string, requests: LoadRequest[], mode: Record<string, unknown>): Promise<LoadRun> {
   const worker = new Worker(new URL('./loadWorker.mjs', import.meta.url), {
-    workerData: { url: api.baseUrl, requests, concurrency: 8 },
+    workerData: { url, requests, ...mode },
   });
-  const run = await new Promise<{ elapsedMs: number; latencies: number[]; statuses: Record<string, number> }>(
-    (resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    },
-  );
-  await worker.terminate();
-  if (run.statuses['202'] !== batches) throw new Error(`ingest answered ${JSON.stringify(run.statuses)}`);
-  const seconds = run.elapsedMs / 1000;
-  const latencies = run.latencies.sort((a, b) => a - b);
-  const events = batches * eventsPerBatch;
-  await eventually(async () => ((await api.stats()).body.processed >= events ? true : undefined), 120_000);
-  const note = `${batches} batches × ${eventsPerBatch} events, 8 concurrent clients on their own thread, local stack (kinesalite + dynalite on a worker thread, aggregator consuming concurrently)`;
+  return new Promise<LoadRun>((resolve, reject) => {
+    worker.once('message', (run: LoadRun) => {
+      void worker.terminate();
+      resolve(run);
+    });
+    worker.once('error', reject);
+  });
+}
+
+/** Waits until the stream consumers processed everything accepted; how many never were. */
+async function drained(api: ApiClient, timeoutMs: number): Promise<{ lost: number; waitedMs: number }> {
+  const t0 = performance.now();
+  let stats = (await api.stats()).body;
+  while (stats.processed < stats.accepted && performance.now() - t0 < timeoutMs) {
+    await new Promise((r) => setTimeout(r, 200));
+    stats = (await api.stats()).body;
+  }
+  return { lost: Math.max(0, stats.accepted - stats.processed), waitedMs: performance.now() - t0 };
+}
+
+/**
+ * Ingest under the realistic mix through the local stack's HTTP API: the saturation throughput
+ * (closed loop, 32 clients back to back), then the latency at a fixed offered load of 2,000
+ * events/s (open loop), each followed by a check that the consumers processed every accepted
+ * event.
+ */
+async function benchIngest(api: ApiClient): Promise<BenchResult[]> {
+  const cameras = 300;
+  const tokens: string[] = [];
+  for (let i = 0; i < cameras; i += 20)
+    tokens.push(...(await Promise.all(Array.from({ length: 20 }, async () => (await api.camera()).token))));
+  const nowMs = Date.now();
+  const saturationMs = 15_000;
+  const closed = realisticRequests(tokens, 6000, nowMs);
+  const sat = await runLoad(api.baseUrl, closed, {
+    mode: 'closed',
+    concurrency: 32,
+    durationMs: saturationMs,
+  });
+  const satDrain = await drained(api, 180_000);
+  const offeredPerS = 2000;
+  const openSeconds = 10;
+  const open = realisticRequests(tokens, (offeredPerS / MIX_EVENTS_PER_BATCH) * openSeconds, nowMs);
+  const fixed = await runLoad(api.baseUrl, open, {
+    mode: 'open',
+    ratePerS: offeredPerS / MIX_EVENTS_PER_BATCH,
+  });
+  const fixedDrain = await drained(api, 180_000);
+  for (const run of [sat, fixed])
+    if (Object.keys(run.statuses).some((s) => s !== '202'))
+      throw new Error(`ingest answered ${JSON.stringify(run.statuses)}`);
+  const satLat = [...sat.latencies].sort((a, b) => a - b);
+  const fixedLat = [...fixed.latencies].sort((a, b) => a - b);
+  const mix = `${MIX_EVENTS_PER_BATCH} events a batch (${MIX_TRIPS_PER_BATCH} trip segments with paths, brakes, corners, anomalies), ${cameras} cameras`;
+  const satNote = `closed loop, 32 clients on their own thread for ${saturationMs / 1000} s, ${mix}; local stack with both stream consumers running; drained in ${Math.round(satDrain.waitedMs)} ms after`;
+  const fixedNote = `open loop at ${offeredPerS} events/s offered for ${openSeconds} s, latency from the scheduled send; ${mix}`;
   return [
     {
       name: 'ingest.events_per_s',
-      value: Math.round(events / seconds),
+      value: Math.round(sat.acceptedEvents / (sat.elapsedMs / 1000)),
       unit: 'events/s',
       better: 'higher',
       target: 5000,
-      note,
+      note: satNote,
     },
-    { name: 'ingest.p50_ms', value: round(percentile(latencies, 0.5)), unit: 'ms', better: 'lower', note },
-    { name: 'ingest.p99_ms', value: round(percentile(latencies, 0.99)), unit: 'ms', better: 'lower', note },
+    {
+      name: 'ingest.p50_ms',
+      value: round(percentile(satLat, 0.5)),
+      unit: 'ms',
+      better: 'lower',
+      note: satNote,
+    },
+    {
+      name: 'ingest.p99_ms',
+      value: round(percentile(satLat, 0.99)),
+      unit: 'ms',
+      better: 'lower',
+      note: satNote,
+    },
+    {
+      name: 'ingest.p99_ms_at_2k',
+      value: round(percentile(fixedLat, 0.99)),
+      unit: 'ms',
+      better: 'lower',
+      target: 100,
+      note: fixedNote,
+    },
+    {
+      name: 'ingest.p50_ms_at_2k',
+      value: round(percentile(fixedLat, 0.5)),
+      unit: 'ms',
+      better: 'lower',
+      note: fixedNote,
+    },
+    {
+      name: 'ingest.events_lost',
+      value: satDrain.lost + fixedDrain.lost,
+      unit: 'events',
+      better: 'lower',
+      target: 0,
+      note: 'accepted at ingest but not processed by the aggregator within 3 minutes of the load ending',
+    },
   ];
 }
 
