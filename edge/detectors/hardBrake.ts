@@ -38,13 +38,9 @@ export interface HardBrakeConfig {
   /** …and at least this many m/s. */
   gpsMinDropMps: number;
   /**
-   * With a calibrated mount, the force must point backwards: its mean longitudinal component
-   * at least this share of its magnitude (cos 50°). A corner or an acceleration fails it.
-   */
-  minBackwardShare: number;
-  /**
-   * A brake does not turn the car: an episode whose heading changes more than this (rad) is a
-   * corner (braking in a corner is the corner detector's event).
+   * Before the mount is calibrated, a sustained horizontal force whose heading changes more than
+   * this (rad) is a corner, not a brake. (Calibrated, the longitudinal axis tells them apart, and
+   * a hard brake in a bend counts.)
    */
   maxHeadingChangeRad: number;
   /**
@@ -76,7 +72,6 @@ export const DEFAULT_HARD_BRAKE: HardBrakeConfig = {
   minSpeedMps: 3,
   gpsConfirmRatio: 0.5,
   gpsMinDropMps: 1.5,
-  minBackwardShare: 0.64,
   maxHeadingChangeRad: 0.35,
   maxUnconfirmedSwingRad: 0.15,
   gpsOnlyDecelMps2: 2.4,
@@ -96,9 +91,8 @@ interface Episode {
   peak: number;
   sum: number;
   n: number;
-  /** Σ longitudinal component (calibrated samples) and how many there were. */
-  longSum: number;
-  longN: number;
+  /** How many of its samples were on the calibrated longitudinal axis. */
+  calibratedN: number;
 }
 
 interface GpsEpisode {
@@ -109,14 +103,15 @@ interface GpsEpisode {
 }
 
 /**
- * Sustained deceleration. An episode is any sustained horizontal force (the low-passed
- * horizontal vector, so it needs only "down", not the mount's yaw); it is a hard brake when
- * the evidence says backwards: the calibrated longitudinal axis where the mount has converged,
- * the GPS speed drop wherever there is GPS, and no turn. Without a calibrated IMU it falls back
- * to GPS speed alone, thresholds set from real 1 Hz receivers.
+ * Sustained deceleration. Where the mount has converged, the deceleration along the car's axis;
+ * before that, any sustained horizontal force (the low-passed horizontal vector, so it needs
+ * only "down") that does not turn the car. Either way the GPS speed drop must account for it
+ * wherever there is GPS. Without a usable IMU it falls back to GPS speed alone, thresholds set
+ * from real 1 Hz receivers.
  */
 export class HardBrakeDetector {
   private readonly lp: [LowPass, LowPass, LowPass];
+  private readonly longLp: LowPass;
   private imuEpisode: Episode | undefined;
   private readonly pending: Episode[] = [];
   private gpsEpisode: GpsEpisode | undefined;
@@ -132,6 +127,7 @@ export class HardBrakeDetector {
       new LowPass(config.lowPassTauMs),
       new LowPass(config.lowPassTauMs),
     ];
+    this.longLp = new LowPass(config.lowPassTauMs);
   }
 
   /** Feeds a vehicle-frame IMU sample (needs gravity; uses forward when calibrated). */
@@ -141,41 +137,40 @@ export class HardBrakeDetector {
       this.lp[1].update(s.tMs, s.horiz[1]),
       this.lp[2].update(s.tMs, s.horiz[2]),
     ];
-    const mag = Math.sqrt(h[0] * h[0] + h[1] * h[1] + h[2] * h[2]);
     if (!Number.isNaN(s.yawRateRps)) this.gyroHeading.addRate(s.tMs, s.yawRateRps);
+    // Calibrated: the deceleration along the car's axis, so braking gently through a bend
+    // (ordinary braking plus cornering) is not a hard brake. Else the whole horizontal force,
+    // and the decision asks the heading and GPS what it was.
+    let force: number;
+    if (s.forwardReady) force = -this.longLp.update(s.tMs, s.longMps2);
+    else {
+      this.longLp.reset();
+      force = Math.sqrt(h[0] * h[0] + h[1] * h[1] + h[2] * h[2]);
+    }
     const ep = this.imuEpisode;
     if (!ep) {
-      if (mag >= this.config.decelThresholdMps2) {
+      if (force >= this.config.decelThresholdMps2) {
         this.imuEpisode = {
           startMs: s.tMs,
           endMs: s.tMs,
           lastMs: s.tMs,
-          peak: mag,
-          sum: mag,
+          peak: force,
+          sum: force,
           n: 1,
-          longSum: 0,
-          longN: 0,
+          calibratedN: s.forwardReady ? 1 : 0,
         };
-        this.addDirection(this.imuEpisode, s, mag);
       }
-    } else if (mag >= this.config.endDecelMps2) {
+    } else if (force >= this.config.endDecelMps2) {
       ep.endMs = s.tMs;
-      ep.peak = Math.max(ep.peak, mag);
-      ep.sum += mag;
+      ep.peak = Math.max(ep.peak, force);
+      ep.sum += force;
       ep.n++;
-      this.addDirection(ep, s, mag);
+      if (s.forwardReady) ep.calibratedN++;
     } else {
       this.imuEpisode = undefined;
       if (ep.endMs - ep.startMs >= this.config.minDurationMs) this.pending.push(ep);
     }
     return this.expire(s.tMs);
-  }
-
-  private addDirection(ep: Episode, s: VehicleSample, mag: number): void {
-    if (!s.forwardReady) return;
-    // The raw longitudinal sample is noisy; its share of the low-passed magnitude is what counts.
-    ep.longSum += Math.max(-mag, Math.min(mag, s.longMps2));
-    ep.longN++;
   }
 
   /** Feeds an accepted GPS fix and its motion (if it had a baseline). */
@@ -215,23 +210,23 @@ export class HardBrakeDetector {
 
   private decideImu(ep: Episode): DetectedEvent | undefined {
     const heading = this.gyroHeading.empty ? this.gpsHeading : this.gyroHeading;
-    const turnRad = heading.change(ep.startMs - 1000, ep.endMs + 1000);
-    if (Math.abs(turnRad) > this.config.maxHeadingChangeRad) return undefined;
-    const meanMag = ep.sum / ep.n;
-    // Direction from the calibrated mount, where it has converged during the episode. It decides
-    // only where GPS cannot: a GPS speed drop is the stronger witness, and a mis-converged mount
-    // must not veto a stop the receiver saw.
-    const calibrated = ep.longN >= ep.n / 2;
-    const backwards = calibrated && -ep.longSum / ep.longN >= this.config.minBackwardShare * meanMag;
+    // On the calibrated axis the force is a deceleration by construction (a brake in a bend
+    // included); otherwise a turn explains a sustained horizontal force better than a brake.
+    const calibrated = ep.calibratedN >= ep.n / 2;
+    if (
+      !calibrated &&
+      Math.abs(heading.change(ep.startMs - 1000, ep.endMs + 1000)) > this.config.maxHeadingChangeRad
+    )
+      return undefined;
+    const meanForce = ep.sum / ep.n;
     const before = this.speedsIn(ep.startMs - 1500, ep.startMs + 500);
     const after = this.speedsIn(ep.endMs - 250, ep.endMs + GPS_EVIDENCE_MS);
     const gpsSeen = this.speedsIn(ep.startMs - GPS_ABSENT_MS, ep.endMs + GPS_EVIDENCE_MS).length > 0;
     if (!gpsSeen) {
-      // No GPS at all (no fix yet, a camera without one): a calibrated mount tells a brake from
-      // an acceleration; without one, a sustained straight-line force this strong is a brake
-      // (family cars accelerate at ≤ 0.25 g: the real drives' aggressive starts peak at
-      // 1.3–2.4 m/s²). Speed is unknown (0): the event stays on the device, unplaced.
-      if (calibrated && !backwards) return undefined;
+      // No GPS at all (no fix yet, a camera without one): the calibrated axis says "backwards";
+      // without one, a sustained straight-line force this strong is a brake (family cars
+      // accelerate at ≤ 0.25 g: the real drives' aggressive starts peak at 1.3–2.4 m/s²).
+      // Speed is unknown (0): the event stays on the device, unplaced.
       if (
         !calibrated &&
         heading.swing(ep.startMs - 1000, ep.endMs + 1000) > this.config.maxUnconfirmedSwingRad
@@ -243,10 +238,11 @@ export class HardBrakeDetector {
     const speedMps = Math.max(...before);
     if (after.length === 0) {
       // GPS dropout (tunnel): trust a calibrated IMU alone only for a clearly sustained brake.
-      if (!backwards || ep.endMs - ep.startMs < 2 * this.config.minDurationMs) return undefined;
+      if (!calibrated || ep.endMs - ep.startMs < 2 * this.config.minDurationMs) return undefined;
     } else {
+      // The GPS speed drop is the witness either way: an acceleration or a corner has none.
       const drop = speedMps - Math.min(...after);
-      const imuDrop = meanMag * ((ep.endMs - ep.startMs) / 1000);
+      const imuDrop = meanForce * ((ep.endMs - ep.startMs) / 1000);
       if (drop < this.config.gpsMinDropMps || drop < this.config.gpsConfirmRatio * imuDrop) return undefined;
     }
     if (speedMps < this.config.minSpeedMps) return undefined;
