@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { hazardKindLegend } from '../lib/hazards/hazardKinds.ts';
 import type { ExtraRoute } from './httpServer.ts';
 import type { LiveCell } from './liveCells.ts';
 
@@ -290,6 +291,10 @@ export function mapRoutes(opts: MapRoutesOptions): ExtraRoute {
         },
         { 'cache-control': 'no-store' },
       );
+      return true;
+    }
+    if (path === '/map/kinds.json') {
+      sendJson(res, 200, hazardKindLegend(), { 'cache-control': 'public, max-age=300' });
       return true;
     }
     if (path === '/map/roads.json') {

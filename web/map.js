@@ -16,16 +16,10 @@ const MAX_BBOX_DEG = 0.99;
 const FULL_EVIDENCE = 10;
 const FRAME_MS = 1000 / 30;
 
-const KIND_LABELS = {
-  slowdown_or_obstruction: 'Slowdown / obstruction',
-  pothole: 'Pothole',
-  debris: 'Debris',
-};
-const KIND_COLORS = {
-  slowdown_or_obstruction: '#ff5a5f',
-  pothole: '#ffb020',
-  debris: '#c08cff',
-};
+// Labels and colours of the hazard kinds come from the one hazard-kind table
+// (lib/hazards/hazardKinds.ts) through /map/kinds.json; these are only what shows until it loads.
+const KIND_LABELS = {};
+const KIND_COLORS = {};
 
 /** Per road class: colour, width in CSS px at the fitted zoom, and a darker casing for majors. */
 const ROAD_STYLES = {
@@ -347,6 +341,17 @@ function setStatus(state, text) {
   const s = el('status');
   s.dataset.state = state;
   s.textContent = text;
+}
+
+async function loadKinds() {
+  try {
+    for (const k of await getJson('/map/kinds.json')) {
+      KIND_LABELS[k.kind] = k.label;
+      KIND_COLORS[k.kind] = k.colour;
+    }
+  } catch {
+    // Without the legend hazards show in the fallback colour with their kind's name.
+  }
 }
 
 async function loadRoads() {
@@ -789,6 +794,7 @@ resize();
 drawScale();
 requestAnimationFrame(frame);
 renderHazardList();
+void loadKinds();
 void loadRoads();
 void pollLive();
 scheduleHazards(0);
