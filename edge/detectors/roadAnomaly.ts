@@ -80,6 +80,14 @@ export interface RoadAnomalyConfig {
    */
   bumpMinLengthM: number;
   /**
+   * The length test needs the event's duration to measure geometry, not the suspension: the
+   * cabin's own response to any hit lasts ~0.25 s. Above this speed the wheelbase passes in less
+   * than that (2.7 m / 11 m/s), every hit looks 5 m long, and only the signature
+   * ({@link potholeMinUpShare}) tells a pothole from a bump. (Found when the simulated fleet
+   * called every pothole taken at 15–18 m/s a bump.)
+   */
+  maxLengthTestSpeedMps: number;
+  /**
    * The far edge of a pothole throws the wheel up hard, so a pothole's upward excursion
    * dominates its swing; an event whose upward share (up / (up + down)) is below this is
    * a bump's landing, not a pothole's strike (0.55 rather than an even 0.5: chosen on one half
@@ -108,6 +116,7 @@ export const DEFAULT_ROAD_ANOMALY: RoadAnomalyConfig = {
   maxDurationMs: 2000,
   refractoryMs: 1500,
   bumpMinLengthM: 5,
+  maxLengthTestSpeedMps: 11,
   potholeMinUpShare: 0.55,
   fullSeverityP2pMps2: 2 * G,
 };
@@ -315,7 +324,8 @@ export class RoadAnomalyDetector {
     const speed = cand.speedMps ?? c.referenceSpeedMps;
     const lengthM = (cand.bigMs / 1000) * Math.max(speed, c.minSpeedMps);
     const upShare = cand.upMps2 / Math.max(1e-9, cand.upMps2 + cand.downMps2);
-    const bump = lengthM >= c.bumpMinLengthM || upShare < c.potholeMinUpShare;
+    const longEvent = speed <= c.maxLengthTestSpeedMps && lengthM >= c.bumpMinLengthM;
+    const bump = longEvent || upShare < c.potholeMinUpShare;
     return [
       {
         type: 'road_anomaly',
