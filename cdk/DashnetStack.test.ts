@@ -94,12 +94,12 @@ describe('DashnetStack resources', () => {
       'AWS::Lambda::Permission': ROUTES.length + Object.keys(SCHEDULES).length,
       'AWS::Events::Rule': Object.keys(SCHEDULES).length,
       'AWS::Logs::LogGroup': fns + 1,
-      'AWS::S3::Bucket': 3,
-      'AWS::S3::BucketPolicy': 3,
+      'AWS::S3::Bucket': 4 /* access logs, artifacts, failures, insurer exports */,
+      'AWS::S3::BucketPolicy': 4,
       'AWS::SNS::Subscription': 1,
       'AWS::SNS::Topic': 1,
       'AWS::SNS::TopicPolicy': 1,
-      'AWS::SecretsManager::Secret': 1,
+      'AWS::SecretsManager::Secret': 2 /* operator token, export signing key */,
     });
   });
 
@@ -175,6 +175,25 @@ describe('DashnetStack resources', () => {
       expect(statements).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
       );
+    }
+  });
+
+  it('lets only the export functions reach the exports bucket, under the insurer prefix, listing by prefix', () => {
+    const bucketId = logicalId(stack.exports.bucket);
+    for (const [, policy] of ofType('AWS::IAM::Policy')) {
+      const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+      const onExports = statements.filter((st) => JSON.stringify(st.Resource ?? '').includes(bucketId));
+      const roles = JSON.stringify(policy.Properties.Roles);
+      const isExporter = ['insightsExports', 'insightsExport'].some((fid) =>
+        roles.includes(logicalId(stack.functions[fid as FunctionId].role)),
+      );
+      if (!isExporter) {
+        expect(onExports).toEqual([]);
+        continue;
+      }
+      expect(onExports.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+      expect(JSON.stringify(onExports)).toContain('/insurers/*');
+      expect(JSON.stringify(onExports)).toContain('"s3:prefix":["insurers/*"]');
     }
   });
 
@@ -403,8 +422,13 @@ describe('least privilege', () => {
       ).map((r) => r.fn),
     );
     expect(operatorFns.size).toBeGreaterThan(0);
+    const operatorSecret = logicalId(stack.operatorToken);
     for (const id of FUNCTION_IDS) {
-      expect(reaches(id).includes('secretsmanager:GetSecretValue'), id).toBe(operatorFns.has(id));
+      const readsOperatorSecret = policyOf(id).some(
+        (st) =>
+          actionsOf(st).includes('secretsmanager:GetSecretValue') && JSON.stringify(st.Resource).includes(operatorSecret),
+      );
+      expect(readsOperatorSecret, id).toBe(operatorFns.has(id));
     }
   });
 
@@ -432,10 +456,12 @@ describe('least privilege', () => {
 
   it('lets only telemetry write to the stream and only the two consumers read it', () => {
     const consumers: FunctionId[] = ['aggregator', 'insightsConsumer'];
+    // The export functions write only the exports bucket (asserted above).
+    const exporters: FunctionId[] = ['insightsExports', 'insightsExport'];
     for (const id of FUNCTION_IDS) {
       expect(reaches(id).includes('kinesis:PutRecords'), id).toBe(id === 'telemetry');
       expect(reaches(id).includes('kinesis:GetRecords'), id).toBe(consumers.includes(id));
-      expect(reaches(id).includes('s3:PutObject'), id).toBe(consumers.includes(id));
+      expect(reaches(id).includes('s3:PutObject'), id).toBe(consumers.includes(id) || exporters.includes(id));
     }
     expect(policyOf('aggregator')).toContainEqual(
       expect.objectContaining({

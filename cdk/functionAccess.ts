@@ -156,4 +156,11 @@ export const FUNCTION_ACCESS: Record<FunctionId, FunctionAccess> = {
   insightsHotspots: { tables: [[INSIGHTS_TABLE, 'read'], ...AUDITED] },
   // Also admits operators (bearer token, possibly the root secret).
   coverage: { tables: [[INSIGHTS_TABLE, 'read'], ...AUDITED], operatorSecret: true },
+  // Lists insurers (Identity Scan), reads aggregates, audits; the exports bucket and signing
+  // secret are granted by the ExportsBucket construct (cdk/constructs/ExportsBucket.ts).
+  insightsExports: {
+    tables: [[IDENTITY_TABLE, 'read'], [INSIGHTS_TABLE, 'read'], ...AUDITED],
+    operatorSecret: true,
+  },
+  insightsExport: { tables: [[IDENTITY_TABLE, 'read'], [INSIGHTS_TABLE, 'read'], ...AUDITED] },
 };

@@ -6,6 +6,7 @@ import {
   createRevokeDeviceHandler,
   createRotateTokenHandler,
 } from './http/devices.ts';
+import { createExportsHandler } from './http/exports.ts';
 import { createOpen511Handler, createWazeCifsHandler } from './http/feeds.ts';
 import { createHazardHistoryHandler, createHazardsHandler } from './http/hazards.ts';
 import type { HttpEvent, HttpResult } from './http/httpKit.ts';
@@ -56,6 +57,7 @@ export const HTTP_FACTORIES: Record<HttpFunctionId, (deps: AppDeps) => Invocable
   insightsSpeedCheck: createSpeedCheckHandler,
   insightsHotspots: createHotspotsHandler,
   coverage: createCoverageHandler,
+  insightsExports: (deps) => createExportsHandler(deps),
 };
 
 export { createAggregatorHandler, createDeletionWorker, createInsightsConsumerHandler };

@@ -229,6 +229,22 @@ export class InsightsStore {
     }));
   }
 
+  /**
+   * Every speed item of partitions over an inclusive range of epoch hours (exports): one Query
+   * per partition and hour of week the range touches (at most 168 per partition).
+   */
+  async speedHoursInRange(
+    partitions: Iterable<string>,
+    fromHour: number,
+    toHour: number,
+  ): Promise<SpeedHourItem[]> {
+    const hows = new Set<number>();
+    for (let h = fromHour; h <= toHour && hows.size < 168; h++) hows.add(hourOfWeek(h * 60));
+    const ps = [...new Set(partitions)];
+    const pages = await mapLimit([...hows], 4, (how) => this.speedHours(ps, how, fromHour, toHour));
+    return pages.flat();
+  }
+
   private async queryAll(
     table: string,
     condition: string,

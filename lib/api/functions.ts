@@ -88,6 +88,15 @@ export const FUNCTIONS = {
     timeoutS: 10,
   },
   coverage: { entry: 'functions/http/insights.ts', handler: 'coverageHandler', memoryMb: 512, timeoutS: 10 },
+  /** Insurer exports: list with presigned URLs, on-demand export, public key, local downloads. */
+  insightsExports: { entry: 'functions/http/exports.ts', handler: 'handler', memoryMb: 1024, timeoutS: 29 },
+  /** Not behind a route: daily and monthly exports per insurer (scheduled). */
+  insightsExport: {
+    entry: 'functions/scheduled/insightsExport.ts',
+    handler: 'handler',
+    memoryMb: 1024,
+    timeoutS: 900,
+  },
 } as const;
 
 export type FunctionId = keyof typeof FUNCTIONS;
@@ -100,6 +109,8 @@ export const SCHEDULES: Partial<Record<FunctionId, { rateMinutes: number; localE
   baselineRollup: { rateMinutes: 60, localEveryS: 60 },
   // Deletion requests are asynchronous but should finish within minutes.
   deletionWorker: { rateMinutes: 1, localEveryS: 1 },
+  // Each period is written once, when due (functions/scheduled/insightsExport.ts); hourly catches up.
+  insightsExport: { rateMinutes: 60, localEveryS: 300 },
 };
 
 /** Functions not behind a route: stream consumers and scheduled jobs. */
@@ -108,7 +119,8 @@ export type BackgroundFunctionId =
   | 'deletionWorker'
   | 'baselineRollup'
   | 'insightsConsumer'
-  | 'insightsRollup';
+  | 'insightsRollup'
+  | 'insightsExport';
 
 /** Functions behind an HTTP route. */
 export type HttpFunctionId = Exclude<FunctionId, BackgroundFunctionId>;
@@ -153,6 +165,12 @@ export const ROUTES: readonly RouteDef[] = [
   // Insurers and operators (lib/auth/authzMatrix.ts); the gateway route admits insurers'
   // API keys, the handler also takes an operator's bearer token.
   { method: 'GET', path: '/v1/coverage', fn: 'coverage', auth: 'insurer' },
+  { method: 'GET', path: '/v1/insights/exports', fn: 'insightsExports', auth: 'insurer' },
+  // Insurers (own data) and operators (any insurer), like coverage.
+  { method: 'POST', path: '/v1/insights/exports', fn: 'insightsExports', auth: 'insurer' },
+  { method: 'GET', path: '/v1/insights/exports/public-key', fn: 'insightsExports', auth: 'public' },
+  // Local signed download URLs (the HMAC in the URL authorises); on AWS the URLs point at S3.
+  { method: 'GET', path: '/v1/insights/exports/download', fn: 'insightsExports', auth: 'public' },
 ];
 
 /** Matches a request path against a template; returns the path parameters or undefined. */
