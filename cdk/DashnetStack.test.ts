@@ -426,7 +426,8 @@ describe('least privilege', () => {
     for (const id of FUNCTION_IDS) {
       const readsOperatorSecret = policyOf(id).some(
         (st) =>
-          actionsOf(st).includes('secretsmanager:GetSecretValue') && JSON.stringify(st.Resource).includes(operatorSecret),
+          actionsOf(st).includes('secretsmanager:GetSecretValue') &&
+          JSON.stringify(st.Resource).includes(operatorSecret),
       );
       expect(readsOperatorSecret, id).toBe(operatorFns.has(id));
     }
