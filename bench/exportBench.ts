@@ -101,7 +101,7 @@ export async function runExportBench(): Promise<BenchResult[]> {
   const note = `${CAMERAS} cameras, ${DAYS} days, ${contributions} trips folded by foldDay on the bundled Pittsburgh network (rollup ${genS.toFixed(1)} s)`;
   let rows = 0;
   let jsonBytes = 0;
-  let motorwayShare = 0;
+
   for (const format of ['parquet', 'csv'] as const) {
     const t0 = performance.now();
     const tables = buildExportTables({ days, speedItems, inRegion: () => true, roadCells, k: 5 });
@@ -119,8 +119,7 @@ export async function runExportBench(): Promise<BenchResult[]> {
     const bytes = built.files.reduce((n, f) => n + f.bytes.length, 0);
     rows = built.manifest.files.reduce((n, f) => n + f.rows, 0);
     jsonBytes = tables.reduce((n, t) => n + JSON.stringify(t.rows).length, 0);
-    const motorway = tables.find((t) => t.name === 'coverage')?.rows.find((r) => r[0] === 'motorway');
-    motorwayShare = Number(motorway?.[3] ?? 0);
+
     results.push(
       {
         name: `export.month_1k_cameras.${format}_s`,
@@ -140,13 +139,6 @@ export async function runExportBench(): Promise<BenchResult[]> {
   }
   results.push(
     { name: 'export.month_1k_cameras.rows', value: rows, unit: 'rows', better: 'higher', note },
-    {
-      name: 'export.month_1k_cameras.motorway_km_share',
-      value: motorwayShare,
-      unit: 'share',
-      better: 'higher',
-      note: 'motorway km of the bundled network in cells meeting k over the month (synthetic fleet, not lib/sim)',
-    },
     {
       name: 'export.month_1k_cameras.json_kb.baseline',
       value: Math.round(jsonBytes / 1024),
