@@ -5,21 +5,19 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createAwsClients } from '../functions/adapters/awsClients.ts';
 import type { RateLimits } from '../functions/adapters/rateLimiter.ts';
-import {
-  createAggregatorHandler,
-  createInsightsConsumerHandler,
-  HTTP_FACTORIES,
-} from '../functions/registry.ts';
+import { HTTP_FACTORIES } from '../functions/registry.ts';
 import { type AppDeps, createDeps } from '../functions/runtime/deps.ts';
 import type { AggregationReport } from '../functions/stream/aggregator.ts';
 import type { HazardRuleName } from '../lib/hazards/hazardRule.ts';
-import { AGGREGATOR_ESM, ENV } from '../lib/resources.ts';
+import { ENV } from '../lib/resources.ts';
 import { startBackgroundJobs } from './backgroundJobs.ts';
+import { startConsumerWorker } from './consumerHost.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
-import { EsmRunner, type EsmSettings } from './esmRunner.ts';
+import type { EsmSettings } from './esmRunner.ts';
 import { fileFailureSink } from './fileFailureSink.ts';
 import { type ExtraRoute, startHttpServer } from './httpServer.ts';
 import { provisionResources, resourceNames } from './provision.ts';
+import { type StreamConsumers, startStreamConsumers } from './streamConsumers.ts';
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -46,6 +44,12 @@ export interface LocalStackOptions {
   rateLimits?: Partial<RateLimits>;
   /** How often the deletion worker drains its queue (ms; default 1000; 0 = never, tests drive it). */
   deletionWorkerIntervalMs?: number;
+  /**
+   * Run the Kinesis consumers on a worker thread of their own (default), so the HTTP API does
+   * not wait behind consumer batches; they run on the main thread when false, and always when
+   * a `clock` is injected (a function cannot cross to another thread).
+   */
+  consumerThread?: boolean;
 }
 
 export interface LocalStackHandle {
@@ -53,9 +57,8 @@ export interface LocalStackHandle {
   operatorToken: string;
   deps: AppDeps;
   emulators: Emulators;
-  esm: EsmRunner;
-  /** The insights consumer's own event source mapping on the same stream. */
-  insightsEsm: EsmRunner;
+  /** The aggregator's and the insights consumer's event source mappings on the stream. */
+  consumers: StreamConsumers;
   /** Stops accepting requests, lets the consumer read out the stream, then closes everything. */
   stop(): Promise<void>;
 }
@@ -87,11 +90,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const names = resourceNames(opts.stage ?? 'local');
   await provisionResources(rawDdb, clients.kinesis, names);
 
-  const failureSink = fileFailureSink(opts.dataDir ? join(opts.dataDir, 'failures.jsonl') : undefined);
+  const failuresFile = opts.dataDir ? join(opts.dataDir, 'failures.jsonl') : undefined;
   const deps = createDeps({
     clients,
     names,
-    failureSink,
+    failureSink: fileFailureSink(failuresFile),
     operatorToken: async () => operatorToken,
     ...(opts.hazardMinCameras ? { hazardMinCameras: opts.hazardMinCameras } : {}),
     ...(opts.hazardRule ? { hazardRule: opts.hazardRule } : {}),
@@ -99,33 +102,23 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
   });
 
-  const esm = new EsmRunner({
-    kinesis: clients.kinesis,
-    streamName: names.telemetryStream,
-    streamArn: `arn:aws:kinesis:${region}:000000000000:stream/${names.telemetryStream}`,
-    functionName: 'aggregator',
-    handler: createAggregatorHandler(deps, opts.onAggregation),
-    settings: { ...AGGREGATOR_ESM, ...opts.esm },
-    failureSink,
-    ...(opts.dataDir ? { checkpointFile: join(opts.dataDir, 'checkpoints.json') } : {}),
-    onFailedToDestination: (n) => void deps.stats.add({ failedToDestination: n }, Date.now()),
-    log,
-  });
-  await esm.start();
-  // The second consumer, as on AWS: its own mapping, position and checkpoints on the same stream.
-  const insightsEsm = new EsmRunner({
-    kinesis: clients.kinesis,
-    streamName: names.telemetryStream,
-    streamArn: `arn:aws:kinesis:${region}:000000000000:stream/${names.telemetryStream}`,
-    functionName: 'insightsConsumer',
-    handler: createInsightsConsumerHandler(deps),
-    settings: { ...AGGREGATOR_ESM, ...opts.esm },
-    failureSink,
-    ...(opts.dataDir ? { checkpointFile: join(opts.dataDir, 'checkpoints-insights.json') } : {}),
-    onFailedToDestination: (n) => void deps.stats.add({ failedToDestination: n }, Date.now()),
-    log,
-  });
-  await insightsEsm.start();
+  const consumerOptions = { region, dataDir: opts.dataDir, esm: opts.esm };
+  const consumers =
+    opts.consumerThread !== false && !opts.clock
+      ? await startConsumerWorker(
+          {
+            ...consumerOptions,
+            endpoints: emulators.endpoints,
+            names,
+            failuresFile,
+            hazardMinCameras: opts.hazardMinCameras,
+            hazardRule: opts.hazardRule,
+            reports: opts.onAggregation !== undefined,
+          },
+          log,
+          opts.onAggregation,
+        )
+      : await startStreamConsumers(deps, consumerOptions, log, opts.onAggregation);
   // Asynchronous jobs and TTL, as AWS runs them (a scheduled worker; DynamoDB TTL), which the
   // emulators lack: the same worker code on an interval, and a sweep of expired items.
   const background = startBackgroundJobs(deps, opts.deletionWorkerIntervalMs ?? 1000, log);
@@ -136,8 +129,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     operatorToken,
     deps,
     emulators,
-    esm,
-    insightsEsm,
+    consumers,
     stop: async () => {},
   };
   const http = await startHttpServer({
@@ -150,7 +142,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   handle.stop = async () => {
     await http.close();
     await background.stop();
-    await Promise.all([esm.stop(10_000), insightsEsm.stop(10_000)]);
+    await consumers.stop(10_000);
     clients.ddb.destroy();
     clients.kinesis.destroy();
     rawDdb.destroy();

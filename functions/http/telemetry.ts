@@ -4,7 +4,6 @@ import { type TelemetryAccepted, telemetryEnvelopeSchema } from '../../lib/contr
 import { partitionRecords } from '../../lib/ingest/partitionRecords.ts';
 import { validateBatch } from '../../lib/ingest/validateBatch.ts';
 import { utcDay } from '../../lib/privacy/pseudonym.ts';
-import { putStreamRecords } from '../adapters/telemetryStream.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { authenticateDevice } from './auth.ts';
@@ -51,7 +50,7 @@ export function createTelemetryHandler(deps: AppDeps) {
         const dayBatchKey = deps.hmac(ingestKey, `${deviceId}|${envelope.batchId}|${day}`).slice(0, 40);
         records.push(...partitionRecords(events, pseudonym, dayBatchKey));
       }
-      await putStreamRecords(deps.clients.kinesis, deps.names.telemetryStream, records);
+      await deps.stream.put(records);
       // The marker carries the pseudonym of the ingest day (never the device id): what lets a
       // deletion job find it while that day's key lives.
       const markerPseudonym = await pseudonymFor(deps, deviceId, utcDay(nowMs));

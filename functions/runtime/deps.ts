@@ -27,6 +27,7 @@ import { IngestStore } from '../adapters/ingestStore.ts';
 import { InsightsStore } from '../adapters/insightsStore.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from '../adapters/rateLimiter.ts';
 import { StatsStore } from '../adapters/statsStore.ts';
+import { TelemetryStreamWriter } from '../adapters/telemetryStream.ts';
 import type { FailureSink } from './failureSink.ts';
 
 /** Physical names of the resources, as the stack (CDK or local) created them. */
@@ -58,6 +59,8 @@ export interface AppDeps {
   deletions: DeletionStore;
   insights: InsightsStore;
   rateLimiter: RateLimiter;
+  /** The telemetry stream, with concurrent requests' records sharing PutRecords calls. */
+  stream: TelemetryStreamWriter;
   clock: () => number;
   randomBytes: (n: number) => Uint8Array;
   hmac: (key: string, data: string) => string;
@@ -98,6 +101,7 @@ export function createDeps(opts: DepsOptions): AppDeps {
       ...DEFAULT_RATE_LIMITS,
       ...opts.rateLimits,
     }),
+    stream: new TelemetryStreamWriter(opts.clients.kinesis, opts.names.telemetryStream),
     clock: opts.clock ?? Date.now,
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
     hmac: (key, data) => createHmac('sha256', key).update(data).digest('base64url'),
