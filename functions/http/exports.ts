@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { EXPORT_FORMATS, type ExportFormat } from '../../lib/insights/exportFormats.ts';
 import { type ExportManifest, publicKeyHex } from '../../lib/insights/exportManifest.ts';
 import { customPeriod } from '../../lib/insights/exportPeriods.ts';
-import { type InsurerEntry, listInsurers } from '../adapters/insurerDirectory.ts';
+import { type InsurerEntry, listInsurers, regionOf } from '../adapters/insurerDirectory.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { type ExportDeps, exportDepsFromEnv, exportForInsurer } from '../scheduled/insightsExport.ts';
@@ -144,8 +144,9 @@ export function createExportsHandler(deps: AppDeps, x: ExportDeps = exportDepsFr
         if (p.role === 'insurer') {
           if (body.insurerId && body.insurerId !== p.id)
             throw forbidden('an insurer may export only its own data');
-          const all = await listInsurers(deps.clients.ddb, deps.names.identityTable);
-          insurer = all.find((i) => i.insurerId === p.id);
+          // The caller's own regions come with its credential: no Scan needed.
+          const regions = (p.regions ?? []).map(regionOf).filter((r) => r !== undefined);
+          insurer = { insurerId: p.id, name: p.id, regions };
         } else if (p.role === 'operator') {
           if (!body.insurerId)
             throw badRequest('insurerId is required', [{ path: '/insurerId', message: 'required' }]);
