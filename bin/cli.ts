@@ -16,6 +16,10 @@ const USAGE = `usage: dashnet <command> [options]
                             collision anticipation on per-frame lead kinematics (CSV)
   edge detect --image FILE [--min-score S]
                             run the camera's object detector on one JPEG or PNG
+  export --insurer ID --from T --to T --format csv|parquet --out DIR [--api URL]
+                            an insurer's k-anonymous aggregate export, signed manifest
+  coverage --bbox B [--from T --to T] [--api URL]
+                            coverage of the real road network per road class
   bench [--only NAME,...]   benchmarks; prints a table and writes bench/results.json
   audit verify --api URL [--operator-token T]
                             verify the hash-chained audit log`;
@@ -46,6 +50,14 @@ export async function main(argv: string[]): Promise<number> {
         return edgeDetectCommand(rest.slice(1));
       }
       return usage(`unknown edge command '${rest[0] ?? ''}'`);
+    }
+    case 'export': {
+      const { exportCommand } = await import('./commands/export.ts');
+      return exportCommand(rest);
+    }
+    case 'coverage': {
+      const { coverageCommand } = await import('./commands/coverage.ts');
+      return coverageCommand(rest);
     }
     case 'audit': {
       const { auditCommand } = await import('./commands/audit.ts');

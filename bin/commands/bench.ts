@@ -15,6 +15,7 @@ const GROUPS = [
   'sim',
   'perception',
   'badas',
+  'export',
 ] as const;
 
 function table(results: readonly BenchResult[]): string {
@@ -97,6 +98,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
     const { runBadasBench } = await import('../../bench/badasBench.ts');
     const { runBadasPipelineBench } = await import('../../bench/badasPipelineBench.ts');
     results.push(...(await runBadasBench()), ...(await runBadasPipelineBench()));
+  }
+  if (only('export')) {
+    const { runExportBench } = await import('../../bench/exportBench.ts');
+    results.push(...(await runExportBench()));
   }
   process.stdout.write(`${table(results)}\n`);
   mkdirSync('bench', { recursive: true });
