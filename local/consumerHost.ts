@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { Worker } from 'node:worker_threads';
 import { createAwsClients } from '../functions/adapters/awsClients.ts';
 import { createDeps, type ResourceNames } from '../functions/runtime/deps.ts';
+import { type LogFormat, setLogFormat } from '../functions/runtime/observability.ts';
 import type { AggregationReport } from '../functions/stream/aggregator.ts';
 import type { HazardRuleName } from '../lib/hazards/hazardRule.ts';
 import { fileFailureSink } from './fileFailureSink.ts';
@@ -16,6 +17,7 @@ export interface ConsumerWorkerData extends StreamConsumerOptions {
   hazardRule?: HazardRuleName | undefined;
   /** Post every aggregation report back (only when someone listens: the live map). */
   reports: boolean;
+  logFormat: LogFormat;
 }
 
 type ToHost =
@@ -29,6 +31,7 @@ type ToHost =
 export async function runConsumerWorker(port: MessagePort | null, data: ConsumerWorkerData): Promise<void> {
   if (!port) throw new Error('runConsumerWorker runs on a worker thread');
   const post = (msg: ToHost) => port.postMessage(msg);
+  setLogFormat(data.logFormat);
   const clients = createAwsClients({ region: data.region, endpoints: data.endpoints });
   const deps = createDeps({
     clients,

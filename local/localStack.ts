@@ -7,6 +7,7 @@ import { createAwsClients } from '../functions/adapters/awsClients.ts';
 import type { RateLimits } from '../functions/adapters/rateLimiter.ts';
 import { HTTP_FACTORIES } from '../functions/registry.ts';
 import { type AppDeps, createDeps } from '../functions/runtime/deps.ts';
+import { type LogFormat, setLogFormat } from '../functions/runtime/observability.ts';
 import type { AggregationReport } from '../functions/stream/aggregator.ts';
 import type { HazardRuleName } from '../lib/hazards/hazardRule.ts';
 import { ENV } from '../lib/resources.ts';
@@ -50,6 +51,11 @@ export interface LocalStackOptions {
    * a `clock` is injected (a function cannot cross to another thread).
    */
   consumerThread?: boolean;
+  /**
+   * The functions' Powertools logs and EMF metrics: `json` prints them on stdout, one JSON
+   * object a line with the same fields as in CloudWatch; `silent` (default) computes but drops them.
+   */
+  logFormat?: LogFormat;
 }
 
 export interface LocalStackHandle {
@@ -70,6 +76,7 @@ export interface LocalStackHandle {
  */
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStackHandle> {
   const log = opts.log ?? (() => {});
+  setLogFormat(opts.logFormat ?? 'silent');
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const operatorToken =
     opts.operatorToken ?? process.env[ENV.operatorToken] ?? `dno_${randomBytes(24).toString('base64url')}`;
@@ -114,6 +121,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
             hazardMinCameras: opts.hazardMinCameras,
             hazardRule: opts.hazardRule,
             reports: opts.onAggregation !== undefined,
+            logFormat: opts.logFormat ?? 'silent',
           },
           log,
           opts.onAggregation,

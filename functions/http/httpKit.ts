@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { type FieldError, fieldErrors, PROBLEM_TYPES, type Problem } from '../../lib/contract/problem.ts';
 import { MAX_BODY_BYTES } from '../../lib/contract/telemetry.ts';
 import { isRetryableAwsError } from '../adapters/awsClients.ts';
+import { logger, observability } from '../runtime/observability.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -137,11 +138,13 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: 
 }
 
 /**
- * Wraps a handler in middy with the error contract: HttpErrors become problem+json; anything
- * else becomes a 500 problem (logged, never leaking internals).
+ * Wraps a handler in middy with Powertools' logger context, correlation id and metrics, and the
+ * error contract: HttpErrors become problem+json; anything else becomes a 500 problem (logged,
+ * never leaking internals).
  */
 export function httpHandler(fn: HttpHandler): middy.MiddyfiedHandler<HttpEvent, HttpResult> {
   return middy<HttpEvent, HttpResult>()
+    .use(observability())
     .use({
       onError: async (request) => {
         const err = request.error;
@@ -149,9 +152,7 @@ export function httpHandler(fn: HttpHandler): middy.MiddyfiedHandler<HttpEvent, 
           request.response = problemResponse(err);
           return;
         }
-        console.error(
-          JSON.stringify({ level: 'ERROR', message: 'unhandled', error: String(err), stack: err?.stack }),
-        );
+        logger().error('unhandled', { error: err });
         // A throttled or unreachable dependency is temporary: 503 + Retry-After tells a camera
         // to keep the batch and retry it (idempotently), instead of a 500 that reads as a bug.
         request.response = problemResponse(

@@ -6,6 +6,7 @@ import { validateBatch } from '../../lib/ingest/validateBatch.ts';
 import { utcDay } from '../../lib/privacy/pseudonym.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
+import { METRIC, MetricUnit, metrics } from '../runtime/observability.ts';
 import { authenticateDevice } from './auth.ts';
 import { badRequest, HttpError, httpHandler, json, jsonBody, parseWith } from './httpKit.ts';
 import { newPeriodKey, pseudonymFor } from './pseudonymFor.ts';
@@ -32,6 +33,7 @@ export function createTelemetryHandler(deps: AppDeps) {
     const nowMs = deps.clock();
     const { valid, duplicateIds, rejected, errors } = validateBatch(envelope.events, nowMs);
     if (valid.length === 0 && rejected.length > 0) {
+      metrics.addMetric(METRIC.rejected, MetricUnit.Count, rejected.length);
       throw badRequest(`all ${rejected.length} events were rejected`, errors);
     }
     const ingestKey = await deps.identity.periodKey('ingest', () => newPeriodKey(deps), undefined);
@@ -62,6 +64,9 @@ export function createTelemetryHandler(deps: AppDeps) {
       { accepted: result.accepted, duplicates: result.duplicates, rejected: rejected.length },
       nowMs,
     );
+    metrics.addMetric(METRIC.accepted, MetricUnit.Count, result.accepted);
+    metrics.addMetric(METRIC.duplicates, MetricUnit.Count, result.duplicates);
+    metrics.addMetric(METRIC.rejected, MetricUnit.Count, rejected.length);
     return json(202, result);
   });
 }

@@ -21,6 +21,7 @@ import { partitionOf } from '../adapters/bucketStore.ts';
 import { areaOfCell } from '../adapters/hazardStore.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
+import { logger, METRIC, MetricUnit, metrics, observability } from '../runtime/observability.ts';
 
 interface Decoded {
   sequenceNumber: string;
@@ -223,57 +224,74 @@ function arrivalMs(r: KinesisStreamRecord): number {
  * event source mapping checkpoints before it and retries from there.
  */
 export function createAggregatorHandler(deps: AppDeps, onReport?: (r: AggregationReport) => void) {
-  return middy<KinesisStreamEvent, KinesisStreamBatchResponse>().handler(async (event) => {
-    const nowMs = deps.clock();
-    const decoded: Decoded[] = [];
-    const poison: KinesisStreamRecord[] = [];
-    for (const r of event.Records) {
-      try {
-        decoded.push({
-          sequenceNumber: r.kinesis.sequenceNumber,
-          record: decodeStreamRecord(Buffer.from(r.kinesis.data, 'base64')),
+  return middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+    .use(observability())
+    .handler(async (event) => {
+      const nowMs = deps.clock();
+      const decoded: Decoded[] = [];
+      const poison: KinesisStreamRecord[] = [];
+      for (const r of event.Records) {
+        try {
+          decoded.push({
+            sequenceNumber: r.kinesis.sequenceNumber,
+            record: decodeStreamRecord(Buffer.from(r.kinesis.data, 'base64')),
+          });
+        } catch (err) {
+          if (!(err instanceof PoisonRecordError)) throw err;
+          poison.push(r);
+        }
+      }
+      if (poison.length > 0) {
+        metrics.addMetric(METRIC.poisonRecords, MetricUnit.Count, poison.length);
+        logger().warn('poison records sent to the failure destination', { records: poison.length });
+        await deps.failureSink.put({
+          source: 'aggregator',
+          reason: 'poison record: fails the stream record schema',
+          atMs: nowMs,
+          records: poison.map((r) => ({
+            shardId: r.eventID.split(':')[0] ?? '',
+            sequenceNumber: r.kinesis.sequenceNumber,
+            dataBase64: r.kinesis.data,
+          })),
         });
+      }
+      let applied: Awaited<ReturnType<typeof applyRecords>>;
+      try {
+        applied = await applyRecords(
+          deps,
+          decoded.map((d) => d.record),
+          nowMs,
+        );
       } catch (err) {
-        if (!(err instanceof PoisonRecordError)) throw err;
-        poison.push(r);
+        if (err instanceof BucketWriteError && isRetryableAwsError(err.cause)) {
+          const seq = firstRecordTouching(decoded, err.deltas);
+          return batchFailure(seq, err);
+        }
+        if (isRetryableAwsError(err) && decoded[0]) return batchFailure(decoded[0].sequenceNumber, err);
+        throw err;
       }
-    }
-    if (poison.length > 0) {
-      await deps.failureSink.put({
-        source: 'aggregator',
-        reason: 'poison record: fails the stream record schema',
-        atMs: nowMs,
-        records: poison.map((r) => ({
-          shardId: r.eventID.split(':')[0] ?? '',
-          sequenceNumber: r.kinesis.sequenceNumber,
-          dataBase64: r.kinesis.data,
-        })),
-      });
-    }
-    let applied: Awaited<ReturnType<typeof applyRecords>>;
-    try {
-      applied = await applyRecords(
-        deps,
-        decoded.map((d) => d.record),
-        nowMs,
-      );
-    } catch (err) {
-      if (err instanceof BucketWriteError && isRetryableAwsError(err.cause)) {
-        const seq = firstRecordTouching(decoded, err.deltas);
-        return { batchItemFailures: seq ? [{ itemIdentifier: seq }] : [] };
-      }
-      if (isRetryableAwsError(err) && decoded[0]) {
-        return { batchItemFailures: [{ itemIdentifier: decoded[0].sequenceNumber }] };
-      }
-      throw err;
-    }
-    const events = decoded.reduce((n, d) => n + d.record.events.length, 0);
-    const oldest = Math.min(...event.Records.map(arrivalMs));
-    await deps.stats.add({ processed: events, failedToDestination: poison.length }, oldest);
-    if (event.Records.length > 0) await deps.stats.setIteratorAge(Math.max(0, nowMs - oldest), nowMs);
-    onReport?.({ records: event.Records.length, events, poison: poison.length, ...applied });
-    return { batchItemFailures: [] };
-  });
+      const events = decoded.reduce((n, d) => n + d.record.events.length, 0);
+      const oldest = Math.min(...event.Records.map(arrivalMs));
+      await deps.stats.add({ processed: events, failedToDestination: poison.length }, oldest);
+      if (event.Records.length > 0) await deps.stats.setIteratorAge(Math.max(0, nowMs - oldest), nowMs);
+      metrics.addMetric(METRIC.processed, MetricUnit.Count, events);
+      metrics.addMetric(METRIC.hazardsRaised, MetricUnit.Count, applied.hazardsCreated.length);
+      metrics.addMetric(METRIC.hazardsCleared, MetricUnit.Count, applied.hazardsCleared.length);
+      metrics.addMetric(METRIC.batchItemFailures, MetricUnit.Count, 0);
+      if (event.Records.length > 0)
+        metrics.addMetric(METRIC.iteratorAgeMs, MetricUnit.Milliseconds, Math.max(0, nowMs - oldest));
+      for (const id of applied.hazardsCreated) logger().info('hazard raised', { hazardId: id });
+      for (const id of applied.hazardsCleared) logger().info('hazard cleared', { hazardId: id });
+      onReport?.({ records: event.Records.length, events, poison: poison.length, ...applied });
+      return { batchItemFailures: [] };
+    });
+}
+
+/** A retryable failure: the mapping checkpoints before `seq` and retries from there. */
+function batchFailure(seq: string | undefined, err: unknown): KinesisStreamBatchResponse {
+  metrics.addMetric(METRIC.batchItemFailures, MetricUnit.Count, seq ? 1 : 0);
+  logger().warn('retryable failure, batch retried from the first affected record', { error: err as Error });
+  return { batchItemFailures: seq ? [{ itemIdentifier: seq }] : [] };
 }
 
 export const handler = lambdaEntry((deps) => createAggregatorHandler(deps));

@@ -5,6 +5,7 @@ import { decodeStreamRecord, PoisonRecordError } from '../../lib/stream/streamRe
 import { isRetryableAwsError } from '../adapters/awsClients.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
+import { logger, METRIC, MetricUnit, metrics, observability } from '../runtime/observability.ts';
 
 /** What one invocation did, for logs and tests. */
 export interface InsightsReport {
@@ -25,30 +26,36 @@ export interface InsightsReport {
  * because every write is an idempotent overwrite.
  */
 export function createInsightsConsumerHandler(deps: AppDeps, onReport?: (r: InsightsReport) => void) {
-  return middy<KinesisStreamEvent, KinesisStreamBatchResponse>().handler(async (event) => {
-    const contributions: Contribution[] = [];
-    let poison = 0;
-    for (const r of event.Records) {
+  return middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+    .use(observability())
+    .handler(async (event) => {
+      const contributions: Contribution[] = [];
+      let poison = 0;
+      for (const r of event.Records) {
+        try {
+          contributions.push(...contributionsOf(decodeStreamRecord(Buffer.from(r.kinesis.data, 'base64'))));
+        } catch (err) {
+          if (!(err instanceof PoisonRecordError)) throw err;
+          poison++;
+        }
+      }
+      let written: number;
       try {
-        contributions.push(...contributionsOf(decodeStreamRecord(Buffer.from(r.kinesis.data, 'base64'))));
+        written = await deps.insights.putContributions(contributions, deps.clock());
       } catch (err) {
-        if (!(err instanceof PoisonRecordError)) throw err;
-        poison++;
+        const first = event.Records[0];
+        if (isRetryableAwsError(err) && first) {
+          metrics.addMetric(METRIC.batchItemFailures, MetricUnit.Count, 1);
+          logger().warn('retryable failure, batch retried', { error: err as Error });
+          return { batchItemFailures: [{ itemIdentifier: first.kinesis.sequenceNumber }] };
+        }
+        throw err;
       }
-    }
-    let written: number;
-    try {
-      written = await deps.insights.putContributions(contributions, deps.clock());
-    } catch (err) {
-      const first = event.Records[0];
-      if (isRetryableAwsError(err) && first) {
-        return { batchItemFailures: [{ itemIdentifier: first.kinesis.sequenceNumber }] };
-      }
-      throw err;
-    }
-    onReport?.({ records: event.Records.length, poison, contributions: contributions.length, written });
-    return { batchItemFailures: [] };
-  });
+      metrics.addMetric(METRIC.insightsContributions, MetricUnit.Count, written);
+      metrics.addMetric(METRIC.batchItemFailures, MetricUnit.Count, 0);
+      onReport?.({ records: event.Records.length, poison, contributions: contributions.length, written });
+      return { batchItemFailures: [] };
+    });
 }
 
 export const handler = lambdaEntry((deps) => createInsightsConsumerHandler(deps));

@@ -1,0 +1,95 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type middy from '@middy/core';
+
+/** The CloudWatch namespace of dashnet's EMF metrics; the CDK dashboard and alarms read it. */
+export const METRICS_NAMESPACE = 'Dashnet';
+
+/**
+ * The metric names, declared once: the handlers emit them, the CDK dashboard and alarms read
+ * them. Counts are events unless the name says otherwise.
+ */
+export const METRIC = {
+  accepted: 'EventsAccepted',
+  duplicates: 'EventsDuplicate',
+  rejected: 'EventsRejected',
+  processed: 'EventsProcessed',
+  hazardsRaised: 'HazardsRaised',
+  hazardsCleared: 'HazardsCleared',
+  iteratorAgeMs: 'IteratorAgeMs',
+  batchItemFailures: 'BatchItemFailures',
+  poisonRecords: 'PoisonRecords',
+  insightsContributions: 'InsightsContributions',
+} as const;
+
+export { MetricUnit };
+
+/**
+ * Where structured logs and EMF metrics go. On Lambda they go to stdout (CloudWatch Logs, which
+ * turns EMF documents into metrics). The local stack runs the same code: silent by default, so a
+ * developer's console and the tests stay readable, and the same JSON lines on stdout with
+ * `json` (`dashnet serve --log-format json`).
+ */
+export type LogFormat = 'json' | 'silent';
+
+const onLambda = Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME);
+
+// Powertools restores a logger's constructor level after every invocation, so switching the
+// format means a new logger rather than setLogLevel().
+const newLogger = (format: LogFormat) =>
+  new Logger({ serviceName: 'dashnet', logLevel: format === 'json' ? 'INFO' : 'SILENT' });
+let current = newLogger(onLambda ? 'json' : 'silent');
+let emitMetrics = onLambda;
+
+/** The process's logger (one per process, as Powertools intends: module scope, reused warm). */
+export function logger(): Logger {
+  return current;
+}
+
+/** The process's EMF metrics store, flushed once per invocation by {@link observability}. */
+export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'dashnet' });
+
+/**
+ * Switches this process's logs and metrics on (`json`) or off (`silent`). The local stack calls
+ * it before it creates the handlers; on Lambda they are on.
+ */
+export function setLogFormat(format: LogFormat): void {
+  current = newLogger(format);
+  emitMetrics = format === 'json';
+}
+
+interface AnyEvent {
+  requestContext?: { requestId?: string };
+  headers?: Record<string, string | undefined>;
+  Records?: { eventID?: string }[];
+}
+
+/**
+ * The Powertools middlewares every dashnet function carries: the Lambda context (request id,
+ * function name, cold start) on every log line, a correlation id (the caller's
+ * `x-correlation-id`, else API Gateway's request id; for stream batches the first record's
+ * event id), and the invocation's metrics flushed as one EMF document at its end.
+ */
+export function observability(): middy.MiddlewareObj[] {
+  const correlation: middy.MiddlewareObj = {
+    before: (request) => {
+      const e = request.event as AnyEvent;
+      const id =
+        e.headers?.['x-correlation-id'] ??
+        e.requestContext?.requestId ??
+        e.Records?.[0]?.eventID ??
+        undefined;
+      if (id) current.setCorrelationId(id);
+    },
+  };
+  const flush: middy.MiddlewareObj = emitMetrics
+    ? (logMetrics(metrics) as middy.MiddlewareObj)
+    : {
+        // Locally and silent: metrics are computed (same code path) but not printed.
+        after: () => metrics.clearMetrics(),
+        onError: () => metrics.clearMetrics(),
+      };
+  return [injectLambdaContext(current, { resetKeys: true }) as middy.MiddlewareObj, correlation, flush];
+}
