@@ -222,6 +222,14 @@ function arrivalMs(r: KinesisStreamRecord): number {
  * once and are skipped: they can never succeed, so they must never block the shard. Retryable
  * failures (throttling) report the first affected record as a batch item failure, so the
  * event source mapping checkpoints before it and retries from there.
+ *
+ * Why not Powertools Batch: its model is one handler call per record with per-record partial
+ * failures, and the aggregator's saving comes from records sharing bucket writes (one set-add
+ * per signal/cell/minute/sector for the whole batch). Applied one record at a time, the same
+ * 20 simulated minutes of 100 cameras cost 223 writes per 1,000 events instead of 131
+ * (`dashnet bench --only dynamodb`: `dynamodb.writes_per_1k_events.per_record`). Partial failure
+ * is still reported, at the first record touching a failed bucket, which is what the mapping
+ * needs to checkpoint.
  */
 export function createAggregatorHandler(deps: AppDeps, onReport?: (r: AggregationReport) => void) {
   return middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
