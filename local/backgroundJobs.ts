@@ -1,6 +1,7 @@
 import { sweepExpired } from '../functions/adapters/retentionSweeper.ts';
 import type { AppDeps } from '../functions/runtime/deps.ts';
 import { rollupBaselines } from '../functions/scheduled/baselineRollup.ts';
+import { exportDepsFromEnv, runScheduledExports } from '../functions/scheduled/insightsExport.ts';
 import { rollupInsights } from '../functions/scheduled/insightsRollup.ts';
 import { createDeletionWorker } from '../functions/stream/deletionWorker.ts';
 import { SCHEDULES } from '../lib/api/functions.ts';
@@ -35,6 +36,10 @@ export function startBackgroundJobs(deps: AppDeps, deletionIntervalMs: number, l
     setInterval(
       guard('insights rollup', () => rollupInsights(deps, deps.clock())),
       (SCHEDULES.insightsRollup?.localEveryS ?? 60) * 1000,
+    ),
+    setInterval(
+      guard('insurer exports', () => runScheduledExports(deps, exportDepsFromEnv(), deps.clock())),
+      (SCHEDULES.insightsExport?.localEveryS ?? 3600) * 1000,
     ),
     setInterval(
       guard('retention sweep', () => sweepExpired(deps.clients.ddb, tables, deps.clock())),

@@ -82,6 +82,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     opts.operatorToken ?? process.env[ENV.operatorToken] ?? `dno_${randomBytes(24).toString('base64url')}`;
   if (opts.dataDir)
     writeFileSync(join(opts.dataDir, 'operator-token'), `${operatorToken}\n`, { mode: 0o600 });
+  // Insurer export files and their signing key live in the data directory, like everything else.
+  if (opts.dataDir) process.env.DASHNET_EXPORTS_DIR ??= join(opts.dataDir, 'exports');
 
   const emulators: Emulators = opts.endpoints
     ? { endpoints: opts.endpoints, close: async () => {} }
