@@ -10,6 +10,7 @@ import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, type FunctionId, ROUTES, SCHEDULES } from '../lib/api/functions.ts';
 import { AUTHZ_MATRIX } from '../lib/auth/authzMatrix.ts';
+import { METRIC } from '../lib/config/metricNames.ts';
 import {
   AGGREGATOR_ESM,
   ENV,
@@ -76,7 +77,8 @@ describe('DashnetStack resources', () => {
       2 * fns +
       TABLES.length +
       1 /* 5xx */ +
-      2; /* ingest */
+      2 /* ingest */ +
+      3; /* dashnet's EMF metrics: poison, consumer batch failures, rejected share */
     expect(counts).toEqual({
       'AWS::ApiGatewayV2::Api': 1,
       'AWS::ApiGatewayV2::Integration': new Set(ROUTES.map((r) => r.fn)).size,
@@ -497,6 +499,9 @@ describe('alarms and dashboard', () => {
       '5xx',
       'WriteProvisionedThroughputExceeded',
       'IncomingRecords',
+      METRIC.poisonRecords,
+      METRIC.batchItemFailures,
+      METRIC.rejected,
     ]) {
       expect(names, metric).toContain(metric);
     }
@@ -521,7 +526,14 @@ describe('alarms and dashboard', () => {
 
   it('builds one dashboard covering API, ingest, consumer, functions and tables', () => {
     const body = JSON.stringify(ofType('AWS::CloudWatch::Dashboard')[0]![1].Properties.DashboardBody);
-    for (const m of ['IteratorAge', 'IncomingRecords', 'ConsumedWriteCapacityUnits', '5xx', 'Duration']) {
+    for (const m of [
+      'IteratorAge',
+      'IncomingRecords',
+      'ConsumedWriteCapacityUnits',
+      '5xx',
+      'Duration',
+      ...Object.values(METRIC),
+    ]) {
       expect(body).toContain(m);
     }
   });

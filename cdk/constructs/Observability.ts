@@ -11,6 +11,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE, type MetricName } from '../../lib/config/metricNames.ts';
 import { physicalName } from '../../lib/resources.ts';
 import type { HandlerFunction } from '../handlerFunction.ts';
 import { ALL_REQUESTS_FILTER } from './ArtifactsBucket.ts';
@@ -219,6 +220,37 @@ export class Observability extends Construct {
       );
     }
 
+    // dashnet's own EMF metrics (Powertools Metrics in the functions; names in lib/config/metricNames.ts).
+    const emf = (name: MetricName, statistic = 'Sum', period = FIVE_MIN) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { service: METRICS_SERVICE },
+        statistic,
+        period,
+      });
+    const accepted = emf(METRIC.accepted);
+    const rejected = emf(METRIC.rejected);
+    const processed = emf(METRIC.processed);
+    // Poison can never succeed and is skipped at once: one is a bug or an attack worth a look.
+    alarm('PoisonRecords', emf(METRIC.poisonRecords), 1, 'Stream records failing the schema were skipped.');
+    // A consumer handing batches back for retry for 15 minutes is throttled or broken, not unlucky.
+    alarm(
+      'ConsumerBatchFailures',
+      emf(METRIC.batchItemFailures),
+      5,
+      'A stream consumer keeps handing batches back for retry (throttling or a failing dependency).',
+      { evaluationPeriods: 3, datapointsToAlarm: 3 },
+    );
+    // Cameras whose events are mostly refused have a firmware or clock bug: a fifth over 15 min.
+    const rejectedShare = new cloudwatch.MathExpression({
+      label: 'rejected %',
+      expression: '100 * r / (a + r + 1)',
+      usingMetrics: { a: accepted, r: rejected },
+      period: Duration.minutes(15),
+    });
+    alarm('RejectedShare', rejectedShare, 20, 'More than a fifth of the events sent are rejected.');
+
     const byFn = (m: (fn: lambda.IFunction) => cloudwatch.IMetric) => props.functions.map((f) => m(f.fn));
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: physicalName(props.stage, 'overview'),
@@ -264,6 +296,25 @@ export class Observability extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Function duration p99 (ms)',
         left: byFn((fn) => fn.metricDuration({ statistic: 'p99', period: FIVE_MIN })),
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Events / 5 min: accepted, duplicates, rejected, processed; insight contributions',
+        left: [accepted, emf(METRIC.duplicates), rejected, processed],
+        right: [emf(METRIC.insightsContributions)],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Hazards raised and cleared / 5 min',
+        left: [emf(METRIC.hazardsRaised), emf(METRIC.hazardsCleared)],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Applied record age (ms), batch failures, poison',
+        left: [emf(METRIC.iteratorAgeMs, 'Maximum', ONE_MIN)],
+        right: [emf(METRIC.batchItemFailures), emf(METRIC.poisonRecords)],
         width: 8,
       }),
     );

@@ -3,28 +3,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type middy from '@middy/core';
+import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../lib/config/metricNames.ts';
 
-/** The CloudWatch namespace of dashnet's EMF metrics; the CDK dashboard and alarms read it. */
-export const METRICS_NAMESPACE = 'Dashnet';
-
-/**
- * The metric names, declared once: the handlers emit them, the CDK dashboard and alarms read
- * them. Counts are events unless the name says otherwise.
- */
-export const METRIC = {
-  accepted: 'EventsAccepted',
-  duplicates: 'EventsDuplicate',
-  rejected: 'EventsRejected',
-  processed: 'EventsProcessed',
-  hazardsRaised: 'HazardsRaised',
-  hazardsCleared: 'HazardsCleared',
-  iteratorAgeMs: 'IteratorAgeMs',
-  batchItemFailures: 'BatchItemFailures',
-  poisonRecords: 'PoisonRecords',
-  insightsContributions: 'InsightsContributions',
-} as const;
-
-export { MetricUnit };
+export { METRIC, METRICS_NAMESPACE, MetricUnit };
 
 /**
  * Where structured logs and EMF metrics go. On Lambda they go to stdout (CloudWatch Logs, which
@@ -39,7 +20,7 @@ const onLambda = Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME);
 // Powertools restores a logger's constructor level after every invocation, so switching the
 // format means a new logger rather than setLogLevel().
 const newLogger = (format: LogFormat) =>
-  new Logger({ serviceName: 'dashnet', logLevel: format === 'json' ? 'INFO' : 'SILENT' });
+  new Logger({ serviceName: METRICS_SERVICE, logLevel: format === 'json' ? 'INFO' : 'SILENT' });
 let current = newLogger(onLambda ? 'json' : 'silent');
 let emitMetrics = onLambda;
 
@@ -49,7 +30,7 @@ export function logger(): Logger {
 }
 
 /** The process's EMF metrics store, flushed once per invocation by {@link observability}. */
-export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'dashnet' });
+export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
 
 /**
  * Switches this process's logs and metrics on (`json`) or off (`silent`). The local stack calls
