@@ -209,6 +209,53 @@ function drawCells() {
   }
 }
 
+/**
+ * The coverage layer (`/map/coverage.json`): the motorway network's cells, filled where at
+ * least k cameras drove them (what an insurer's `GET /v1/coverage` counts), outlined elsewhere.
+ */
+let coverage;
+function drawCoverage() {
+  if (!coverage) return;
+  for (const f of coverage.features) {
+    ctx.beginPath();
+    for (const [i, [lng, lat]] of f.geometry.coordinates[0].entries()) {
+      const [x, y] = project(lng, lat);
+      if (i === 0) ctx.moveTo(x, y);
+      else ctx.lineTo(x, y);
+    }
+    ctx.closePath();
+    if (f.properties.covered) {
+      ctx.fillStyle = 'rgba(46, 204, 113, 0.45)';
+      ctx.fill();
+    } else {
+      ctx.strokeStyle = 'rgba(139, 148, 158, 0.5)';
+      ctx.lineWidth = 1;
+      ctx.stroke();
+    }
+  }
+}
+
+async function toggleCoverage() {
+  const button = el('coverage-toggle');
+  const summary = el('coverage-summary');
+  if (coverage) {
+    coverage = undefined;
+    button.setAttribute('aria-pressed', 'false');
+    summary.hidden = true;
+    return;
+  }
+  try {
+    coverage = await getJson('/map/coverage.json?class=motorway');
+    const p = coverage.properties;
+    button.setAttribute('aria-pressed', 'true');
+    summary.textContent = `motorways: ${p.coveredKm.toFixed(1)} of ${p.roadKm.toFixed(1)} km covered (${Math.round(p.share * 100)} %, k = ${p.k}, last ${p.days} days)`;
+    summary.hidden = false;
+  } catch (err) {
+    summary.textContent = `coverage unavailable (${err.message})`;
+    summary.hidden = false;
+  }
+}
+
 /** The selected hazard's evidence cells, outlined in its colour. */
 function drawEvidenceCells() {
   if (!evidence || !selectedId) return;
@@ -318,6 +365,7 @@ function frame(now) {
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.drawImage(roadLayer, 0, 0);
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  drawCoverage();
   drawCells();
   drawEvidenceCells();
   drawCameras(performance.now());
@@ -345,9 +393,22 @@ function setStatus(state, text) {
 
 async function loadKinds() {
   try {
-    for (const k of await getJson('/map/kinds.json')) {
+    const kinds = await getJson('/map/kinds.json');
+    for (const k of kinds) {
       KIND_LABELS[k.kind] = k.label;
       KIND_COLORS[k.kind] = k.colour;
+    }
+    // The legend's hazard entries follow the same table.
+    const legend = document.querySelector('.legend ul');
+    for (const li of legend?.querySelectorAll('li.kind-entry') ?? []) li.remove();
+    for (const k of [...kinds].reverse()) {
+      const li = document.createElement('li');
+      li.className = 'kind-entry';
+      const sw = document.createElement('i');
+      sw.className = 'sw hz';
+      sw.style.background = k.colour;
+      li.append(sw, k.label);
+      legend?.prepend(li);
     }
   } catch {
     // Without the legend hazards show in the fallback colour with their kind's name.
@@ -762,6 +823,7 @@ canvas.addEventListener(
 canvas.addEventListener('dblclick', (e) => zoomAt(e.clientX, e.clientY, e.shiftKey ? 0.5 : 2));
 el('zoom-in').addEventListener('click', () => zoomAt(width / 2, height / 2, 1.6));
 el('zoom-out').addEventListener('click', () => zoomAt(width / 2, height / 2, 1 / 1.6));
+el('coverage-toggle').addEventListener('click', () => void toggleCoverage());
 el('zoom-fit').addEventListener('click', () => {
   fitToRoads();
   viewChanged();

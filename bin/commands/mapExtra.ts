@@ -1,4 +1,5 @@
 import type { AggregationReport } from '../../functions/stream/aggregator.ts';
+import { coverageLayer } from '../../local/coverageLayer.ts';
 import type { ExtraRoute } from '../../local/httpServer.ts';
 import { LiveCells } from '../../local/liveCells.ts';
 import type { LocalStackHandle } from '../../local/localStack.ts';
@@ -10,13 +11,16 @@ export function mapExtra() {
   // The fleet starts after the stack, so routes read cameras through this late-bound callback.
   let cameras: () => MapCamera[] = () => [];
   return {
-    extra: (_stack: LocalStackHandle): ExtraRoute =>
-      mapRoutes({
+    extra: (stack: LocalStackHandle): ExtraRoute => {
+      const page = mapRoutes({
         roadsFile: new URL('../../data/roads/pgh_major_roads.geojson.gz', import.meta.url),
         webDir: new URL('../../web/', import.meta.url),
         cameras: () => cameras(),
         cells: () => live.snapshot(),
-      }),
+      });
+      const coverage = coverageLayer(stack.deps);
+      return async (req, res, url) => (await coverage(req, res, url)) || page(req, res, url);
+    },
     onAggregation: (r: AggregationReport) => live.add(r),
     setCameras: (c: () => MapCamera[]) => {
       cameras = c;
