@@ -1,7 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type middy from '@middy/core';
 import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../lib/config/metricNames.ts';
 
@@ -65,12 +64,12 @@ export function observability(): middy.MiddlewareObj[] {
       if (id) current.setCorrelationId(id);
     },
   };
-  const flush: middy.MiddlewareObj = emitMetrics
-    ? (logMetrics(metrics) as middy.MiddlewareObj)
-    : {
-        // Locally and silent: metrics are computed (same code path) but not printed.
-        after: () => metrics.clearMetrics(),
-        onError: () => metrics.clearMetrics(),
-      };
+  // Not Powertools' logMetrics(): it warns on every invocation that recorded no metric (most
+  // HTTP routes, idle schedules), which would be a log line per request on AWS for nothing.
+  const publish = () => {
+    if (emitMetrics && metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    else metrics.clearMetrics();
+  };
+  const flush: middy.MiddlewareObj = { after: publish, onError: publish };
   return [injectLambdaContext(current, { resetKeys: true }) as middy.MiddlewareObj, correlation, flush];
 }

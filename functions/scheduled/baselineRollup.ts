@@ -3,6 +3,7 @@ import { hourOfWeek, rollupHour } from '../../lib/hazards/baseline.ts';
 import type { EpochMinute } from '../../lib/time/epochMinute.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
+import { logger, observability } from '../runtime/observability.ts';
 
 /** Buckets are kept 48 hours: older hours can no longer be rolled up. */
 const LOOKBACK_HOURS = 46;
@@ -41,7 +42,13 @@ export async function rollupBaselines(deps: AppDeps, nowMs: number): Promise<Rol
 
 /** The scheduled function (hourly on AWS; every minute in the local stack). */
 export function createBaselineRollupHandler(deps: AppDeps) {
-  return middy<unknown, RollupReport>().handler(() => rollupBaselines(deps, deps.clock()));
+  return middy<unknown, RollupReport>()
+    .use(observability())
+    .handler(async () => {
+      const report = await rollupBaselines(deps, deps.clock());
+      logger().info('baseline rollup', { ...report });
+      return report;
+    });
 }
 
 export const handler = lambdaEntry(createBaselineRollupHandler);

@@ -5,6 +5,7 @@ import { DeviceDataSweeper } from '../adapters/deviceDataSweeper.ts';
 import { DAY_KEY_RETENTION_S } from '../adapters/identityStore.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
+import { logger, observability } from '../runtime/observability.ts';
 
 /** Error family of the deletion worker. */
 export class DeletionWorkerError extends Error {
@@ -128,5 +129,11 @@ export function createDeletionWorker(deps: AppDeps, opts: DeletionWorkerOptions 
 /** The scheduled Lambda: drains the deletion queue. */
 export const handler = lambdaEntry((deps) => {
   const run = createDeletionWorker(deps);
-  return middy<unknown, { finished: number }>().handler(async () => ({ finished: await run() }));
+  return middy<unknown, { finished: number }>()
+    .use(observability())
+    .handler(async () => {
+      const finished = await run();
+      if (finished > 0) logger().info('deletion jobs finished', { finished });
+      return { finished };
+    });
 });
