@@ -87,7 +87,6 @@ const GPS_ABSENT_MS = 10_000;
 interface Episode {
   startMs: number;
   endMs: number;
-  lastMs: number;
   peak: number;
   sum: number;
   n: number;
@@ -153,7 +152,6 @@ export class HardBrakeDetector {
         this.imuEpisode = {
           startMs: s.tMs,
           endMs: s.tMs,
-          lastMs: s.tMs,
           peak: force,
           sum: force,
           n: 1,
