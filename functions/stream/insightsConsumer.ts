@@ -24,6 +24,10 @@ export interface InsightsReport {
  * reading the same stream, already sends them to the failure destination. A retryable failure
  * reports the first record as failed, and the mapping retries the batch from there — safe,
  * because every write is an idempotent overwrite.
+ *
+ * Not Powertools Batch, for the aggregator's reason (see createAggregatorHandler): per-record
+ * handling would write each record's partition-day rollup marks on its own instead of once per
+ * batch, and a retry from the first record is already exactly-once in effect here.
  */
 export function createInsightsConsumerHandler(deps: AppDeps, onReport?: (r: InsightsReport) => void) {
   return middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
