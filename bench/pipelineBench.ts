@@ -268,7 +268,7 @@ async function benchAggregatorCpu(stack: LocalStackHandle): Promise<BenchResult[
 /** DynamoDB writes per 1,000 events: the aggregator's batched design against one write per event. */
 async function benchWrites(stack: LocalStackHandle): Promise<BenchResult[]> {
   const counter = countWrites(stack);
-  const { applyRecords } = await import('../functions/stream/aggregator.ts');
+  const { applyRecords } = await import('../lib/stream/applyRecords.ts');
   // Realistic traffic: 20 simulated minutes of a 100-camera fleet on the Pittsburgh network,
   // with its incidents, junctions and trip segments — as the stream would deliver it.
   const graph = loadRoadGraph();

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { cellToChildPos, getResolution } from 'h3-js';
 import type { BaselineCounts } from '../../lib/hazards/baseline.ts';
+import type { BaselineItem, BaselineRepository } from '../../lib/stream/applyRecords.ts';
 import { mapLimit } from '../../lib/util/mapLimit.ts';
 
 /** Work items of the hourly rollup expire after three days: buckets are kept only two. */
@@ -21,8 +22,7 @@ const BATCH_GET_MAX = 100;
  */
 const CELLS_PER_UPDATE = 7;
 
-/** Per cell and sector counts of one partition at one hour of the week. */
-export type BaselineItem = Map<string, BaselineCounts>;
+export type { BaselineItem };
 
 /**
  * Long-term baselines: per res-8 partition and hour of week, per cell and sector, the distinct
@@ -30,7 +30,7 @@ export type BaselineItem = Map<string, BaselineCounts>;
  * Each hour is applied once (a conditional update on the set of applied hours), so the counts
  * are exactly-once however often the rollup runs.
  */
-export class BaselineStore {
+export class BaselineStore implements BaselineRepository {
   private readonly markedDirty = new Set<string>();
 
   constructor(

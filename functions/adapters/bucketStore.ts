@@ -4,6 +4,7 @@ import type { BucketDelta } from '../../lib/hazards/bucketing.ts';
 import { parseSector } from '../../lib/hazards/headingSector.ts';
 import type { BucketKind } from '../../lib/hazards/signals.ts';
 import type { BucketEntry } from '../../lib/hazards/slidingWindow.ts';
+import type { BucketRepository } from '../../lib/stream/applyRecords.ts';
 import type { EpochMinute } from '../../lib/time/epochMinute.ts';
 import { mapLimit } from '../../lib/util/mapLimit.ts';
 
@@ -35,11 +36,15 @@ function minuteKey(minute: number): string {
  * minute, far below DynamoDB's 1,000 WCU/s per-partition limit; a hotter one would shard the
  * pk by sector.
  */
-export class BucketStore {
+export class BucketStore implements BucketRepository {
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
+
+  partitionOf(cell: string): string {
+    return partitionOf(cell);
+  }
 
   /** Writes each delta with one UpdateItem; returns the deltas that failed, with their errors. */
   async write(

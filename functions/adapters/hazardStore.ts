@@ -5,6 +5,7 @@ import type { HazardKind } from '../../lib/contract/hazards.ts';
 import type { HazardRecord } from '../../lib/hazards/hazardRecord.ts';
 import { parseSector } from '../../lib/hazards/headingSector.ts';
 import type { SignalKind } from '../../lib/hazards/signals.ts';
+import type { HazardRepository } from '../../lib/stream/applyRecords.ts';
 import { mapLimit } from '../../lib/util/mapLimit.ts';
 
 /** H3 resolution of a hazard's area: the partition of the table and of the active index. */
@@ -69,12 +70,16 @@ function fromItem(item: Item): HazardRecord {
  * `activeArea` for the hazards not yet cleared. Creation is conditional on the deterministic
  * id, so two invocations racing on the same incident make one hazard.
  */
-export class HazardStore {
+export class HazardStore implements HazardRepository {
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly activeIndex = 'active',
   ) {}
+
+  areaOf(cell: string): string {
+    return areaOfCell(cell);
+  }
 
   /** Hazards not yet cleared in the given areas (eventually consistent: a GSI). */
   async listActive(areas: Iterable<string>): Promise<HazardRecord[]> {
