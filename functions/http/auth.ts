@@ -5,7 +5,7 @@ import { utcDay } from '../../lib/privacy/pseudonym.ts';
 import type { RateLimits } from '../adapters/rateLimiter.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { bearerToken, forbidden, HttpError, type HttpEvent, header, unauthorized } from './httpKit.ts';
-import { rateSubjectFor } from './pseudonymFor.ts';
+import { type PseudonymDeps, rateSubjectFor } from './pseudonymFor.ts';
 
 /** The authenticated caller. `id` is a device id, insurer id, staff id, `root` or `anonymous`. */
 export type Principal =
@@ -13,6 +13,12 @@ export type Principal =
   | { role: 'insurer'; id: string; regions?: number[][] }
   | { role: 'operator' | 'legal'; id: string }
   | { role: 'public'; id: 'anonymous' };
+
+/**
+ * What authorisation needs: the identity store (tokens, staff, insurers, day keys), the rate
+ * limiter, the operator secret, hashing and the clock. Insurer queries are audited as well.
+ */
+export type AuthDeps = PseudonymDeps & Pick<AppDeps, 'rateLimiter' | 'operatorToken' | 'sha256' | 'clock'>;
 
 /** Credential prefixes: they tell which store to ask, so one request costs at most one lookup. */
 export const TOKEN_PREFIX = { device: 'dnd_', staff: 'dns_', insurer: 'dni_', operator: 'dno_' } as const;
@@ -26,7 +32,7 @@ export const TOKEN_PREFIX = { device: 'dnd_', staff: 'dns_', insurer: 'dni_', op
  */
 export async function authorize(
   event: HttpEvent,
-  deps: AppDeps,
+  deps: AuthDeps,
   routeKey = event.routeKey,
 ): Promise<Principal> {
   let roles: readonly Role[];
@@ -52,7 +58,7 @@ export async function authorize(
   return principal;
 }
 
-async function enforceRate(deps: AppDeps, kind: keyof RateLimits, subject: string): Promise<void> {
+async function enforceRate(deps: AuthDeps, kind: keyof RateLimits, subject: string): Promise<void> {
   const decision = await deps.rateLimiter.hit(kind, subject, deps.clock());
   if (!decision.allowed) {
     throw new HttpError(
@@ -68,7 +74,7 @@ async function enforceRate(deps: AppDeps, kind: keyof RateLimits, subject: strin
 
 async function resolvePrincipal(
   event: HttpEvent,
-  deps: AppDeps,
+  deps: AuthDeps,
   roles: readonly Role[],
 ): Promise<Principal | undefined> {
   const apiKey = header(event, 'x-api-key');
@@ -95,7 +101,7 @@ async function resolvePrincipal(
   return undefined;
 }
 
-async function isRootOperator(token: string, deps: AppDeps): Promise<boolean> {
+async function isRootOperator(token: string, deps: AuthDeps): Promise<boolean> {
   // Compared as hashes in constant time: equal lengths, and no timing leak of the secret.
   const expected = Buffer.from(deps.sha256(await deps.operatorToken()));
   return timingSafeEqual(expected, Buffer.from(deps.sha256(token)));
@@ -104,7 +110,7 @@ async function isRootOperator(token: string, deps: AppDeps): Promise<boolean> {
 /** The device behind the request's bearer token; 401 when there is none or it is unknown. */
 export async function authenticateDevice(
   event: HttpEvent,
-  deps: AppDeps,
+  deps: AuthDeps,
 ): Promise<{ deviceId: string; tokenHash: string; network: boolean }> {
   const p = await authorize(event, deps);
   if (p.role !== 'device') throw forbidden('a device token is required');
@@ -112,7 +118,7 @@ export async function authenticateDevice(
 }
 
 /** Checks the operator credential (root token or an operator staff token); 401 when missing or wrong. */
-export async function requireOperator(event: HttpEvent, deps: AppDeps): Promise<Principal> {
+export async function requireOperator(event: HttpEvent, deps: AuthDeps): Promise<Principal> {
   const p = await authorize(event, deps);
   if (p.role !== 'operator') throw forbidden('an operator credential is required');
   return p;
@@ -121,7 +127,7 @@ export async function requireOperator(event: HttpEvent, deps: AppDeps): Promise<
 /** The insurer behind `x-api-key` (rate limited per key, query audited); 401 when missing or unknown. */
 export async function requireInsurer(
   event: HttpEvent,
-  deps: AppDeps,
+  deps: AuthDeps & Pick<AppDeps, 'audit'>,
 ): Promise<Extract<Principal, { role: 'insurer' }>> {
   const p = await authorize(event, deps);
   if (p.role !== 'insurer') throw forbidden('an insurer API key is required');

@@ -7,15 +7,21 @@ import { utcDay } from '../../lib/privacy/pseudonym.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { METRIC, MetricUnit, metrics } from '../runtime/observability.ts';
-import { authenticateDevice } from './auth.ts';
+import { type AuthDeps, authenticateDevice } from './auth.ts';
 import { badRequest, HttpError, httpHandler, json, jsonBody, parseWith } from './httpKit.ts';
 import { newPeriodKey, pseudonymFor } from './pseudonymFor.ts';
+
+/**
+ * What ingest is handed, mirroring its IAM grant: authorisation (identity, rate limits), the
+ * batch markers, the ops counters and the stream — no bucket, hazard or insight store.
+ */
+export type TelemetryDeps = AuthDeps & Pick<AppDeps, 'ingest' | 'stats' | 'stream'>;
 
 /**
  * `POST /v1/telemetry`: authenticate, validate each event, pseudonymise, write to the stream,
  * acknowledge. A batch id seen before is acknowledged as duplicates and not counted again.
  */
-export function createTelemetryHandler(deps: AppDeps) {
+export function createTelemetryHandler(deps: TelemetryDeps) {
   return httpHandler(async (event) => {
     // Authenticate before reading the body: an unauthenticated caller learns nothing, not even
     // whether its body parses.
