@@ -91,13 +91,20 @@ export async function startConsumerWorker(
   worker.removeAllListeners('exit');
   worker.removeAllListeners('error');
   worker.on('error', (err) => log(`consumer worker: ${String(err)}`));
+  // A worker that died cannot answer the stop message: stopping must not wait for it.
+  let exited = false;
+  worker.once('exit', () => {
+    exited = true;
+    stopped?.();
+  });
   let stopping: Promise<void> | undefined;
   return {
     stop: (drainMs) => {
       stopping ??= (async () => {
         await new Promise<void>((resolve) => {
           stopped = resolve;
-          worker.postMessage({ type: 'stop', drainMs });
+          if (exited) resolve();
+          else worker.postMessage({ type: 'stop', drainMs });
         });
         await worker.terminate();
       })();
