@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { LogFormat } from '../../functions/runtime/observability.ts';
 import { HAZARD_RULE_NAMES, type HazardRuleName } from '../../lib/hazards/hazardRule.ts';
 import type { LocalStackHandle, LocalStackOptions } from '../../local/localStack.ts';
 import { ArgsError, intOption, parseOptions } from './args.ts';
@@ -28,17 +29,22 @@ async function runStack(
 }
 
 function commonOptions(argv: readonly string[], extra: readonly string[] = []) {
-  const opts = parseOptions(argv, ['port', 'data-dir', 'min-cameras', 'rule', ...extra]);
+  const opts = parseOptions(argv, ['port', 'data-dir', 'min-cameras', 'rule', 'log-format', ...extra]);
   const rule = opts.get('rule')?.at(-1) ?? 'statistical';
   if (!(HAZARD_RULE_NAMES as readonly string[]).includes(rule)) {
     throw new ArgsError(`--rule must be one of ${HAZARD_RULE_NAMES.join(', ')}`);
   }
+  // The functions' structured logs and metrics (Powertools), the same fields as on Lambda.
+  const logFormat = opts.get('log-format')?.at(-1) ?? 'silent';
+  if (logFormat !== 'json' && logFormat !== 'silent')
+    throw new ArgsError('--log-format must be json or silent');
   return {
     opts,
     port: intOption(opts, 'port', DEFAULT_PORT, 0, 65535),
     dataDir: resolve(opts.get('data-dir')?.at(-1) ?? '.dashnet'),
     hazardMinCameras: intOption(opts, 'min-cameras', 10, 1, 1000),
     hazardRule: rule as HazardRuleName,
+    logFormat: logFormat as LogFormat,
   };
 }
 
@@ -65,6 +71,7 @@ async function stackWithMap(parsed: ReturnType<typeof commonOptions>) {
     dataDir: parsed.dataDir,
     hazardMinCameras: parsed.hazardMinCameras,
     hazardRule: parsed.hazardRule,
+    logFormat: parsed.logFormat,
     extra: map.extra,
     onAggregation: map.onAggregation,
     log: (line) => process.stderr.write(`${line}\n`),
