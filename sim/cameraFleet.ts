@@ -5,7 +5,7 @@ import { createPrng, type Prng } from '../lib/sim/prng.ts';
 import type { RoadGraph } from '../lib/sim/roadGraph.ts';
 import type { Scenario } from '../lib/sim/scenario.ts';
 import { TripPlanner } from '../lib/sim/tripPlanner.ts';
-import { type BrakeTruth, type DrivingWorld, type RoadFeatureTruth, Vehicle } from '../lib/sim/vehicle.ts';
+import { type BrakeTruth, drivingWorld, type RoadFeatureTruth, Vehicle } from '../lib/sim/vehicle.ts';
 import { SimCamera } from './camera/simCamera.ts';
 import { type CameraModel, drawCameraModel } from './sensors/cameraModels.ts';
 import { SensorRig, type SensorRigOptions, type SensorSink } from './sensors/sensorRig.ts';
@@ -118,15 +118,7 @@ export function createCameraFleet(
   const stepMs = options.stepMs ?? 100;
   const root = createPrng(scenario.seed).fork('camera-fleet');
   const planner = new TripPlanner(graph, scenario, root.fork('planner'));
-  const incidentsByEdge = new Map<number, Incident[]>();
-  for (const inc of scenario.incidents)
-    incidentsByEdge.set(inc.edge, [...(incidentsByEdge.get(inc.edge) ?? []), inc]);
-  const world: DrivingWorld = {
-    graph,
-    incidentsByEdge,
-    busyJunctions: new Map(scenario.busyJunctions.map((j) => [j.node, j.brakeShare])),
-    backgroundBrakesPer100Km: scenario.backgroundBrakesPer100Km,
-  };
+  const world = drivingWorld(graph, scenario);
   // Each pothole has its own depth: its vertical response at 10 m/s, 0.3–1.5 g.
   const potholeAt10 = new Map<string, number>();
   for (const inc of scenario.incidents)

@@ -5,7 +5,7 @@ import type { RoadGraph } from './roadGraph.ts';
 import type { Scenario } from './scenario.ts';
 import { isoMs } from './simTime.ts';
 import { TripPlanner } from './tripPlanner.ts';
-import { type DrivingWorld, Vehicle } from './vehicle.ts';
+import { drivingWorld, Vehicle } from './vehicle.ts';
 
 /** A telemetry batch as a camera POSTs it to `/v1/telemetry`. */
 export interface TelemetryBatch {
@@ -88,15 +88,7 @@ export function createFleet(graph: RoadGraph, scenario: Scenario, options: Fleet
   const [batchMinS, batchMaxS] = options.batchIntervalS ?? [30, 60];
   const root = createPrng(scenario.seed).fork('fleet');
   const planner = new TripPlanner(graph, scenario, root.fork('planner'));
-  const incidentsByEdge = new Map<number, Incident[]>();
-  for (const inc of scenario.incidents)
-    incidentsByEdge.set(inc.edge, [...(incidentsByEdge.get(inc.edge) ?? []), inc]);
-  const world: DrivingWorld = {
-    graph,
-    incidentsByEdge,
-    busyJunctions: new Map(scenario.busyJunctions.map((j) => [j.node, j.brakeShare])),
-    backgroundBrakesPer100Km: scenario.backgroundBrakesPer100Km,
-  };
+  const world = drivingWorld(graph, scenario);
   let now = scenario.startMs;
   const stats: FleetStats = { batches: 0, events: {}, trips: 0, drivenKm: 0 };
   const placements = planner.place(scenario.cameras, now);

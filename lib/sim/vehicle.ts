@@ -3,6 +3,7 @@ import { headingDiffDeg } from '../geo/distance.ts';
 import { type Incident, incidentReaction } from './incidents.ts';
 import type { Prng } from './prng.ts';
 import type { RoadEdge, RoadGraph } from './roadGraph.ts';
+import type { Scenario } from './scenario.ts';
 import { isoMs } from './simTime.ts';
 import { TripRecorder } from './tripRecorder.ts';
 
@@ -23,6 +24,19 @@ export interface DrivingWorld {
   /** Junction node → share of passing drivers who brake hard there (busy junctions only). */
   busyJunctions: ReadonlyMap<number, number>;
   backgroundBrakesPer100Km: number;
+}
+
+/** The world a scenario's vehicles drive in: its road graph, incidents by edge and busy junctions. */
+export function drivingWorld(graph: RoadGraph, scenario: Scenario): DrivingWorld {
+  const incidentsByEdge = new Map<number, Incident[]>();
+  for (const inc of scenario.incidents)
+    incidentsByEdge.set(inc.edge, [...(incidentsByEdge.get(inc.edge) ?? []), inc]);
+  return {
+    graph,
+    incidentsByEdge,
+    busyJunctions: new Map(scenario.busyJunctions.map((j) => [j.node, j.brakeShare])),
+    backgroundBrakesPer100Km: scenario.backgroundBrakesPer100Km,
+  };
 }
 
 /** Normal braking never exceeds this; hard brakes (≥ 3.5 m/s²) come only from triggers. */
