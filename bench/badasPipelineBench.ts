@@ -1,9 +1,10 @@
-import { getQuickJS, type QuickJSContext } from 'quickjs-emscripten';
+import { getQuickJS } from 'quickjs-emscripten';
 import { AlertHysteresis } from '../edge/badas/alertHysteresis.ts';
 import type { FrameKinematics } from '../edge/badas/badasStage.ts';
 import { readBadasModel } from '../edge/badas/modelFile.ts';
 import { FCW_OPERATING_POINT, fcwScore } from '../edge/badas/training/evaluate.ts';
 import { buildEdgeBundle } from '../edge/bundle/buildBundle.ts';
+import { evalOrThrow } from '../edge/bundle/runInQuickJs.ts';
 import { ManualClock } from '../edge/core/clock.ts';
 import { silentLogger } from '../edge/core/logger.ts';
 import { createSeededRandom, type Random } from '../edge/core/random.ts';
@@ -87,18 +88,6 @@ function fcwAlerts(frames: readonly { tMs: number; lead: FrameKinematics }[]): n
     if (step.changed && step.active) raised++;
   }
   return raised;
-}
-
-function evalOrThrow(vm: QuickJSContext, code: string): unknown {
-  const r = vm.evalCode(code);
-  if (r.error) {
-    const err = vm.dump(r.error);
-    r.error.dispose();
-    throw new Error(`QuickJS: ${JSON.stringify(err)}`);
-  }
-  const v = vm.dump(r.value) as unknown;
-  r.value.dispose();
-  return v;
 }
 
 /**

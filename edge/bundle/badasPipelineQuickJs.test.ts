@@ -1,8 +1,10 @@
-import { getQuickJS, type QuickJSContext } from 'quickjs-emscripten';
+import { getQuickJS } from 'quickjs-emscripten';
 import { describe, expect, it } from 'vitest';
 import { readBadasModel } from '../badas/modelFile.ts';
 import { replayLogs } from '../replay.ts';
+import { closeCallFramesCsv } from '../testing/closeCall.ts';
 import { buildEdgeBundle } from './buildBundle.ts';
+import { evalOrThrow } from './runInQuickJs.ts';
 
 const T0 = 1_700_000_000;
 
@@ -14,38 +16,7 @@ function gpsCsv(): string {
 }
 
 /** 10 Hz, relative time: following at 20 m, the lead brakes hard at 150 s. */
-function framesCsv(): string {
-  const rows = ['t,ego_speed_mps,ego_accel_mps2,lead_gap_m,lead_closing_mps'];
-  let gap = 20;
-  for (let i = 600; i < 3000; i++) {
-    const r = i / 10 - 150;
-    const closing =
-      r >= 0 && r < 1
-        ? 8 * r
-        : r >= 1 && r < 2
-          ? 8
-          : r >= 2 && r < 3.5
-            ? 8 - (8 / 1.5) * (r - 2)
-            : r >= 3.5
-              ? -2
-              : 0;
-    gap -= closing / 10;
-    rows.push(`${(i / 10).toFixed(1)},14.5,0,${gap.toFixed(2)},${closing.toFixed(2)}`);
-  }
-  return rows.join('\n');
-}
-
-function evalOrThrow(vm: QuickJSContext, code: string): unknown {
-  const r = vm.evalCode(code);
-  if (r.error) {
-    const err = vm.dump(r.error);
-    r.error.dispose();
-    throw new Error(`QuickJS: ${JSON.stringify(err)}`);
-  }
-  const v = vm.dump(r.value) as unknown;
-  r.value.dispose();
-  return v;
-}
+const framesCsv = () => closeCallFramesCsv({ fromS: 60, toS: 300, brakeAtS: 150, egoSpeedMps: 14.5 });
 
 describe('BADAS in the camera pipeline on QuickJS', () => {
   it('gives byte-identical bodies, near miss included, on Node and inside QuickJS', async () => {

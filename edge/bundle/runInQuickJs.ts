@@ -67,7 +67,12 @@ export async function loadBundleInQuickJs(code: string): Promise<QuickJsEdge> {
   };
 }
 
-function evalOrThrow(vm: QuickJSContext, code: string): unknown {
+/**
+ * Evaluates `code` in a QuickJS context and returns its value dumped to the host.
+ *
+ * @throws EdgeError `BUNDLE_FAILED` with QuickJS's message when the code throws
+ */
+export function evalOrThrow(vm: QuickJSContext, code: string): unknown {
   const r = vm.evalCode(code);
   if (r.error) {
     const err = vm.dump(r.error) as { message?: string; stack?: string };
