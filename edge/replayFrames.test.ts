@@ -6,6 +6,7 @@ import { edgeReplayCommand } from '../bin/commands/edgeReplay.ts';
 import { readBadasModel } from './badas/modelFile.ts';
 import { EdgeError } from './core/errors.ts';
 import { parseFramesCsv, replayLogs } from './replay.ts';
+import { closeCallFramesCsv } from './testing/closeCall.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'edge-replay-frames-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,30 +22,9 @@ function gpsCsv(): string {
 }
 
 /** 10 Hz lead kinematics, relative time: following at 20 m, the lead brakes hard at `atS`. */
-function framesCsv(atS: number): string {
-  const rows = ['t,ego_speed_mps,ego_accel_mps2,lead_gap_m,lead_closing_mps'];
-  let gap = 20;
-  for (let i = 1000; i < 4000; i++) {
-    const t = i / 10;
-    const r = t - atS;
-    const closing =
-      r >= 0 && r < 1
-        ? 8 * r
-        : r >= 1 && r < 2
-          ? 8
-          : r >= 2 && r < 3.5
-            ? 8 - (8 / 1.5) * (r - 2)
-            : r >= 3.5
-              ? -2
-              : 0;
-    gap -= closing / 10;
-    // The ego columns are what the camera's perception logged; replay uses the GPS log's instead.
-    rows.push(
-      `${t.toFixed(1)},11.1,0,${gap > 60 ? '' : gap.toFixed(2)},${gap > 60 ? '' : closing.toFixed(2)}`,
-    );
-  }
-  return rows.join('\n');
-}
+const framesCsv = (atS: number) =>
+  // The ego column is what the camera's perception logged; replay uses the GPS log's instead.
+  closeCallFramesCsv({ fromS: 100, toS: 400, brakeAtS: atS, egoSpeedMps: 11.1, loseBeyondM: 60 });
 
 const events = (bodies: string[]) =>
   bodies.flatMap((b) => JSON.parse(b).events as { type: string; ts: string }[]);
