@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type AuditEntry, type AuditFact, canonicalJson, chainEntry, verifyChain } from './hashChain.ts';
+import { canonicalJson } from '../util/canonicalJson.ts';
+import { type AuditEntry, type AuditFact, chainEntry, verifyChain } from './hashChain.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 

@@ -3,6 +3,7 @@
  * removing or reordering any stored entry breaks every hash after it. Pure: hashing is
  * injected (SHA-256 hex in production).
  */
+import { canonicalJson } from '../util/canonicalJson.ts';
 
 /** What is audited, before it is chained. */
 export interface AuditFact {
@@ -25,16 +26,6 @@ export interface AuditEntry extends AuditFact {
 
 /** The `prevHash` of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
-
-/** JSON with object keys sorted at every level: the same fact always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
 
 /** Hash of an entry: sha256(prevHash + canonical JSON of seq and the fact). */
 export function entryHash(

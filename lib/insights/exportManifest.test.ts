@@ -1,12 +1,12 @@
 import { latLngToCell } from 'h3-js';
 import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../util/canonicalJson.ts';
 import { sumDays } from './cellTotals.ts';
 import type { DayCell } from './dayRollup.ts';
 import { tableToCsv } from './exportFormats.ts';
 import {
   buildSignedExport,
-  canonicalJson,
   ExportError,
   verifyCsvHeader,
   verifyFile,

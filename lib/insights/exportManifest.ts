@@ -1,4 +1,5 @@
 import { getPublicKeyAsync, signAsync, verifyAsync } from '@noble/ed25519';
+import { canonicalJson } from '../util/canonicalJson.ts';
 import { type ExportFormat, encodeTable } from './exportFormats.ts';
 import {
   EXPORT_SCHEMA,
@@ -64,18 +65,6 @@ const unhex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (h) => Number
 /** SHA-256 of bytes, hex (Web Crypto: global in Node 20 and Lambda). */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
-}
-
-/** JSON with object keys sorted at every level: one byte sequence per manifest, to sign. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** The public key (hex) of a 32-byte Ed25519 seed. */
