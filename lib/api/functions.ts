@@ -1,53 +1,180 @@
+import type { Role } from '../auth/authzMatrix.ts';
+
 /**
- * The deployable functions: which module and export each runs. The CDK stack bundles exactly
- * these entries; the local stack invokes the factories of the same modules.
+ * The deployable functions, each declared once: which module and export it runs, its memory and
+ * timeout, the HTTP routes it serves with the roles allowed on each, and its schedule. The CDK
+ * stack bundles exactly these entries and derives its routes, authorisers and rules from them;
+ * the local stack routes and schedules from the same declaration; the authorisation matrix
+ * (`lib/auth/authzMatrix.ts`) is read off the routes. Adding a route is one entry here plus its
+ * handler factory in `functions/registry.ts`.
  */
+
+/** One HTTP route of a function. `roles: ['public']` admits everyone. */
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway path template, e.g. `/v1/privacy/deletion/{requestId}`. */
+  readonly path: string;
+  /** Who may call it (deny by default: a role not listed is refused with 403). */
+  readonly roles: readonly Role[];
+}
+
+/** One deployable function. */
+export interface FunctionSpec {
+  /** Module, relative to the repository root. */
+  readonly entry: string;
+  /** Export of {@link entry} that Lambda invokes. */
+  readonly handler: string;
+  readonly memoryMb: number;
+  readonly timeoutS: number;
+  /** The HTTP routes it serves; absent for stream consumers and scheduled jobs. */
+  readonly routes?: readonly RouteSpec[];
+  /** Run on a schedule: EventBridge at `rateMinutes` on AWS, every `localEveryS` in the local stack. */
+  readonly schedule?: { readonly rateMinutes: number; readonly localEveryS: number };
+}
+
 export const FUNCTIONS = {
-  telemetry: { entry: 'functions/http/telemetry.ts', handler: 'handler', memoryMb: 512, timeoutS: 10 },
-  devices: { entry: 'functions/http/devices.ts', handler: 'handler', memoryMb: 256, timeoutS: 10 },
-  consent: { entry: 'functions/http/devices.ts', handler: 'consentHandler', memoryMb: 256, timeoutS: 10 },
-  hazards: { entry: 'functions/http/hazards.ts', handler: 'handler', memoryMb: 512, timeoutS: 10 },
+  telemetry: {
+    entry: 'functions/http/telemetry.ts',
+    handler: 'handler',
+    memoryMb: 512,
+    timeoutS: 10,
+    routes: [{ method: 'POST', path: '/v1/telemetry', roles: ['device'] }],
+  },
+  devices: {
+    entry: 'functions/http/devices.ts',
+    handler: 'handler',
+    memoryMb: 256,
+    timeoutS: 10,
+    routes: [{ method: 'POST', path: '/v1/devices', roles: ['operator'] }],
+  },
+  consent: {
+    entry: 'functions/http/devices.ts',
+    handler: 'consentHandler',
+    memoryMb: 256,
+    timeoutS: 10,
+    routes: [{ method: 'PUT', path: '/v1/consent', roles: ['device'] }],
+  },
+  hazards: {
+    entry: 'functions/http/hazards.ts',
+    handler: 'handler',
+    memoryMb: 512,
+    timeoutS: 10,
+    routes: [{ method: 'GET', path: '/v1/hazards', roles: ['public'] }],
+  },
   hazardHistory: {
     entry: 'functions/http/hazards.ts',
     handler: 'historyHandler',
     memoryMb: 512,
     timeoutS: 10,
+    routes: [{ method: 'GET', path: '/v1/hazards/history', roles: ['public'] }],
   },
-  opsStats: { entry: 'functions/http/ops.ts', handler: 'statsHandler', memoryMb: 256, timeoutS: 10 },
-  health: { entry: 'functions/http/ops.ts', handler: 'healthHandler', memoryMb: 256, timeoutS: 10 },
-  wazeFeed: { entry: 'functions/http/feeds.ts', handler: 'wazeHandler', memoryMb: 512, timeoutS: 10 },
-  open511Feed: { entry: 'functions/http/feeds.ts', handler: 'open511Handler', memoryMb: 512, timeoutS: 10 },
+  opsStats: {
+    entry: 'functions/http/ops.ts',
+    handler: 'statsHandler',
+    memoryMb: 256,
+    timeoutS: 10,
+    routes: [{ method: 'GET', path: '/v1/ops/stats', roles: ['operator'] }],
+  },
+  health: {
+    entry: 'functions/http/ops.ts',
+    handler: 'healthHandler',
+    memoryMb: 256,
+    timeoutS: 10,
+    routes: [{ method: 'GET', path: '/healthz', roles: ['public'] }],
+  },
+  wazeFeed: {
+    entry: 'functions/http/feeds.ts',
+    handler: 'wazeHandler',
+    memoryMb: 512,
+    timeoutS: 10,
+    routes: [{ method: 'GET', path: '/v1/feeds/waze-cifs.json', roles: ['public'] }],
+  },
+  open511Feed: {
+    entry: 'functions/http/feeds.ts',
+    handler: 'open511Handler',
+    memoryMb: 512,
+    timeoutS: 10,
+    routes: [{ method: 'GET', path: '/v1/feeds/open511/events', roles: ['public'] }],
+  },
   rotateToken: {
     entry: 'functions/http/devices.ts',
     handler: 'rotateTokenHandler',
     memoryMb: 256,
     timeoutS: 10,
+    routes: [{ method: 'POST', path: '/v1/devices/{deviceId}/token', roles: ['operator'] }],
   },
-  revokeDevice: { entry: 'functions/http/devices.ts', handler: 'revokeHandler', memoryMb: 256, timeoutS: 10 },
-  insurers: { entry: 'functions/http/insurers.ts', handler: 'handler', memoryMb: 256, timeoutS: 10 },
-  staff: { entry: 'functions/http/staff.ts', handler: 'handler', memoryMb: 256, timeoutS: 10 },
-  auditVerify: { entry: 'functions/http/audit.ts', handler: 'handler', memoryMb: 512, timeoutS: 30 },
+  revokeDevice: {
+    entry: 'functions/http/devices.ts',
+    handler: 'revokeHandler',
+    memoryMb: 256,
+    timeoutS: 10,
+    routes: [{ method: 'DELETE', path: '/v1/devices/{deviceId}', roles: ['operator'] }],
+  },
+  insurers: {
+    entry: 'functions/http/insurers.ts',
+    handler: 'handler',
+    memoryMb: 256,
+    timeoutS: 10,
+    routes: [{ method: 'POST', path: '/v1/insurers', roles: ['operator'] }],
+  },
+  staff: {
+    entry: 'functions/http/staff.ts',
+    handler: 'handler',
+    memoryMb: 256,
+    timeoutS: 10,
+    routes: [{ method: 'POST', path: '/v1/ops/staff', roles: ['operator'] }],
+  },
+  auditVerify: {
+    entry: 'functions/http/audit.ts',
+    handler: 'handler',
+    memoryMb: 512,
+    timeoutS: 30,
+    routes: [{ method: 'GET', path: '/v1/ops/audit/verify', roles: ['operator'] }],
+  },
   deletionRequest: {
     entry: 'functions/http/privacy.ts',
     handler: 'requestHandler',
     memoryMb: 256,
     timeoutS: 10,
+    routes: [{ method: 'POST', path: '/v1/privacy/deletion', roles: ['device'] }],
   },
   deletionStatus: {
     entry: 'functions/http/privacy.ts',
     handler: 'statusHandler',
     memoryMb: 256,
     timeoutS: 10,
+    routes: [{ method: 'GET', path: '/v1/privacy/deletion/{requestId}', roles: ['device'] }],
   },
-  legalRequest: { entry: 'functions/http/legal.ts', handler: 'requestHandler', memoryMb: 256, timeoutS: 10 },
-  legalApprove: { entry: 'functions/http/legal.ts', handler: 'approveHandler', memoryMb: 256, timeoutS: 10 },
-  legalExport: { entry: 'functions/http/legal.ts', handler: 'exportHandler', memoryMb: 512, timeoutS: 30 },
+  // Legal routes admit legal staff and operators; both are staff bearer tokens, so the gateway
+  // treats them as operator routes.
+  legalRequest: {
+    entry: 'functions/http/legal.ts',
+    handler: 'requestHandler',
+    memoryMb: 256,
+    timeoutS: 10,
+    routes: [{ method: 'POST', path: '/v1/legal/requests', roles: ['legal', 'operator'] }],
+  },
+  legalApprove: {
+    entry: 'functions/http/legal.ts',
+    handler: 'approveHandler',
+    memoryMb: 256,
+    timeoutS: 10,
+    routes: [{ method: 'POST', path: '/v1/legal/requests/{requestId}/approve', roles: ['operator'] }],
+  },
+  legalExport: {
+    entry: 'functions/http/legal.ts',
+    handler: 'exportHandler',
+    memoryMb: 512,
+    timeoutS: 30,
+    routes: [{ method: 'GET', path: '/v1/legal/requests/{requestId}/export', roles: ['legal', 'operator'] }],
+  },
   /** Not behind a route: drains deletion jobs (scheduled on AWS, on an interval locally). */
   deletionWorker: {
     entry: 'functions/stream/deletionWorker.ts',
     handler: 'handler',
     memoryMb: 512,
     timeoutS: 900,
+    schedule: { rateMinutes: 1, localEveryS: 1 },
   },
   aggregator: { entry: 'functions/stream/aggregator.ts', handler: 'handler', memoryMb: 1024, timeoutS: 60 },
   baselineRollup: {
@@ -55,6 +182,7 @@ export const FUNCTIONS = {
     handler: 'handler',
     memoryMb: 512,
     timeoutS: 300,
+    schedule: { rateMinutes: 60, localEveryS: 60 },
   },
   /** The second consumer of the telemetry stream: raw contributions for the insurer insights. */
   insightsConsumer: {
@@ -74,104 +202,103 @@ export const FUNCTIONS = {
     handler: 'segmentsHandler',
     memoryMb: 512,
     timeoutS: 10,
+    routes: [{ method: 'GET', path: '/v1/insights/segments', roles: ['insurer'] }],
   },
   insightsSpeedCheck: {
     entry: 'functions/http/insights.ts',
     handler: 'speedCheckHandler',
     memoryMb: 512,
     timeoutS: 10,
+    routes: [{ method: 'POST', path: '/v1/insights/speed-check', roles: ['insurer'] }],
   },
   insightsHotspots: {
     entry: 'functions/http/insights.ts',
     handler: 'hotspotsHandler',
     memoryMb: 512,
     timeoutS: 10,
+    routes: [{ method: 'GET', path: '/v1/insights/hotspots', roles: ['insurer'] }],
   },
-  coverage: { entry: 'functions/http/insights.ts', handler: 'coverageHandler', memoryMb: 512, timeoutS: 10 },
-  /** Insurer exports: list with presigned URLs, on-demand export, public key, local downloads. */
-  insightsExports: { entry: 'functions/http/exports.ts', handler: 'handler', memoryMb: 1024, timeoutS: 29 },
+  // The gateway route admits insurers' API keys; the handler also takes an operator's bearer token.
+  coverage: {
+    entry: 'functions/http/insights.ts',
+    handler: 'coverageHandler',
+    memoryMb: 512,
+    timeoutS: 10,
+    routes: [{ method: 'GET', path: '/v1/coverage', roles: ['insurer', 'operator'] }],
+  },
+  /**
+   * Insurer exports: list with presigned URLs, on-demand export (insurers for their own data,
+   * operators for any insurer), public key, and local downloads (the HMAC in the signed URL
+   * authorises; on AWS the URLs point at S3).
+   */
+  insightsExports: {
+    entry: 'functions/http/exports.ts',
+    handler: 'handler',
+    memoryMb: 1024,
+    timeoutS: 29,
+    routes: [
+      { method: 'GET', path: '/v1/insights/exports', roles: ['insurer'] },
+      { method: 'POST', path: '/v1/insights/exports', roles: ['insurer', 'operator'] },
+      { method: 'GET', path: '/v1/insights/exports/public-key', roles: ['public'] },
+      { method: 'GET', path: '/v1/insights/exports/download', roles: ['public'] },
+    ],
+  },
   /** Not behind a route: daily and monthly exports per insurer (scheduled). */
   insightsExport: {
     entry: 'functions/scheduled/insightsExport.ts',
     handler: 'handler',
     memoryMb: 1024,
     timeoutS: 900,
+    schedule: { rateMinutes: 60, localEveryS: 300 },
   },
-} as const;
+} as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionId = keyof typeof FUNCTIONS;
 
-/**
- * Functions run on a schedule (EventBridge on AWS, an interval in the local stack), with the
- * rate each needs.
- */
-export const SCHEDULES: Partial<Record<FunctionId, { rateMinutes: number; localEveryS: number }>> = {
-  baselineRollup: { rateMinutes: 60, localEveryS: 60 },
-  // Deletion requests are asynchronous but should finish within minutes.
-  deletionWorker: { rateMinutes: 1, localEveryS: 1 },
-  // Each period is written once, when due (functions/scheduled/insightsExport.ts); hourly catches up.
-  insightsExport: { rateMinutes: 60, localEveryS: 300 },
-};
+/** Functions behind an HTTP route. */
+export type HttpFunctionId = {
+  [K in FunctionId]: (typeof FUNCTIONS)[K] extends { routes: readonly RouteSpec[] } ? K : never;
+}[FunctionId];
 
 /** Functions not behind a route: stream consumers and scheduled jobs. */
-export type BackgroundFunctionId =
-  | 'aggregator'
-  | 'deletionWorker'
-  | 'baselineRollup'
-  | 'insightsConsumer'
-  | 'insightsRollup'
-  | 'insightsExport';
+export type BackgroundFunctionId = Exclude<FunctionId, HttpFunctionId>;
 
-/** Functions behind an HTTP route. */
-export type HttpFunctionId = Exclude<FunctionId, BackgroundFunctionId>;
+/**
+ * Functions run on a schedule (EventBridge on AWS, an interval in the local stack), with the
+ * rate each needs; read off {@link FUNCTIONS}.
+ */
+export const SCHEDULES: Partial<Record<FunctionId, { rateMinutes: number; localEveryS: number }>> =
+  Object.fromEntries(
+    Object.entries(FUNCTIONS as Record<FunctionId, FunctionSpec>).flatMap(([id, f]) =>
+      f.schedule ? [[id, f.schedule]] : [],
+    ),
+  );
 
-/** Who may call a route; enforced in the handlers, mirrored by the API's authorisers. */
+/**
+ * Which authoriser the gateway puts in front of a route, from its roles: public routes none,
+ * device-only routes the device authoriser, routes insurers may call the API-key authoriser,
+ * the rest (operators, legal staff) the staff bearer-token authoriser. The handler then checks
+ * the exact role (`functions/http/auth.ts`).
+ */
 export type RouteAuth = 'public' | 'device' | 'operator' | 'insurer';
 
-export interface RouteDef {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** API Gateway path template, e.g. `/v1/privacy/deletion/{requestId}`. */
-  path: string;
+/** A route with the function that serves it, as the local router and the CDK stack take it. */
+export interface RouteDef extends RouteSpec {
   fn: HttpFunctionId;
   auth: RouteAuth;
 }
 
-/** Every HTTP route of contract v1 that is implemented, one source for the local server and CDK. */
-export const ROUTES: readonly RouteDef[] = [
-  { method: 'POST', path: '/v1/telemetry', fn: 'telemetry', auth: 'device' },
-  { method: 'POST', path: '/v1/devices', fn: 'devices', auth: 'operator' },
-  { method: 'PUT', path: '/v1/consent', fn: 'consent', auth: 'device' },
-  { method: 'GET', path: '/v1/hazards', fn: 'hazards', auth: 'public' },
-  { method: 'GET', path: '/v1/hazards/history', fn: 'hazardHistory', auth: 'public' },
-  { method: 'GET', path: '/v1/feeds/waze-cifs.json', fn: 'wazeFeed', auth: 'public' },
-  { method: 'GET', path: '/v1/feeds/open511/events', fn: 'open511Feed', auth: 'public' },
-  { method: 'GET', path: '/v1/ops/stats', fn: 'opsStats', auth: 'operator' },
-  { method: 'GET', path: '/healthz', fn: 'health', auth: 'public' },
-  { method: 'POST', path: '/v1/devices/{deviceId}/token', fn: 'rotateToken', auth: 'operator' },
-  { method: 'DELETE', path: '/v1/devices/{deviceId}', fn: 'revokeDevice', auth: 'operator' },
-  { method: 'POST', path: '/v1/insurers', fn: 'insurers', auth: 'operator' },
-  { method: 'POST', path: '/v1/ops/staff', fn: 'staff', auth: 'operator' },
-  { method: 'GET', path: '/v1/ops/audit/verify', fn: 'auditVerify', auth: 'operator' },
-  { method: 'POST', path: '/v1/privacy/deletion', fn: 'deletionRequest', auth: 'device' },
-  { method: 'GET', path: '/v1/privacy/deletion/{requestId}', fn: 'deletionStatus', auth: 'device' },
-  // Legal routes admit legal staff and operators (lib/auth/authzMatrix.ts decides; both are
-  // staff bearer tokens, so the gateway treats them as operator routes).
-  { method: 'POST', path: '/v1/legal/requests', fn: 'legalRequest', auth: 'operator' },
-  { method: 'POST', path: '/v1/legal/requests/{requestId}/approve', fn: 'legalApprove', auth: 'operator' },
-  { method: 'GET', path: '/v1/legal/requests/{requestId}/export', fn: 'legalExport', auth: 'operator' },
-  { method: 'GET', path: '/v1/insights/segments', fn: 'insightsSegments', auth: 'insurer' },
-  { method: 'POST', path: '/v1/insights/speed-check', fn: 'insightsSpeedCheck', auth: 'insurer' },
-  { method: 'GET', path: '/v1/insights/hotspots', fn: 'insightsHotspots', auth: 'insurer' },
-  // Insurers and operators (lib/auth/authzMatrix.ts); the gateway route admits insurers'
-  // API keys, the handler also takes an operator's bearer token.
-  { method: 'GET', path: '/v1/coverage', fn: 'coverage', auth: 'insurer' },
-  { method: 'GET', path: '/v1/insights/exports', fn: 'insightsExports', auth: 'insurer' },
-  // Insurers (own data) and operators (any insurer), like coverage.
-  { method: 'POST', path: '/v1/insights/exports', fn: 'insightsExports', auth: 'insurer' },
-  { method: 'GET', path: '/v1/insights/exports/public-key', fn: 'insightsExports', auth: 'public' },
-  // Local signed download URLs (the HMAC in the URL authorises); on AWS the URLs point at S3.
-  { method: 'GET', path: '/v1/insights/exports/download', fn: 'insightsExports', auth: 'public' },
-];
+function gatewayAuth(roles: readonly Role[]): RouteAuth {
+  if (roles.includes('public')) return 'public';
+  if (roles.every((r) => r === 'device')) return 'device';
+  if (roles.includes('insurer')) return 'insurer';
+  return 'operator';
+}
+
+/** Every HTTP route, in declaration order, read off {@link FUNCTIONS}. */
+export const ROUTES: readonly RouteDef[] = (
+  Object.entries(FUNCTIONS as Record<FunctionId, FunctionSpec>) as [HttpFunctionId, FunctionSpec][]
+).flatMap(([fn, f]) => (f.routes ?? []).map((r) => ({ ...r, fn, auth: gatewayAuth(r.roles) })));
 
 /** Matches a request path against a template; returns the path parameters or undefined. */
 export function matchPath(template: string, path: string): Record<string, string> | undefined {

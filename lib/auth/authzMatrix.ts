@@ -1,8 +1,10 @@
 /**
- * Who may do what: the authorisation matrix of the HTTP API, one pure table. `authorize` in
- * `functions/http/auth.ts` is the only place it is enforced; the integration test walks it
- * cell by cell (every route × every role) through the real HTTP API.
+ * Who may do what: the authorisation matrix of the HTTP API, read off the routes declared once
+ * in `lib/api/functions.ts`. `authorize` in `functions/http/auth.ts` is the only place it is
+ * enforced; the integration test walks it cell by cell (every route × every role) through the
+ * real HTTP API.
  */
+import { ROUTES } from '../api/functions.ts';
 
 /** The roles a caller can hold. There is deliberately no advertiser role. */
 export const ROLES = ['device', 'public', 'insurer', 'operator', 'legal'] as const;
@@ -19,10 +21,9 @@ export class AuthzError extends Error {
   }
 }
 
-const ANYONE: readonly Role[] = ROLES;
-
 /**
- * Route key (`METHOD /path/template`, as API Gateway names routes) → roles allowed.
+ * Route key (`METHOD /path/template`, as API Gateway names routes) → roles allowed, read off the
+ * routes declared in `lib/api/functions.ts`. The policy they follow:
  * - Devices send data and manage only their own consent, deletion and nothing else.
  * - Insurers see k-anonymous insights only; never raw events, never per-device data.
  * - Operators run the service; they can reach raw data only through a legal request that a
@@ -30,35 +31,9 @@ const ANYONE: readonly Role[] = ROLES;
  * - Legal staff record requests and fetch approved exports; they cannot approve their own.
  * A route missing here is denied to everyone (deny by default).
  */
-export const AUTHZ_MATRIX: Readonly<Record<string, readonly Role[]>> = {
-  'POST /v1/telemetry': ['device'],
-  'PUT /v1/consent': ['device'],
-  'POST /v1/privacy/deletion': ['device'],
-  'GET /v1/privacy/deletion/{requestId}': ['device'],
-  'POST /v1/devices': ['operator'],
-  'POST /v1/devices/{deviceId}/token': ['operator'],
-  'DELETE /v1/devices/{deviceId}': ['operator'],
-  'POST /v1/insurers': ['operator'],
-  'POST /v1/ops/staff': ['operator'],
-  'GET /v1/ops/stats': ['operator'],
-  'GET /v1/ops/audit/verify': ['operator'],
-  'POST /v1/legal/requests': ['legal', 'operator'],
-  'POST /v1/legal/requests/{requestId}/approve': ['operator'],
-  'GET /v1/legal/requests/{requestId}/export': ['legal', 'operator'],
-  'GET /v1/insights/segments': ['insurer'],
-  'POST /v1/insights/speed-check': ['insurer'],
-  'GET /v1/insights/hotspots': ['insurer'],
-  'GET /v1/coverage': ['insurer', 'operator'],
-  'GET /v1/insights/exports': ['insurer'],
-  'POST /v1/insights/exports': ['insurer', 'operator'],
-  'GET /v1/insights/exports/public-key': ANYONE,
-  'GET /v1/insights/exports/download': ANYONE,
-  'GET /v1/hazards': ANYONE,
-  'GET /v1/hazards/history': ANYONE,
-  'GET /v1/feeds/waze-cifs.json': ANYONE,
-  'GET /v1/feeds/open511/events': ANYONE,
-  'GET /healthz': ANYONE,
-};
+export const AUTHZ_MATRIX: Readonly<Record<string, readonly Role[]>> = Object.fromEntries(
+  ROUTES.map((r) => [`${r.method} ${r.path}`, r.roles]),
+);
 
 /** The roles allowed on a route; throws `UNKNOWN_ROUTE` for a route the matrix does not list. */
 export function rolesFor(routeKey: string): readonly Role[] {
