@@ -2,18 +2,15 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { cellToParent } from 'h3-js';
 import type { HazardKind } from '../../lib/contract/hazards.ts';
+import { HAZARD_AREA_RESOLUTION, type HazardReader } from '../../lib/hazards/hazardQuery.ts';
 import type { HazardRecord } from '../../lib/hazards/hazardRecord.ts';
 import { parseSector } from '../../lib/hazards/headingSector.ts';
 import type { SignalKind } from '../../lib/hazards/signals.ts';
 import type { HazardRepository } from '../../lib/stream/applyRecords.ts';
 import { mapLimit } from '../../lib/util/mapLimit.ts';
 
-/** H3 resolution of a hazard's area: the partition of the table and of the active index. */
-export const HAZARD_AREA_RESOLUTION = 5;
 /** Hazard history is kept a year (claims handlers ask about incidents months later). */
 export const HAZARD_RETENTION_S = 366 * 24 * 3600;
-/** History queries for `at=` look back this many months for hazards still active then. */
-export const HAZARD_LOOKBACK_MONTHS = 1;
 
 /** Area of a cell: its res-5 parent. */
 export function areaOfCell(cell: string): string {
@@ -70,7 +67,7 @@ function fromItem(item: Item): HazardRecord {
  * `activeArea` for the hazards not yet cleared. Creation is conditional on the deterministic
  * id, so two invocations racing on the same incident make one hazard.
  */
-export class HazardStore implements HazardRepository {
+export class HazardStore implements HazardRepository, HazardReader {
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     private readonly tableName: string,

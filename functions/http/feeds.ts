@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { OPEN511_DEFAULT_LIMIT, open511Events } from '../../lib/feeds/open511.ts';
 import { wazeCifsFeed } from '../../lib/feeds/wazeCifs.ts';
+import { hazardsActiveAt } from '../../lib/hazards/hazardQuery.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
-import { hazardsActiveAt, parseArea } from './hazards.ts';
+import { parseArea } from './hazards.ts';
 import { type HttpEvent, header, httpHandler, json, parseWith } from './httpKit.ts';
 
 /**
@@ -35,7 +36,7 @@ function baseUrlOf(event: HttpEvent): string {
 /** Active hazards of the requested area, now. Feeds describe the present, so `at` is not honoured. */
 async function activeHazards(deps: AppDeps, event: HttpEvent, nowMs: number) {
   const { area } = parseArea(query(event));
-  return hazardsActiveAt(deps, area, nowMs, nowMs);
+  return hazardsActiveAt(deps.hazards, area, nowMs, nowMs);
 }
 
 /** `GET /v1/feeds/waze-cifs.json?bbox=…`: active hazards as a Waze CIFS incident feed. */

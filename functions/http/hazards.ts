@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { MAX_RADIUS_M } from '../../lib/contract/hazards.ts';
-import { cellsCoveringBBox } from '../../lib/geo/areaCover.ts';
 import { type BBox, bboxAround, bboxContains, bboxSchema } from '../../lib/geo/bbox.ts';
 import { haversineM } from '../../lib/geo/distance.ts';
 import { hazardCollection } from '../../lib/hazards/hazardFeature.ts';
-import { type HazardRecord, isActiveAt } from '../../lib/hazards/hazardRecord.ts';
-import { HAZARD_AREA_RESOLUTION, HAZARD_LOOKBACK_MONTHS } from '../adapters/hazardStore.ts';
+import { type HazardArea, hazardsActiveAt, hazardsFirstSeenIn } from '../../lib/hazards/hazardQuery.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { badRequest, type HttpEvent, httpHandler, json, parseWith } from './httpKit.ts';
@@ -30,12 +28,6 @@ const historySchema = z
 
 /** Largest box a query may cover: beyond ~1°×1° an app should zoom in (it covers ~100 km). */
 const MAX_BBOX_DEG = 1.0;
-
-/** Where and when a hazards query asks about. */
-export interface HazardArea {
-  box: BBox;
-  keep: (h: HazardRecord) => boolean;
-}
 
 /** Parses `lat,lng,radiusM` or `bbox` into a box to cover and an exact filter. */
 export function parseArea(query: Record<string, string | undefined>): { area: HazardArea; atMs?: number } {
@@ -70,32 +62,6 @@ function checkBoxSize(b: BBox): void {
   }
 }
 
-function monthsBetween(fromMs: number, toMs: number): string[] {
-  const out: string[] = [];
-  const d = new Date(Date.UTC(new Date(fromMs).getUTCFullYear(), new Date(fromMs).getUTCMonth(), 1));
-  while (d.getTime() <= toMs) {
-    out.push(d.toISOString().slice(0, 7));
-    d.setUTCMonth(d.getUTCMonth() + 1);
-  }
-  return out;
-}
-
-/** Hazards active in an area at a time: the active index for now, history for the past. */
-export async function hazardsActiveAt(deps: AppDeps, area: HazardArea, atMs: number, nowMs: number) {
-  const areas = cellsCoveringBBox(area.box, HAZARD_AREA_RESOLUTION);
-  const live = atMs >= nowMs - 60_000;
-  const candidates = live
-    ? await deps.hazards.listActive(areas)
-    : await deps.hazards.listHistory(areas, monthsBetween(lookback(atMs), atMs), nowMs);
-  return candidates.filter((h) => area.keep(h) && isActiveAt(h, atMs));
-}
-
-function lookback(ms: number): number {
-  const d = new Date(ms);
-  d.setUTCMonth(d.getUTCMonth() - HAZARD_LOOKBACK_MONTHS);
-  return d.getTime();
-}
-
 const query = (event: HttpEvent) => event.queryStringParameters ?? {};
 
 /** `GET /v1/hazards`: active hazards near a point or in a box, now or `at` a past time. */
@@ -103,7 +69,7 @@ export function createHazardsHandler(deps: AppDeps) {
   return httpHandler(async (event) => {
     const nowMs = deps.clock();
     const { area, atMs } = parseArea(query(event));
-    const hazards = await hazardsActiveAt(deps, area, atMs ?? nowMs, nowMs);
+    const hazards = await hazardsActiveAt(deps.hazards, area, atMs ?? nowMs, nowMs);
     // Apps poll by area: a short shared cache absorbs the polling without hiding a new hazard long.
     return json(200, hazardCollection(hazards, atMs ?? nowMs), {
       'cache-control': atMs ? 'public, max-age=300' : 'public, max-age=15, stale-while-revalidate=15',
@@ -118,10 +84,7 @@ export function createHazardHistoryHandler(deps: AppDeps) {
     const nowMs = deps.clock();
     const q = parseWith(historySchema, query(event), 'history query');
     checkBoxSize(q.bbox);
-    const areas = cellsCoveringBBox(q.bbox, HAZARD_AREA_RESOLUTION);
-    const hazards = (await deps.hazards.listHistory(areas, monthsBetween(q.from, q.to), nowMs)).filter(
-      (h) => bboxContains(q.bbox, h.lat, h.lng) && h.firstSeenMs >= q.from && h.firstSeenMs <= q.to,
-    );
+    const hazards = await hazardsFirstSeenIn(deps.hazards, q.bbox, q.from, q.to, nowMs);
     return json(200, hazardCollection(hazards, nowMs), {
       'cache-control': 'public, max-age=60',
       'content-type': 'application/geo+json',
