@@ -1,6 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type middy from '@middy/core';
 import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../lib/config/metricNames.ts';
 
@@ -32,6 +34,14 @@ export function logger(): Logger {
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
 
 /**
+ * The process's X-Ray tracer. On Lambda (active tracing, `cdk/handlerFunction.ts`) it records a
+ * segment per invocation with the cold start and the service as annotations, and the AWS SDK
+ * calls as subsegments ({@link traced}), so a slow PutRecords or a throttled query shows in the
+ * service map. Off the Lambda runtime there is no X-Ray daemon: it is disabled and costs nothing.
+ */
+export const tracer = new Tracer({ serviceName: METRICS_SERVICE, enabled: onLambda });
+
+/**
  * Switches this process's logs and metrics on (`json`) or off (`silent`). The local stack calls
  * it before it creates the handlers; on Lambda they are on.
  */
@@ -47,7 +57,8 @@ interface AnyEvent {
 }
 
 /**
- * The Powertools middlewares every dashnet function carries: the Lambda context (request id,
+ * The Powertools middlewares every dashnet function carries: an X-Ray segment per invocation
+ * (Tracer; responses are not captured, they may hold personal data), the Lambda context (request id,
  * function name, cold start) on every log line, a correlation id (the caller's
  * `x-correlation-id`, else API Gateway's request id; for stream batches the first record's
  * event id), and the invocation's metrics flushed as one EMF document at its end.
@@ -71,5 +82,10 @@ export function observability(): middy.MiddlewareObj[] {
     else metrics.clearMetrics();
   };
   const flush: middy.MiddlewareObj = { after: publish, onError: publish };
-  return [injectLambdaContext(current, { resetKeys: true }) as middy.MiddlewareObj, correlation, flush];
+  return [
+    captureLambdaHandler(tracer, { captureResponse: false }) as middy.MiddlewareObj,
+    injectLambdaContext(current, { resetKeys: true }) as middy.MiddlewareObj,
+    correlation,
+    flush,
+  ];
 }
