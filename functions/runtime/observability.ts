@@ -35,9 +35,8 @@ export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 
 
 /**
  * The process's X-Ray tracer. On Lambda (active tracing, `cdk/handlerFunction.ts`) it records a
- * segment per invocation with the cold start and the service as annotations, and the AWS SDK
- * calls as subsegments ({@link traced}), so a slow PutRecords or a throttled query shows in the
- * service map. Off the Lambda runtime there is no X-Ray daemon: it is disabled and costs nothing.
+ * segment per invocation with the cold start and the service as annotations, so a slow
+ * invocation shows in the service map. Off the Lambda runtime there is no X-Ray daemon: it is disabled and costs nothing.
  */
 export const tracer = new Tracer({ serviceName: METRICS_SERVICE, enabled: onLambda });
 
