@@ -104,15 +104,19 @@ const ROUTINE_KINDS: readonly ScenarioKind[] = ['following', 'stop_and_go', 'fre
  */
 const REACTION_S = { routine: [0.5, 1.0], surprise: [0.8, 1.6] } as const;
 
-function drawDriver(r: Random, v0: number, kind: ScenarioKind): Driver {
-  const [reactLo, reactHi] = REACTION_S[ROUTINE_KINDS.includes(kind) ? 'routine' : 'surprise'];
+function drawDriver(r: Random, v0: number, kind: ScenarioKind, world: WorldOptions): Driver {
+  const routine = ROUTINE_KINDS.includes(kind);
+  const [reactLo, reactHi] = routine ? REACTION_S.routine : (world.surpriseReactionS ?? REACTION_S.surprise);
+  const [accelLo, accelHi] = world.egoAccelMps2 ?? [0.8, 2.5];
+  const [comfortLo, comfortHi] = world.egoComfortDecelMps2 ?? [1.5, 3];
+  const [brakeLo, brakeHi] = world.egoMaxBrakeMps2 ?? [6, 9];
   return {
     v0,
     headwayS: uni(r, 0.8, 2.2),
     minGapM: uni(r, 1.5, 4),
-    accelMps2: uni(r, 0.8, 2.5),
-    comfortDecelMps2: uni(r, 1.5, 3),
-    maxBrakeMps2: uni(r, 6, 9),
+    accelMps2: uni(r, accelLo, accelHi),
+    comfortDecelMps2: uni(r, comfortLo, comfortHi),
+    maxBrakeMps2: uni(r, brakeLo, brakeHi),
     reactionS: uni(r, reactLo, reactHi),
     lapsesPerMin: uni(r, 0.2, 1.5),
   };
@@ -204,7 +208,7 @@ function wanderingLead(r: Random, vMean: number): LeadScript {
   };
 }
 
-function setupFor(kind: ScenarioKind, r: Random): Setup {
+function setupFor(kind: ScenarioKind, r: Random, world: WorldOptions): Setup {
   const highway = r.next() < 0.4;
   const vCruise = highway ? uni(r, 22, 33) : uni(r, 9, 17);
   const lead: LeadState = { present: true, x: 0, v: vCruise, a: 0, track: 1 };
@@ -252,7 +256,8 @@ function setupFor(kind: ScenarioKind, r: Random): Setup {
       const wander = wanderingLead(r, vCruise);
       const cutAt = uni(r, 8, 18);
       const cutGap = uni(r, 4, 25);
-      const slower = uni(r, -1, 7);
+      const [slowerLo, slowerHi] = world.cutInSlowerMps ?? [-1, 7];
+      const slower = uni(r, slowerLo, slowerHi);
       const brake = kind === 'cut_in_brake';
       const brakeDecel = uni(r, 2, 6);
       const distracted = r.next() < distractP * 0.6;
@@ -363,8 +368,29 @@ function setupFor(kind: ScenarioKind, r: Random): Setup {
   }
 }
 
+/**
+ * The traffic and drivers of the world a drive comes from. Every field defaults to the training
+ * world's range; a fleet that drives a wider world (`edge/badas/training/fleetWorld.ts`) widens
+ * them. Each range is drawn with the same single uniform draw as the default, so a drive's other
+ * draws do not move when a range changes.
+ */
+export interface WorldOptions {
+  /** Perception–brake time of a surprised driver, s (default 0.8–1.6, Green 2000). */
+  surpriseReactionS?: readonly [number, number];
+  /** How much slower than the ego car a cut-in vehicle is, m/s (default −1 to 7). */
+  cutInSlowerMps?: readonly [number, number];
+  /** Ego vehicle's hardest braking, m/s² (default 6–9: a car; a loaded heavy truck manages ~4–6). */
+  egoMaxBrakeMps2?: readonly [number, number];
+  /** Ego driver's comfortable braking, m/s² (default 1.5–3). */
+  egoComfortDecelMps2?: readonly [number, number];
+  /** Ego driver's comfortable acceleration, m/s² (default 0.8–2.5). */
+  egoAccelMps2?: readonly [number, number];
+}
+
 /** Options of {@link generateScenario}. */
 export interface GenerateOptions {
+  /** Traffic and drivers (default: the training world). */
+  world?: WorldOptions;
   /** Worse perception than training saw (held-out robustness). */
   harshPerception?: boolean;
   /** Camera frame rates drawn from (5–30 Hz). */
@@ -382,8 +408,9 @@ export function generateScenario(kind: ScenarioKind, seed: string, opts: Generat
   const frameDt = 1 / frameHz;
   const sub = Math.ceil(frameDt / 0.05);
   const dt = frameDt / sub;
-  const setup = setupFor(kind, r);
-  const driver = drawDriver(r, setup.driverV0, kind);
+  const world = opts.world ?? {};
+  const setup = setupFor(kind, r, world);
+  const driver = drawDriver(r, setup.driverV0, kind, world);
   const cam = drawPerception(r, opts.harshPerception ?? false);
   const lead = setup.lead;
   const ego = { x: 0, v: setup.egoV, a: 0 };
