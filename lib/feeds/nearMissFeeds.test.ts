@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { validateCifsFeed } from '../../test/validators/validateCifsFeed.ts';
+import { validateOpen511Events } from '../../test/validators/validateOpen511Events.ts';
 import type { HazardRecord } from '../hazards/hazardRecord.ts';
 import { open511Events } from './open511.ts';
-import { validateCifsFeed } from './validateCifsFeed.ts';
-import { validateOpen511Events } from './validateOpen511Events.ts';
 import { wazeCifsFeed } from './wazeCifs.ts';
 
 const NOW = Date.parse('2026-05-04T08:30:00Z');

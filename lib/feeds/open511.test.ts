@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { validateOpen511Events } from '../../test/validators/validateOpen511Events.ts';
 import type { HazardRecord } from '../hazards/hazardRecord.ts';
 import {
   OPEN511_DEFAULT_LIMIT,
@@ -6,7 +7,6 @@ import {
   open511Certainty,
   open511Events,
 } from './open511.ts';
-import { validateOpen511Events } from './validateOpen511Events.ts';
 
 const NOW = Date.parse('2026-05-04T08:30:00Z');
 const BASE = 'https://api.example.org';

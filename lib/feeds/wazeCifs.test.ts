@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { validateCifsFeed } from '../../test/validators/validateCifsFeed.ts';
 import type { HazardRecord } from '../hazards/hazardRecord.ts';
-import { validateCifsFeed } from './validateCifsFeed.ts';
 import { CIFS_POLYLINE_LENGTH_M, cifsDateTime, UNKNOWN_STREET, wazeCifsFeed } from './wazeCifs.ts';
 
 const NOW = Date.parse('2026-05-04T08:30:00Z');

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateCifsFeed } from '../../lib/feeds/validateCifsFeed.ts';
-import { validateOpen511Events } from '../../lib/feeds/validateOpen511Events.ts';
 import { type LocalStackHandle, startLocalStack } from '../../local/localStack.ts';
 import { ApiClient, eventually } from '../apiClient.ts';
 import { batch, hardBrake, offset } from '../factories.ts';
+import { validateCifsFeed } from '../validators/validateCifsFeed.ts';
+import { validateOpen511Events } from '../validators/validateOpen511Events.ts';
 
 let stack: LocalStackHandle;
 let api: ApiClient;

@@ -1,4 +1,4 @@
-import { CIFS_DIRECTIONS, CIFS_SUBTYPES, CIFS_TYPES } from './wazeCifs.ts';
+import { CIFS_DIRECTIONS, CIFS_SUBTYPES, CIFS_TYPES } from '../../lib/feeds/wazeCifs.ts';
 
 /*
  * A validator written from CIFS's published field requirements

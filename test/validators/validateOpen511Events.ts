@@ -4,7 +4,7 @@ import {
   OPEN511_EVENT_TYPES,
   OPEN511_SEVERITIES,
   OPEN511_STATUSES,
-} from './open511.ts';
+} from '../../lib/feeds/open511.ts';
 
 /*
  * A validator written from Open511 v1's published requirements, applied to the JSON serialization:
