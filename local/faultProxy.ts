@@ -226,8 +226,8 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     });
 
   const send = (res: ServerResponse, up: Upstream) => {
-    const headers = { ...up.headers, 'content-length': String(up.body.length) };
-    delete headers['transfer-encoding'];
+    const { 'transfer-encoding': _chunked, ...rest } = up.headers;
+    const headers = { ...rest, 'content-length': String(up.body.length) };
     res.writeHead(up.status, headers);
     res.end(up.body);
   };

@@ -15,6 +15,7 @@ import { startBackgroundJobs } from './backgroundJobs.ts';
 import { startConsumerWorker } from './consumerHost.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import type { EsmSettings } from './esmRunner.ts';
+import { parseFaultSpec, startStackFaultProxies } from './faultProxy.ts';
 import { fileFailureSink } from './fileFailureSink.ts';
 import { type ExtraRoute, startHttpServer } from './httpServer.ts';
 import { provisionResources, resourceNames } from './provision.ts';
@@ -56,6 +57,11 @@ export interface LocalStackOptions {
    * object a line with the same fields as in CloudWatch; `silent` (default) computes but drops them.
    */
   logFormat?: LogFormat;
+  /**
+   * Fault injection between the functions and the emulators (`local/faultProxy.ts` spec, e.g.
+   * `throttle=0.05;lost@PutItem=0.01;seed=3`); `DASHNET_FAULTS` when absent; none when both are.
+   */
+  faults?: string;
 }
 
 export interface LocalStackHandle {
@@ -89,7 +95,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     ? { endpoints: opts.endpoints, close: async () => {} }
     : await startEmulators(opts.dataDir);
   const region = 'us-east-1';
-  const clients = createAwsClients({ region, endpoints: emulators.endpoints });
+  const faultSpec = opts.faults ?? process.env.DASHNET_FAULTS;
+  const faults = faultSpec
+    ? await startStackFaultProxies(parseFaultSpec(faultSpec), emulators.endpoints)
+    : undefined;
+  // Provisioning below goes to the emulators directly; every function's call goes through the faults.
+  const endpoints = faults?.endpoints ?? emulators.endpoints;
+  const clients = createAwsClients({ region, endpoints });
   const rawDdb = new DynamoDBClient({
     region,
     endpoint: emulators.endpoints.dynamodb,
@@ -117,7 +129,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       ? await startConsumerWorker(
           {
             ...consumerOptions,
-            endpoints: emulators.endpoints,
+            endpoints,
             names,
             failuresFile,
             hazardMinCameras: opts.hazardMinCameras,
@@ -156,6 +168,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     clients.ddb.destroy();
     clients.kinesis.destroy();
     rawDdb.destroy();
+    await faults?.close();
     await emulators.close();
   };
   return handle;
