@@ -1,0 +1,126 @@
+import { cellToParent, latLngToCell } from 'h3-js';
+import type { ArtefactKind } from '../contract/artefact.ts';
+import type { TelemetryEvent } from '../contract/events.ts';
+import type { ArtefactLine } from './registry.ts';
+
+/**
+ * H3 resolution of a health stratum's place. Res-7 cells (~5 km²) are a neighbourhood or a
+ * stretch of motorway: fine enough that the candidate and the control cohorts are compared on
+ * the same kind of road, coarse enough that a 1 % cohort still shares strata with the control.
+ */
+export const HEALTH_CELL_RESOLUTION = 7;
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+/** What one artefact version saw in one stratum (res-7 cell × UTC hour). */
+export interface StratumCounts {
+  /** Camera-minutes of driving: distinct (minute, cell) pairs a camera reported. */
+  exposureMin: number;
+  /** `badas_alert` events. */
+  alerts: number;
+  /** `near_miss` events. */
+  nearMisses: number;
+  /** Errors the camera counted (the batch's `health.cameraErrors`). */
+  errors: number;
+}
+
+/** Health counts by stratum key (see {@link stratumKey}). */
+export type Strata = Map<string, StratumCounts>;
+
+/** The health metrics a rollout is judged on. */
+export const HEALTH_METRICS = ['alerts', 'nearMisses', 'errors'] as const;
+export type HealthMetric = (typeof HEALTH_METRICS)[number];
+
+/** A stratum's key: zero-padded epoch hour, then the res-7 cell, so keys sort by time. */
+export function stratumKey(epochHour: number, cell: string): string {
+  return `${String(epochHour).padStart(8, '0')}#${cell}`;
+}
+
+/** The epoch hour of a stratum key. */
+export function stratumHour(key: string): number {
+  return Number(key.slice(0, 8));
+}
+
+const zero = (): StratumCounts => ({ exposureMin: 0, alerts: 0, nearMisses: 0, errors: 0 });
+
+/**
+ * A batch's contribution to the health strata: exposure from every position it reports (trip
+ * path entries and point events), alerts and near misses where they happened, and the camera's
+ * error count attributed to the stratum where it drove most in the batch (errors carry no place).
+ */
+export function batchStrata(events: readonly TelemetryEvent[], cameraErrors = 0): Strata {
+  const strata: Strata = new Map();
+  const minutes = new Map<string, Set<number>>();
+  const at = (key: string) => {
+    let s = strata.get(key);
+    if (!s) {
+      s = zero();
+      strata.set(key, s);
+    }
+    return s;
+  };
+  const seen = (cell: string, tsMs: number) => {
+    const key = stratumKey(Math.floor(tsMs / HOUR_MS), cell);
+    let set = minutes.get(key);
+    if (!set) {
+      set = new Set();
+      minutes.set(key, set);
+    }
+    set.add(Math.floor(tsMs / MINUTE_MS));
+    return key;
+  };
+  for (const e of events) {
+    if (e.type === 'trip') {
+      for (const p of e.path) seen(cellToParent(p.cell, HEALTH_CELL_RESOLUTION), Date.parse(p.ts));
+      continue;
+    }
+    const key = seen(latLngToCell(e.lat, e.lng, HEALTH_CELL_RESOLUTION), Date.parse(e.ts));
+    if (e.type === 'badas_alert') at(key).alerts += 1;
+    else if (e.type === 'near_miss') at(key).nearMisses += 1;
+  }
+  let busiest: string | undefined;
+  for (const [key, set] of minutes) {
+    const s = at(key);
+    s.exposureMin = set.size;
+    if (busiest === undefined || s.exposureMin > at(busiest).exposureMin) busiest = key;
+  }
+  if (cameraErrors > 0 && busiest !== undefined) at(busiest).errors += cameraErrors;
+  return strata;
+}
+
+/** An artefact a camera says it runs (the telemetry batch's `artefacts`). */
+export interface ReportedArtefact {
+  kind: ArtefactKind;
+  name: string;
+  version: string;
+}
+
+/** Counts to add for one version of one line. */
+export interface HealthIncrement {
+  kind: ArtefactKind;
+  name: string;
+  version: string;
+  strata: Strata;
+}
+
+/**
+ * Which versions a batch counts for: only lines with a rollout under way, and only their
+ * candidate and current versions (the two arms the controller compares). Everything else is not
+ * counted at all, so cameras cost no extra writes outside a rollout.
+ */
+export function healthIncrements(
+  reported: readonly ReportedArtefact[],
+  activeLines: readonly ArtefactLine[],
+  strata: Strata,
+): HealthIncrement[] {
+  if (strata.size === 0) return [];
+  const out: HealthIncrement[] = [];
+  for (const r of reported) {
+    const line = activeLines.find((l) => l.kind === r.kind && l.name === r.name);
+    if (!line?.candidate) continue;
+    if (r.version !== line.candidate && r.version !== line.current) continue;
+    out.push({ kind: r.kind, name: r.name, version: r.version, strata });
+  }
+  return out;
+}
