@@ -242,25 +242,42 @@ async function benchAggregatorCpu(stack: LocalStackHandle): Promise<BenchResult[
   const bytes = records.map((r) => new TextEncoder().encode(JSON.stringify(r)));
   const { decodeStreamRecord } = await import('../lib/stream/streamRecord.ts');
   const events = records.reduce((n, r) => n + r.events.length, 0);
-  const rounds = 5;
-  const cpu0 = process.cpuUsage();
-  for (let i = 0; i < rounds; i++) {
+  const run = () => {
     const decoded = bytes.map((b) => decodeStreamRecord(b));
     const deltas = [...aggregateSignals(decoded).values()];
     // The detector sees what the store would return: here, the deltas themselves.
     const index = new BucketIndex().add(deltas).add(aggregateExposure(decoded).values());
     cellsToRead(deltas, stack.deps.detector);
     detectHazards({ deltas, index, active: [], config: stack.deps.detector, baseline: () => 0.01, nowMs });
-  }
-  const cpu = process.cpuUsage(cpu0);
-  const us = (cpu.user + cpu.system) / (events * rounds);
+  };
+  const cpuUs = (rounds: number) => {
+    const cpu0 = process.cpuUsage();
+    for (let i = 0; i < rounds; i++) run();
+    const cpu = process.cpuUsage(cpu0);
+    return (cpu.user + cpu.system) / (events * rounds);
+  };
+  // The first batch a fresh process handles pays for V8 compiling the code; a consumer handles
+  // thousands of batches per container, so the steady state is measured after warm-up rounds,
+  // and the first batch is reported beside it.
+  const first = cpuUs(1);
+  cpuUs(4);
+  const steady = cpuUs(20);
+  const note = `${events} hard brakes from 400 cameras in one area, decode → aggregate → sliding windows → rule`;
   return [
     {
       name: 'aggregator.cpu_us_per_event',
-      value: round(us),
+      value: round(steady),
       unit: 'µs/event',
       better: 'lower',
-      note: `${events} hard brakes from 400 cameras in one area, decode → aggregate → sliding windows → rule`,
+      target: 15,
+      note: `${note}; steady state (after 5 warm-up rounds, mean of 20)`,
+    },
+    {
+      name: 'aggregator.cpu_us_per_event.first_batch',
+      value: round(first),
+      unit: 'µs/event',
+      better: 'lower',
+      note: `${note}; the first batch of a fresh process, JIT compilation included`,
     },
   ];
 }
