@@ -109,6 +109,8 @@ export class ArtefactServer {
   readonly downloads: ByteFetchRequest[] = [];
   offerStatus = 200;
   networkDown = false;
+  /** When set, the offer routes answer 200 with this body instead (a captive portal's page). */
+  rawOfferBody: string | undefined;
 
   constructor(readonly apiUrl = 'https://api.example.test') {}
 
@@ -123,6 +125,7 @@ export class ArtefactServer {
     this.offerRequests.push(req);
     if (this.networkDown) throw new Error('network unreachable');
     if (this.offerStatus !== 200) return { status: this.offerStatus, headers: {}, body: '' };
+    if (this.rawOfferBody !== undefined) return { status: 200, headers: {}, body: this.rawOfferBody };
     const path = req.url.slice(this.apiUrl.length);
     const channel = /^\/v1\/(models|config)\/current\?(.*)$/.exec(path);
     if (!channel) return { status: 404, headers: {}, body: '' };
