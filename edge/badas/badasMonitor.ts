@@ -1,3 +1,4 @@
+import type { TilePrior } from '../../lib/priors/priorTile.ts';
 import { AlertHysteresis } from './alertHysteresis.ts';
 import type { BadasOperatingPoint, BadasScorer } from './badasScorer.ts';
 import { BadasFeatureWindow } from './features.ts';
@@ -8,6 +9,12 @@ import {
   NearMissDetector,
   type NearMissEpisode,
 } from './nearMiss.ts';
+import {
+  DEFAULT_PRIOR_ADJUST,
+  type PriorAdjustConfig,
+  priorShiftLogit,
+  shiftScore,
+} from './priors/priorAdjustment.ts';
 
 /** A conflict that happened (TTC < 1.5 s), as the camera detected it. Event `near_miss` of contract §2. */
 export interface NearMissDetection {
@@ -45,13 +52,21 @@ export interface BadasMonitorOptions {
   nearMiss?: NearMissConfig;
   /** Called synchronously when the warning is raised and when it clears. */
   onDriverWarning?: (warning: DriverWarning) => void;
+  /** How a cell's conflict prior moves the score (see {@link BadasMonitor.setCellPrior}). */
+  priorAdjust?: PriorAdjustConfig;
 }
 
 /** The result of one frame. */
 export interface BadasStep {
+  /** The conflict probability the alert was decided on: the model's, shifted by the cell's prior if any. */
   score: number;
   alert: boolean;
   detections: BadasDetection[];
+  /**
+   * Present only when a conflict prior moved the score: the logit shift applied, and the model's
+   * own score before it. Absent, `score` is the plain model's.
+   */
+  prior?: { shiftLogit: number; modelScore: number };
 }
 
 /** Scores are kept this long to report the pre-conflict maximum in `near_miss.badasScore`. */
@@ -76,6 +91,7 @@ export class BadasMonitor {
   private readonly recent: { tS: number; score: number }[] = [];
   /** Highest score in the 3 s before the TTC dip in progress, taken when the dip starts. */
   private dip: { startS: number; scoreBefore: number } | undefined;
+  private shiftLogit = 0;
 
   constructor(
     private readonly scorer: BadasScorer,
@@ -86,12 +102,23 @@ export class BadasMonitor {
   }
 
   /**
+   * The conflict prior of the road the camera is on now (its res-8 cell's, from the tile), or
+   * undefined on a road the tile does not cover or without a tile: then every later frame is
+   * scored exactly as by the plain model. Takes effect from the next frame.
+   */
+  setCellPrior(prior: TilePrior | undefined): void {
+    this.shiftLogit = priorShiftLogit(prior, this.options.priorAdjust ?? DEFAULT_PRIOR_ADJUST);
+  }
+
+  /**
    * Feeds one frame (times strictly increasing).
    *
    * @throws BadasError `BAD_FRAME`
    */
   push(frame: LeadKinematicsFrame): BadasStep {
-    const score = this.scorer.score(this.window.push(frame));
+    const modelScore = this.scorer.score(this.window.push(frame));
+    const shiftLogit = this.shiftLogit;
+    const score = shiftScore(modelScore, shiftLogit);
     this.recent.push({ tS: frame.tS, score });
     while (this.recent.length > 0 && this.recent[0]!.tS < frame.tS - SCORE_MEMORY_S) this.recent.shift();
     const detections: BadasDetection[] = [];
@@ -110,7 +137,9 @@ export class BadasMonitor {
       this.dip = { startS: dipStartS, scoreBefore: before };
     }
     if (episode) detections.push(this.toNearMiss(episode));
-    return { score, alert: step.active, detections };
+    const out: BadasStep = { score, alert: step.active, detections };
+    if (shiftLogit !== 0) out.prior = { shiftLogit, modelScore };
+    return out;
   }
 
   /** Ends the stream: reports a near miss still in progress. */

@@ -11,6 +11,8 @@ import { type BadasDetection, BadasMonitor, type BadasStep, type DriverWarning }
 import type { BadasScorer } from './badasScorer.ts';
 import type { LeadKinematicsFrame } from './kinematics.ts';
 import { DEFAULT_NEAR_MISS, type NearMissConfig } from './nearMiss.ts';
+import type { ConflictPriors } from './priors/conflictPriors.ts';
+import type { PriorAdjustConfig } from './priors/priorAdjustment.ts';
 
 /** Settings of {@link BadasStage}: plain data, so it can arrive over the air with the rest of the config. */
 export interface BadasStageConfig {
@@ -32,6 +34,11 @@ export interface BadasStageConfig {
   accelTauMs: number;
   /** The IMU figure is used when its last sample is at most this old, else GPS's dv/dt. */
   maxImuAgeMs: number;
+  /**
+   * How conflict priors move the score where a tile covers the road (`DEFAULT_PRIOR_ADJUST` when
+   * absent). Without a tile ({@link BadasStage.setConflictPriors}) it changes nothing.
+   */
+  priors?: PriorAdjustConfig;
 }
 
 /** Defaults: a 1280×720 windscreen camera with a 100° lens, 2 m behind the bumper. */
@@ -113,6 +120,7 @@ export class BadasStage {
   private gyroYaw: { tMs: number; yawRateRps: number } | undefined;
   private lastFrameMs = Number.NEGATIVE_INFINITY;
   private readonly speeds: SpeedAt[] = [];
+  private priors: ConflictPriors | undefined;
 
   constructor(
     scorer: BadasScorer,
@@ -121,6 +129,7 @@ export class BadasStage {
   ) {
     const options: ConstructorParameters<typeof BadasMonitor>[1] = { nearMiss: config.nearMiss };
     if (onDriverWarning) options.onDriverWarning = onDriverWarning;
+    if (config.priors) options.priorAdjust = config.priors;
     this.monitor = new BadasMonitor(scorer, options);
     this.accel = new LowPass(config.accelTauMs);
   }
@@ -129,6 +138,18 @@ export class BadasStage {
   noteGps(fix: FilteredFix, motion: GpsMotion | undefined): void {
     this.lastFix = fix;
     if (motion) this.lastMotion = motion;
+    if (this.priors) this.monitor.setCellPrior(this.priors.at(fix.lat, fix.lng));
+  }
+
+  /**
+   * The conflict-prior tiles to use (the updater's verified `conflict_priors` artefacts), or
+   * undefined to run the plain model everywhere. Looked up at every GPS fix: the prior of the
+   * res-8 cell of the last fix applies to the frames after it; where no tile has the cell, none.
+   */
+  setConflictPriors(priors: ConflictPriors | undefined): void {
+    this.priors = priors;
+    const f = this.lastFix;
+    this.monitor.setCellPrior(priors && f ? priors.at(f.lat, f.lng) : undefined);
   }
 
   /** A calibrated IMU sample; `forwardReady` says whether its longitudinal axis can be trusted. */

@@ -1,0 +1,146 @@
+import { cellToChildren, getResolution } from 'h3-js';
+import {
+  type ArtefactManifest,
+  keyIdOf,
+  publicKeyOf,
+  sha256Hex,
+  signManifest,
+} from '../contract/artefact.ts';
+import { DEFAULT_K } from '../insights/kAnonymity.ts';
+import {
+  PRIOR_CELL_RESOLUTION,
+  type RegionPriors,
+  type RegionPriorsOptions,
+  regionPriors,
+} from './cellPriors.ts';
+import { PriorsError } from './priorsError.ts';
+import type { PriorsSource } from './priorsSource.ts';
+import { encodePriorTile } from './priorTile.ts';
+
+/**
+ * Tile area: an H3 res-4 cell (~1,770 km², a city and its ring roads). Coarser tiles would make
+ * every camera download its neighbours' towns; finer ones (res 5, ~250 km²) would make a
+ * commuter cross several per trip. Fully covered, a res-4 tile has 2,401 cells: 9.6 KB.
+ */
+export const DEFAULT_TILE_RESOLUTION = 4;
+
+/** A built, signed tile: the bytes, their manifest and its signature, and the priors behind them. */
+export interface PriorTileArtefact {
+  bytes: Uint8Array;
+  manifest: ArtefactManifest;
+  /** Ed25519 over the manifest's canonical bytes, hex. */
+  signature: string;
+  priors: RegionPriors;
+}
+
+/** Options of {@link priorTileArtefact}. */
+export interface PriorTileArtefactOptions {
+  /** First and last UTC day (inclusive, `YYYY-MM-DD`) of the history. */
+  fromDay: string;
+  toDay: string;
+  k: number;
+  /** The release key's 32-byte Ed25519 seed. */
+  secretSeed: Uint8Array;
+  /** Build time, RFC 3339 (handed in: this module has no clock). */
+  createdAt: string;
+  /** Defaults to `YYYY.MMDD.0` of `toDay`, so later periods sort later. */
+  version?: string;
+  cameraModels?: string[];
+}
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** `2026-12-01` → `2026.1201.0`: a semantic version that grows with the period's end. */
+export function versionOfDay(day: string): string {
+  const m = DAY.exec(day);
+  if (!m) throw new PriorsError('BAD_INPUT', `${day} is not a YYYY-MM-DD day`);
+  return `${Number(m[1])}.${Number(m[2]) * 100 + Number(m[3])}.0`;
+}
+
+const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+/**
+ * Encodes a region's priors as a tile and signs its manifest (kind `conflict_priors`; provenance:
+ * region, period, k, cells, exposure, the regional rate and the prior's fit). Pure.
+ *
+ * @throws PriorsError `BAD_INPUT`
+ */
+export function priorTileArtefact(
+  priors: RegionPriors,
+  options: PriorTileArtefactOptions,
+): PriorTileArtefact {
+  if (!DAY.test(options.fromDay) || !DAY.test(options.toDay) || options.fromDay > options.toDay)
+    throw new PriorsError('BAD_INPUT', `bad period ${options.fromDay}..${options.toDay}`);
+  const bytes = encodePriorTile({
+    parent: priors.region,
+    cellRes: PRIOR_CELL_RESOLUTION,
+    regionalNearMissesPer100Km: priors.prior.meanRate,
+    cells: priors.cells,
+  });
+  const { prior } = priors;
+  const manifest: ArtefactManifest = {
+    schema: 1,
+    kind: 'conflict_priors',
+    name: `conflict-priors-${priors.region}`,
+    version: options.version ?? versionOfDay(options.toDay),
+    sha256: sha256Hex(bytes),
+    size: bytes.length,
+    compatibility: { cameraModels: options.cameraModels ?? ['*'] },
+    provenance: {
+      region: priors.region,
+      regionResolution: getResolution(priors.region),
+      cellResolution: PRIOR_CELL_RESOLUTION,
+      from: options.fromDay,
+      to: options.toDay,
+      k: options.k,
+      cells: priors.cells.length,
+      exposureKm: round(priors.exposureKm, 1),
+      nearMisses: priors.nearMisses,
+      rateUnit: 'near_misses_per_100km',
+      regionalRatePer100Km: round(prior.meanRate, 4),
+      shrinkage: `gamma-poisson/${prior.method}`,
+      priorShape: Number.isFinite(prior.shape) ? round(prior.shape, 4) : 'no_spread',
+    },
+    createdAt: options.createdAt,
+    keyId: keyIdOf(publicKeyOf(options.secretSeed)),
+  };
+  return { bytes, manifest, signature: signManifest(manifest, options.secretSeed), priors };
+}
+
+/** Options of {@link buildPriorTile}. */
+export interface BuildPriorTileOptions extends Omit<PriorTileArtefactOptions, 'k'> {
+  /** The tile's area: an H3 cell, res {@link DEFAULT_TILE_RESOLUTION} by default (any res 3–7). */
+  region: string;
+  k?: number;
+  minCamerasPerDay?: number;
+  method?: RegionPriorsOptions['method'];
+}
+
+/**
+ * Reads a region's day aggregates from the insights and builds its signed prior tile: the
+ * scheduled builder's (or the CLI's) one call. Only partitions ever observed are read.
+ *
+ * @example
+ * const t = await buildPriorTile(priorsSourceOf(insightsStore), {
+ *   region: '842a847ffffffff', fromDay: '2026-09-01', toDay: '2026-11-30',
+ *   secretSeed, createdAt: new Date(nowMs).toISOString() });
+ * await registry.publish(t.manifest, t.signature, t.bytes);
+ *
+ * @throws PriorsError `BAD_INPUT`
+ */
+export async function buildPriorTile(
+  source: PriorsSource,
+  options: BuildPriorTileOptions,
+): Promise<PriorTileArtefact> {
+  const res = getResolution(options.region);
+  if (!(res >= 3 && res <= 7))
+    throw new PriorsError('BAD_INPUT', `region ${options.region} must be an H3 cell of res 3–7`);
+  const k = options.k ?? DEFAULT_K;
+  const partitions = await source.observedPartitions(cellToChildren(options.region, PRIOR_CELL_RESOLUTION));
+  const days = partitions.length > 0 ? await source.days(partitions, options.fromDay, options.toDay) : [];
+  const regionOptions: RegionPriorsOptions = { k };
+  if (options.minCamerasPerDay !== undefined) regionOptions.minCamerasPerDay = options.minCamerasPerDay;
+  if (options.method) regionOptions.method = options.method;
+  const priors = regionPriors(days, options.region, regionOptions);
+  return priorTileArtefact(priors, { ...options, k });
+}
