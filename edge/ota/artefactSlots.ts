@@ -56,8 +56,8 @@ interface Pointer {
   version: string;
   sha256: string;
   /**
-   * Anti-rollback floor: the highest version ever activated, lowered only by a signed rollback.
-   * Kept here (not derived from the active slot) so a corrupted newer slot that falls back to an
+   * Anti-rollback floor: the last good version (see `OtaUpdater`), lowered only by a signed
+   * rollback. Kept here (not derived from the slots) so a corrupted slot that falls back to an
    * older one does not reopen the door to everything in between.
    */
   floor: string;
@@ -116,7 +116,7 @@ export class ArtefactSlots {
     return this.serving?.manifest;
   }
 
-  /** The anti-rollback floor: the highest version activated, unless a signed rollback lowered it. */
+  /** The anti-rollback floor the pointer carries (the serving version when no pointer was readable). */
   floorVersion(): string | undefined {
     return this.pointer?.floor ?? this.serving?.manifest.version;
   }

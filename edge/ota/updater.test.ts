@@ -302,15 +302,28 @@ describe('OtaUpdater', () => {
       expect(await r.updater.checkNow('model')).toMatchObject({ status: 'refused', code: 'DOWNGRADE' });
     });
 
-    it('keeps the floor when a corrupted newer slot falls back to an older one', async () => {
+    it('lets a rolled-back candidate cohort return to the last good version, and no further', async () => {
       const r = rig();
+      await installed(r, signedArtefact(old.bytes, { version: '1.0.0' }));
+      await installed(r, v1);
+      await installed(r, v2);
+      // The staged rollout of 1.2.0 is rolled back: the cohort is offered the control version again.
+      await installed(r, v1);
+      r.server.publish(old);
+      expect(await r.updater.checkNow('model')).toMatchObject({ status: 'refused', code: 'DOWNGRADE' });
+      expect(r.updater.active('model')?.version).toBe('1.1.0');
+    });
+
+    it('keeps the floor when a corrupted slot falls back to an older one', async () => {
+      const r = rig();
+      await installed(r, signedArtefact(old.bytes, { version: '1.0.0' }));
       await installed(r, v1);
       await installed(r, v2);
       const active = JSON.parse(r.storage.get('ota/model/active')!).slot as string;
       r.storage.set(`ota/model/${active}/0`, `AAAA${r.storage.get(`ota/model/${active}/0`)!.slice(4)}`);
       const rebooted = r.reboot();
       expect(rebooted.boot()).toEqual([{ kind: 'model', version: '1.1.0', fellBack: true }]);
-      r.server.publish(signedArtefact(artefactBytes(2600, 11), { version: '1.1.1' }));
+      r.server.publish(signedArtefact(artefactBytes(2600, 11), { version: '1.0.5' }));
       expect(await rebooted.checkNow('model')).toMatchObject({ status: 'refused', code: 'DOWNGRADE' });
       r.server.publish(v2);
       expect(await rebooted.checkNow('model')).toMatchObject({ status: 'installed', version: '1.2.0' });

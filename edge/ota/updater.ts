@@ -124,11 +124,13 @@ const MAX_REMEMBERED_REFUSALS = 32;
  * back, pointer written last). Nothing unverified reaches a consumer, and a power cut at any
  * storage write leaves the old or the new artefact active.
  *
- * Anti-rollback: a version below the floor (the highest ever activated) is refused — an attacker
- * who controls the network or the bucket could otherwise replay an old, validly signed model with
- * a known weakness. A rollback the operators mean is signed as such: `provenance.rollback: true`
- * and `provenance.replaces` naming the version the camera runs now, so it cannot be replayed
- * against a camera that has moved on.
+ * Anti-rollback: a version below the last good one (the version the current one replaced, kept
+ * in the other slot) is refused — whoever controls the offer could otherwise replay an old,
+ * validly signed model with a known weakness. Returning to the last good version passes, because
+ * that is what a staged rollout's automatic rollback asks of its candidate cohort. A deeper
+ * rollback the operators mean is signed as such: `provenance.rollback: true` and
+ * `provenance.replaces` naming the version the camera runs now, so it cannot be replayed against
+ * a camera that has moved on.
  *
  * @example
  * const badas = badasModelConsumer((m) => rebuildPipeline(m.scorer));
@@ -291,16 +293,28 @@ export class OtaUpdater {
   }
 
   /**
-   * The anti-rollback floor after installing `m`, or a `DOWNGRADE` refusal. Below the floor only
-   * a signed rollback that names the running version passes, and it lowers the floor to itself
-   * (else the fleet could never take the fix that follows a rollback at a lower number).
+   * The anti-rollback floor after installing `m`, or a `DOWNGRADE` refusal.
+   *
+   * The floor is the *last good* version: the one kept in the other slot, which the camera ran
+   * before the current one. An upgrade moves the floor to the version it replaces, not to itself,
+   * because the new version is still a candidate: a staged rollout that rolls back sends its
+   * cohort back to the previous version (lib/ota/registry.ts `applyRollback`), and that return
+   * must pass. Anything below the floor passes only as a signed rollback naming the running
+   * version, and it lowers the floor to itself (else the fleet could never take the fix that
+   * follows a rollback at a lower number). So whoever controls the offer can move a camera back
+   * at most to the release it ran last, never to an older, superseded one.
    */
   private nextFloor(
     m: ArtefactManifest,
     current: ArtefactManifest | undefined,
     floor: string | undefined,
   ): string {
-    if (floor === undefined || compareVersions(m.version, floor) >= 0) return m.version;
+    if (floor === undefined) return m.version;
+    if (compareVersions(m.version, floor) >= 0) {
+      const upgrade = current !== undefined && compareVersions(m.version, current.version) > 0;
+      if (!upgrade) return m.version;
+      return compareVersions(current.version, floor) > 0 ? current.version : floor;
+    }
     const p = m.provenance;
     if (p.rollback === true && current !== undefined && p.replaces === current.version) return m.version;
     throw new OtaError(
