@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import {
   type _Record,
   GetRecordsCommand,
@@ -131,8 +131,16 @@ export class EsmRunner {
     this.saveCheckpoints();
   }
 
+  /**
+   * Written to a temporary file and renamed over the old one: a process killed mid-write leaves
+   * the previous checkpoints, not a truncated file (which would replay the stream from its start
+   * and send every record older than maxRecordAgeS to the failure destination).
+   */
   private saveCheckpoints(): void {
-    if (this.opts.checkpointFile) writeFileSync(this.opts.checkpointFile, JSON.stringify(this.checkpoints));
+    const file = this.opts.checkpointFile;
+    if (!file) return;
+    writeFileSync(`${file}.tmp`, JSON.stringify(this.checkpoints));
+    renameSync(`${file}.tmp`, file);
   }
 
   private async iterator(shardId: string): Promise<string> {
@@ -175,7 +183,7 @@ export class EsmRunner {
         if (got.length === 0) await sleep(this.opts.idlePollMs ?? 200);
       } catch (err) {
         this.log(`esm ${shardId}: poll failed: ${String(err)}`);
-        await sleep(500);
+        await sleep(250 + Math.random() * 500);
         iterator = await this.iterator(shardId).catch(() => iterator);
         buffer = [];
       }
@@ -234,7 +242,10 @@ export class EsmRunner {
         await this.toDestination(shardId, pending, `retries exhausted after ${tries + 1} attempts`);
         return;
       }
-      await sleep(Math.min(2000, 100 * 2 ** tries));
+      // Exponential backoff with equal jitter: shards retrying after a shared outage (a throttled
+      // table) do not come back in lockstep.
+      const backoffMs = Math.min(2000, 100 * 2 ** tries);
+      await sleep(backoffMs / 2 + Math.random() * (backoffMs / 2));
     }
   }
 

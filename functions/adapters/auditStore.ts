@@ -36,6 +36,10 @@ export class AuditStore {
         return entry;
       } catch (err) {
         if (!(err instanceof ConditionalCheckFailedException) || attempt >= 20) throw err;
+        // The SDK retries a put whose answer was lost, and the retry fails its condition against
+        // the call's own first write: that entry is ours, chaining the fact again would log it twice.
+        const now = await this.head();
+        if (now?.seq === entry.seq && now.hash === entry.hash) return entry;
         await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
       }
     }

@@ -15,12 +15,25 @@ export interface ClientOptions {
 }
 
 /**
+ * Attempts per SDK call (first try included). The SDK's standard retry strategy backs off
+ * exponentially with full jitter (base 100 ms, cap 20 s) on throttling, 5xx, timeouts and cut
+ * connections, within a retry quota; past that the error reaches the function, whose own retry
+ * (the camera's, or the event source mapping's) takes over. Five keeps a throttled call's worst
+ * case near 3 s, inside ingest's API Gateway budget.
+ */
+export const AWS_MAX_ATTEMPTS = 5;
+
+/**
  * The AWS SDK v3 clients every adapter uses. HTTP/1.1 through NodeHttpHandler: the emulators
- * reject HTTP/2, and on Lambda keep-alive HTTP/1.1 is what the SDK uses anyway.
+ * reject HTTP/2, and on Lambda keep-alive HTTP/1.1 is what the SDK uses anyway. A retried call
+ * may repeat a write whose answer was lost: every write is idempotent or conditional on a token
+ * of its own (see the stores), so that costs nothing twice.
  */
 export function createAwsClients(opts: ClientOptions): AwsClients {
   const common = {
     region: opts.region,
+    maxAttempts: AWS_MAX_ATTEMPTS,
+    retryMode: 'standard',
     requestHandler: new NodeHttpHandler({ connectionTimeout: 2000, requestTimeout: 10_000 }),
     ...(opts.endpoints ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   };

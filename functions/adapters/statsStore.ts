@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GroupCommit } from '../../lib/stream/groupCommit.ts';
 
@@ -13,6 +14,35 @@ const SHARDS = 8;
 type Deltas = Partial<Record<Counter, number>>;
 
 /**
+ * A count that must land exactly once however often it is written: a retried request, an SDK
+ * retry after a lost answer, a replayed stream record. `id` names the fact (a batch's
+ * acceptance, a record's processing); `atMs` is a time fixed by the fact itself (when the batch
+ * was first marked, when the record's first event happened), so every retry of it addresses the
+ * same item.
+ */
+export interface CountOnce {
+  id: string;
+  atMs: number;
+  deltas: Deltas;
+}
+
+/**
+ * Exactly-once counts live in items per epoch hour and shard, each with the set of the ids it
+ * has counted: the counter and its dedup record change in one conditional UpdateItem, which is
+ * what makes them exactly-once without transactions (dynalite has none). Sixteen shards keep an
+ * item's id set small (a few hundred ids an hour each at ~100k counted facts an hour).
+ */
+const ONCE_SHARDS = 16;
+/** Ids per UpdateItem: 40 `NOT contains` clauses stay far inside the 4 KB expression limit. */
+const ONCE_PER_UPDATE = 40;
+
+function onceItemKey(op: CountOnce): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < op.id.length; i++) h = Math.imul(h ^ op.id.charCodeAt(i), 0x01000193);
+  return `once#${Math.floor(op.atMs / 3600_000)}#${(h >>> 0) % ONCE_SHARDS}`;
+}
+
+/**
  * Event counts since start, behind `GET /v1/ops/stats`. Counters only add, so concurrent
  * requests' deltas are summed and written together (group commit): under load a handful of
  * UpdateItems a second instead of one per request, and still no count is acknowledged before
@@ -20,12 +50,77 @@ type Deltas = Partial<Record<Counter, number>>;
  */
 export class StatsStore {
   private readonly commits: GroupCommit<{ deltas: Deltas; shardSeed: number }>;
+  private readonly onceCommits: GroupCommit<CountOnce>;
 
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {
     this.commits = new GroupCommit((items) => this.write(items));
+    this.onceCommits = new GroupCommit((ops) => this.writeOnce(ops));
+  }
+
+  /**
+   * Adds each op's deltas unless its id was counted before; resolves once stored. Concurrent
+   * callers' ops share writes (group commit), one UpdateItem per item and up to 40 ids.
+   */
+  async addOnce(ops: readonly CountOnce[]): Promise<void> {
+    const useful = ops.filter((op) => Object.values(op.deltas).some((n) => n !== undefined && n !== 0));
+    await this.onceCommits.submit(useful);
+  }
+
+  private async writeOnce(ops: readonly CountOnce[]): Promise<void> {
+    const byItem = new Map<string, Map<string, CountOnce>>();
+    for (const op of ops) {
+      const key = onceItemKey(op);
+      const group = byItem.get(key) ?? new Map<string, CountOnce>();
+      if (!group.has(op.id)) group.set(op.id, op);
+      byItem.set(key, group);
+    }
+    await Promise.all(
+      [...byItem].map(async ([key, group]) => {
+        const list = [...group.values()];
+        for (let i = 0; i < list.length; i += ONCE_PER_UPDATE) {
+          const chunk = list.slice(i, i + ONCE_PER_UPDATE);
+          // The usual case (none counted yet) in one call; if any was, each goes on its own.
+          if (!(await this.updateOnce(key, chunk)) && chunk.length > 1)
+            for (const op of chunk) await this.updateOnce(key, [op]);
+        }
+      }),
+    );
+  }
+
+  /** One conditional UpdateItem: false when some id of `ops` was already counted (nothing changed). */
+  private async updateOnce(key: string, ops: readonly CountOnce[]): Promise<boolean> {
+    const sums = new Map<Counter, number>();
+    for (const { deltas } of ops)
+      for (const [k, n] of Object.entries(deltas) as [Counter, number | undefined][])
+        if (n) sums.set(k, (sums.get(k) ?? 0) + n);
+    const names: Record<string, string> = { '#ops': 'ops' };
+    const values: Record<string, unknown> = { ':ops': new Set(ops.map((o) => o.id)) };
+    for (const [k, n] of sums) {
+      names[`#${k}`] = k;
+      values[`:${k}`] = n;
+    }
+    ops.forEach((o, i) => {
+      values[`:i${i}`] = o.id;
+    });
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: key },
+          UpdateExpression: `ADD #ops :ops${[...sums.keys()].map((k) => `, #${k} :${k}`).join('')}`,
+          ConditionExpression: ops.map((_, i) => `NOT contains(#ops, :i${i})`).join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 
   /** Adds to counters; `shardSeed` (any number) picks the shard. Resolves once stored. */
@@ -65,14 +160,30 @@ export class StatsStore {
     );
   }
 
+  /** Sums every counter item (paged; the exactly-once items' id sets are not read). */
   async read(): Promise<Record<Counter, number> & { iteratorAgeMs: number }> {
-    const res = await this.ddb.send(new ScanCommand({ TableName: this.tableName, ConsistentRead: true }));
     const totals = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>;
     let iteratorAgeMs = 0;
-    for (const item of res.Items ?? []) {
-      if (item.pk === 'consumer') iteratorAgeMs = Number(item.iteratorAgeMs ?? 0);
-      else for (const c of COUNTERS) totals[c] += Number(item[c] ?? 0);
-    }
+    let startKey: Record<string, unknown> | undefined;
+    const names = Object.fromEntries(
+      ['pk', 'iteratorAgeMs', ...COUNTERS].map((a, i) => [`#a${i}`, a] as const),
+    );
+    do {
+      const res = await this.ddb.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          ProjectionExpression: Object.keys(names).join(', '),
+          ExpressionAttributeNames: names,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of res.Items ?? []) {
+        if (item.pk === 'consumer') iteratorAgeMs = Number(item.iteratorAgeMs ?? 0);
+        else for (const c of COUNTERS) totals[c] += Number(item[c] ?? 0);
+      }
+      startKey = res.LastEvaluatedKey;
+    } while (startKey);
     return { ...totals, iteratorAgeMs };
   }
 }

@@ -4,6 +4,7 @@ import { type TelemetryAccepted, telemetryEnvelopeSchema } from '../../lib/contr
 import { partitionRecords } from '../../lib/ingest/partitionRecords.ts';
 import { validateBatch } from '../../lib/ingest/validateBatch.ts';
 import { utcDay } from '../../lib/privacy/pseudonym.ts';
+import type { CountOnce } from '../adapters/statsStore.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { METRIC, MetricUnit, metrics } from '../runtime/observability.ts';
@@ -45,9 +46,12 @@ export function createTelemetryHandler(deps: TelemetryDeps) {
     const ingestKey = await deps.identity.periodKey('ingest', () => newPeriodKey(deps), undefined);
     const batchKey = deps.hmac(ingestKey, `${deviceId}|${envelope.batchId}`).slice(0, 40);
     const result: TelemetryAccepted = { accepted: 0, duplicates: duplicateIds, rejected };
+    const counts: CountOnce[] = [];
+    const requestId = event.requestContext.requestId;
 
     // No read-before-write: a retried batch is written to the stream again (harmless, the
-    // aggregator's effects are idempotent) and the conditional marker tells it was a duplicate.
+    // aggregator's effects are idempotent and it counts a record as processed once, by its
+    // record key) and the conditional marker tells it was a duplicate.
     // Marking first instead would lose the batch if the stream write then failed.
     if (valid.length > 0) {
       const records = [];
@@ -62,14 +66,21 @@ export function createTelemetryHandler(deps: TelemetryDeps) {
       // The marker carries the pseudonym of the ingest day (never the device id): what lets a
       // deletion job find it while that day's key lives.
       const markerPseudonym = await pseudonymFor(deps, deviceId, utcDay(nowMs));
-      const first = await deps.ingest.mark(batchKey, valid.length, nowMs, markerPseudonym);
-      if (first) result.accepted = valid.length;
+      const mark = await deps.ingest.markBatch(batchKey, valid.length, nowMs, markerPseudonym);
+      if (mark.first) result.accepted = valid.length;
       else result.duplicates += valid.length;
+      // Counted exactly once per batch, by whichever request gets here first after the marker
+      // exists: a request that crashed between marking and counting leaves the count to the
+      // camera's retry, which is answered as a duplicate but still completes it.
+      counts.push({ id: `a#${batchKey}`, atMs: mark.atMs, deltas: { accepted: mark.events } });
+      counts.push({ id: `r#${batchKey}`, atMs: mark.atMs, deltas: { rejected: rejected.length } });
+    } else {
+      counts.push({ id: `r#${batchKey}`, atMs: nowMs, deltas: { rejected: rejected.length } });
     }
-    await deps.stats.add(
-      { accepted: result.accepted, duplicates: result.duplicates, rejected: rejected.length },
-      nowMs,
-    );
+    // Duplicates are counted per request (each retry is one more), once even if the answer to
+    // the counter's write is lost and the SDK writes it again.
+    counts.push({ id: `d#${batchKey}#${requestId}`, atMs: nowMs, deltas: { duplicates: result.duplicates } });
+    await deps.stats.addOnce(counts);
     metrics.addMetric(METRIC.accepted, MetricUnit.Count, result.accepted);
     metrics.addMetric(METRIC.duplicates, MetricUnit.Count, result.duplicates);
     metrics.addMetric(METRIC.rejected, MetricUnit.Count, rejected.length);

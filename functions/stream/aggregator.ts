@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { type BucketDelta, bucketId } from '../../lib/hazards/bucketing.ts';
 import { signalOf } from '../../lib/hazards/signals.ts';
+import { recordKeyOf } from '../../lib/insights/contributions.ts';
 import {
   type AggregationReport,
   type AggregatorRepositories,
@@ -109,7 +110,21 @@ export function createAggregatorHandler(deps: AggregatorDeps, onReport?: (r: Agg
       }
       const events = decoded.reduce((n, d) => n + d.record.events.length, 0);
       const oldest = Math.min(...event.Records.map(arrivalMs));
-      await deps.stats.add({ processed: events, failedToDestination: poison.length }, oldest);
+      // Exactly once per record however often it is delivered (a crash before the checkpoint, a
+      // camera's retried batch written twice, an SDK retry after a lost answer): keyed by the
+      // record's stable key, at its first event's hour.
+      await deps.stats.addOnce([
+        ...decoded.map((d) => ({
+          id: `p#${recordKeyOf(d.record)}`,
+          atMs: Math.min(...d.record.events.map((e) => Date.parse(e.ts))),
+          deltas: { processed: d.record.events.length },
+        })),
+        ...poison.map((r) => ({
+          id: `x#${r.eventID}`,
+          atMs: arrivalMs(r),
+          deltas: { failedToDestination: 1 },
+        })),
+      ]);
       if (event.Records.length > 0) await deps.stats.setIteratorAge(Math.max(0, nowMs - oldest), nowMs);
       metrics.addMetric(METRIC.processed, MetricUnit.Count, events);
       metrics.addMetric(METRIC.hazardsRaised, MetricUnit.Count, applied.hazardsCreated.length);
