@@ -9,6 +9,11 @@ import {
   unitIntervalSchema,
   uuidSchema,
 } from './primitives.ts';
+import {
+  TRAINING_SAMPLE_FEATURE_SCALE,
+  TRAINING_SAMPLE_MAX_QUANTISED,
+  TRAINING_SAMPLE_TRIGGERS,
+} from './trainingSample.ts';
 
 const common = {
   id: uuidSchema,
@@ -81,6 +86,33 @@ export const nightSceneSchema = z.object({
   firmware: z.string().min(1).max(64),
 });
 
+/**
+ * A labelled BADAS input window for the next training round (compatible extension of contract
+ * v1, docs/badas-learning.md). It says nothing exact about where or when: `cell` is the H3
+ * res-7 cell (~5 km²), `lat`/`lng` that cell's centre, `ts` floored to the UTC hour, and `id`
+ * is a fresh random UUID (for deduplication only, linked to nothing).
+ */
+export const trainingSampleSchema = z.object({
+  ...common,
+  type: z.literal('training_sample'),
+  /** H3 res-7 cell of the window. */
+  cell: h3CellSchema,
+  /** What made the camera keep it. */
+  trigger: z.enum(TRAINING_SAMPLE_TRIGGERS),
+  /** 1 when a conflict (TTC < 1.5 s or a collision, as the camera measured it) started within 3 s of the window's end. */
+  label: z.union([z.literal(0), z.literal(1)]),
+  /** The model's input window, each feature × {@link TRAINING_SAMPLE_FEATURE_SCALE}, rounded. */
+  features: z
+    .array(z.number().int().min(-TRAINING_SAMPLE_MAX_QUANTISED).max(TRAINING_SAMPLE_MAX_QUANTISED))
+    .min(1)
+    .max(64),
+  /** The deployed model's score of the window. */
+  score: unitIntervalSchema,
+  modelVersion: z.string().min(1).max(64),
+  /** Probability with which a window of this trigger was kept (1 for alerts and near misses). */
+  keptShare: z.number().gt(0).max(1),
+});
+
 /** Every event type of contract v1, discriminated by `type`. */
 export const eventSchema = z.discriminatedUnion('type', [
   hardBrakeSchema,
@@ -90,6 +122,7 @@ export const eventSchema = z.discriminatedUnion('type', [
   badasAlertSchema,
   tripSchema,
   nightSceneSchema,
+  trainingSampleSchema,
 ]);
 
 export type TelemetryEvent = z.infer<typeof eventSchema>;
@@ -99,6 +132,7 @@ export type TripEvent = z.infer<typeof tripSchema>;
 export type TripPathEntry = z.infer<typeof tripPathEntrySchema>;
 export type RoadAnomalyEvent = z.infer<typeof roadAnomalySchema>;
 export type NearMissEvent = z.infer<typeof nearMissSchema>;
+export type TrainingSampleEvent = z.infer<typeof trainingSampleSchema>;
 
 export const EVENT_TYPES: readonly EventType[] = [
   'hard_brake',
@@ -108,4 +142,5 @@ export const EVENT_TYPES: readonly EventType[] = [
   'badas_alert',
   'trip',
   'night_scene',
+  'training_sample',
 ];
