@@ -48,6 +48,21 @@ export function madSigma(xs: readonly number[]): number {
   return 1.4826 * median(xs.map((x) => Math.abs(x - m)));
 }
 
+/**
+ * {@link madSigma} with weights: a row of weight 5 counts as five rows. Binned data need it —
+ * a few well-filled bins can carry most reports while many sparse bins carry the rest.
+ */
+export function weightedMadSigma(xs: readonly number[], weights: readonly number[]): number {
+  const m = weightedMedian(xs, weights);
+  return (
+    1.4826 *
+    weightedMedian(
+      xs.map((x) => Math.abs(x - m)),
+      weights,
+    )
+  );
+}
+
 /** Options of {@link robustLinearFit}. */
 export interface RobustFitOptions {
   /** Weight of each row before robustness (e.g. 1 / variance, or a cap per camera). Default 1. */
@@ -76,7 +91,7 @@ export interface RobustFit {
  * Linear regression y ≈ X·coef that outliers cannot drag: iteratively reweighted least squares
  * with Huber weights (convex, so it converges from least squares to a unique answer), then a
  * few Tukey-bisquare iterations from there (an MM-style refinement that gives gross outliers
- * weight zero). The residual scale is re-estimated each round by the MAD.
+ * weight zero). The residual scale is re-estimated each round by the (weighted) MAD.
  */
 export function robustLinearFit(
   x: readonly (readonly number[])[],
@@ -94,7 +109,7 @@ export function robustLinearFit(
   const stage = (kind: 'huber' | 'tukey', rounds: number) => {
     for (let it = 0; it < rounds; it++) {
       const r = y.map((yi, i) => yi - dot(x[i] as readonly number[], coef));
-      scale = madSigma(r.filter((_, i) => (base[i] as number) > 0)) || 1e-12;
+      scale = weightedMadSigma(r, base) || 1e-12;
       w = r.map((ri, i) => {
         const u = Math.abs(ri) / scale;
         const rw =
