@@ -157,6 +157,34 @@ export const INSIGHTS_TABLE: TableDef = {
   retention: 'indefinite (anonymous counts per cell and day / hour)',
 };
 
+/**
+ * Artefacts: the over-the-air registry (docs/ota.md). Per artefact line (kind, name) one line
+ * item holding the rollout state (pk = `lines#<kind>`, sk = name, so one Query lists a kind's
+ * lines), and per version the signed manifest, signature, bytes key and who published it
+ * (pk = `versions#<kind>#<name>`, sk = the version, zero-padded so keys sort like versions).
+ */
+export const ARTEFACTS_TABLE: TableDef = {
+  id: 'Artefacts',
+  envVar: 'DASHNET_TABLE_ARTEFACTS',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  retention: 'indefinite (release history: manifests, signatures, who published, promoted, rolled back)',
+};
+
+/**
+ * ArtefactHealth: what each artefact version under rollout saw, per res-7 cell and UTC hour
+ * (camera-minutes, alerts, near misses, camera errors; pk = `h#<kind>#<name>#<version>`,
+ * sk = zero-padded epoch hour#cell). Counts only: no device, no pseudonym.
+ */
+export const ARTEFACT_HEALTH_TABLE: TableDef = {
+  id: 'ArtefactHealth',
+  envVar: 'DASHNET_TABLE_ARTEFACT_HEALTH',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  ttlAttribute: 'expiresAt',
+  retention: '14 days (counts per artefact version, res-7 cell and hour, only while a rollout runs)',
+};
+
 export const TABLES = [
   IDENTITY_TABLE,
   INGEST_TABLE,
@@ -168,6 +196,8 @@ export const TABLES = [
   RATE_LIMITS_TABLE,
   INSIGHTS_RAW_TABLE,
   INSIGHTS_TABLE,
+  ARTEFACTS_TABLE,
+  ARTEFACT_HEALTH_TABLE,
 ] as const;
 
 export interface StreamDef {
@@ -223,4 +253,10 @@ export const ENV = {
   exportsDir: 'DASHNET_EXPORTS_DIR',
   /** Secret holding the exports' Ed25519 signing seed (AWS). */
   exportSigningKeySecretArn: 'DASHNET_EXPORT_SIGNING_KEY_SECRET_ARN',
+  /** S3 bucket of the OTA artefacts' bytes (AWS, under `artefacts/`); unset locally, where they live under `artefactsDir`. */
+  artefactsBucket: 'DASHNET_ARTEFACTS_BUCKET',
+  /** Local folder of the OTA artefacts and the local stack's release key (default `.dashnet/artefacts`). */
+  artefactsDir: 'DASHNET_ARTEFACTS_DIR',
+  /** Trusted Ed25519 release public keys (hex, comma-separated); a publish signed by any other key is refused. */
+  artefactTrustedKeys: 'DASHNET_ARTEFACT_TRUSTED_KEYS',
 } as const;

@@ -90,6 +90,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     writeFileSync(join(opts.dataDir, 'operator-token'), `${operatorToken}\n`, { mode: 0o600 });
   // Insurer export files and their signing key live in the data directory, like everything else.
   if (opts.dataDir) process.env.DASHNET_EXPORTS_DIR ??= join(opts.dataDir, 'exports');
+  // So do the OTA artefacts and the local release key (generated on first start, like the token).
+  if (opts.dataDir) process.env[ENV.artefactsDir] ??= join(opts.dataDir, 'artefacts');
 
   const emulators: Emulators = opts.endpoints
     ? { endpoints: opts.endpoints, close: async () => {} }

@@ -27,6 +27,8 @@ export function resourceNames(stage: string): ResourceNames {
     rateLimitsTable: t('RateLimits'),
     insightsRawTable: t('InsightsRaw'),
     insightsTable: t('Insights'),
+    artefactsTable: t('Artefacts'),
+    artefactHealthTable: t('ArtefactHealth'),
     telemetryStream: t(TELEMETRY_STREAM.id),
   };
 }
@@ -76,6 +78,8 @@ export const TABLE_NAME_OF: Record<string, keyof ResourceNames> = {
   RateLimits: 'rateLimitsTable',
   InsightsRaw: 'insightsRawTable',
   Insights: 'insightsTable',
+  Artefacts: 'artefactsTable',
+  ArtefactHealth: 'artefactHealthTable',
 };
 
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {

@@ -3,6 +3,8 @@ import { ConfigError, intEnv, requireEnv } from '../../lib/config/env.ts';
 import { DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from '../../lib/hazards/detector.ts';
 import { HAZARD_RULE_NAMES, type HazardRuleName, ruleFromConfig } from '../../lib/hazards/hazardRule.ts';
 import {
+  ARTEFACT_HEALTH_TABLE,
+  ARTEFACTS_TABLE,
   AUDIT_TABLE,
   BASELINES_TABLE,
   BUCKETS_TABLE,
@@ -16,6 +18,8 @@ import {
   STATS_TABLE,
   TELEMETRY_STREAM,
 } from '../../lib/resources.ts';
+import { ArtefactHealthStore } from '../adapters/artefactHealthStore.ts';
+import { ArtefactRegistryStore } from '../adapters/artefactRegistryStore.ts';
 import { AuditStore } from '../adapters/auditStore.ts';
 import { type AwsClients, createAwsClients } from '../adapters/awsClients.ts';
 import { BaselineStore } from '../adapters/baselineStore.ts';
@@ -42,6 +46,8 @@ export interface ResourceNames {
   rateLimitsTable: string;
   insightsRawTable: string;
   insightsTable: string;
+  artefactsTable: string;
+  artefactHealthTable: string;
   telemetryStream: string;
 }
 
@@ -58,6 +64,10 @@ export interface AppDeps {
   audit: AuditStore;
   deletions: DeletionStore;
   insights: InsightsStore;
+  /** The over-the-air artefact registry (docs/ota.md). */
+  artefacts: ArtefactRegistryStore;
+  /** Health counts per artefact version under rollout. */
+  artefactHealth: ArtefactHealthStore;
   rateLimiter: RateLimiter;
   /** The telemetry stream, with concurrent requests' records sharing PutRecords calls. */
   stream: TelemetryStreamWriter;
@@ -97,6 +107,8 @@ export function createDeps(opts: DepsOptions): AppDeps {
     audit: new AuditStore(ddb, opts.names.auditTable, sha256),
     deletions: new DeletionStore(ddb, opts.names.identityTable),
     insights: new InsightsStore(ddb, opts.names.insightsRawTable, opts.names.insightsTable),
+    artefacts: new ArtefactRegistryStore(ddb, opts.names.artefactsTable),
+    artefactHealth: new ArtefactHealthStore(ddb, opts.names.artefactHealthTable),
     rateLimiter: new RateLimiter(ddb, opts.names.rateLimitsTable, {
       ...DEFAULT_RATE_LIMITS,
       ...opts.rateLimits,
@@ -125,6 +137,8 @@ export function namesFromEnv(env: Record<string, string | undefined>): ResourceN
     rateLimitsTable: requireEnv(env, RATE_LIMITS_TABLE.envVar),
     insightsRawTable: requireEnv(env, INSIGHTS_RAW_TABLE.envVar),
     insightsTable: requireEnv(env, INSIGHTS_TABLE.envVar),
+    artefactsTable: requireEnv(env, ARTEFACTS_TABLE.envVar),
+    artefactHealthTable: requireEnv(env, ARTEFACT_HEALTH_TABLE.envVar),
     telemetryStream: requireEnv(env, TELEMETRY_STREAM.envVar),
   };
 }

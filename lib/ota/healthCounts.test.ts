@@ -25,8 +25,23 @@ const point = (i: number, type: 'badas_alert' | 'near_miss' | 'hard_brake'): Tel
   }) as TelemetryEvent;
 
 describe('health strata of a batch', () => {
-  it('counts alerts, near misses and camera-minutes in the res-7 cell and hour where they happened', () => {
+  it('counts alerts, near misses and trip camera-minutes in the res-7 cell and hour where they happened', () => {
+    const cell = latLngToCell(40.45, -79.98, 10);
+    // Path entries at 0, 20, 40 s (one minute) and 120 s (the third minute).
+    const trip = {
+      id: '00000000-0000-4000-8000-000000000099',
+      ts: at(0),
+      lat: 40.45,
+      lng: -79.98,
+      type: 'trip',
+      tripId: '00000000-0000-4000-8000-000000000098',
+      seq: 0,
+      final: true,
+      distanceM: 500,
+      path: [0, 1, 2, 6].map((i) => ({ cell, ts: at(i), speedMps: 10, heading: 90 })),
+    } as TelemetryEvent;
     const events = [
+      trip,
       point(0, 'badas_alert'),
       point(1, 'badas_alert'),
       point(2, 'near_miss'),
@@ -35,9 +50,14 @@ describe('health strata of a batch', () => {
     const strata = batchStrata(events, 2);
     const key = stratumKey(Math.floor(t0 / 3_600_000), latLngToCell(40.45, -79.98, HEALTH_CELL_RESOLUTION));
     expect([...strata.keys()]).toEqual([key]);
-    // 0 s, 20 s, 40 s fall in one minute; 120 s in the third.
     expect(strata.get(key)).toEqual({ exposureMin: 2, alerts: 2, nearMisses: 1, errors: 2 });
     expect(stratumHour(key)).toBe(Math.floor(t0 / 3_600_000));
+  });
+
+  it('takes no exposure from the alerts themselves', () => {
+    const strata = batchStrata([point(0, 'badas_alert')], 3);
+    // No trip: no exposure, and errors have no stratum to go to.
+    expect([...strata.values()]).toEqual([{ exposureMin: 0, alerts: 1, nearMisses: 0, errors: 0 }]);
   });
 
   it('counts only the candidate and current versions of lines under rollout', () => {

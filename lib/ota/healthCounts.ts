@@ -45,9 +45,11 @@ export function stratumHour(key: string): number {
 const zero = (): StratumCounts => ({ exposureMin: 0, alerts: 0, nearMisses: 0, errors: 0 });
 
 /**
- * A batch's contribution to the health strata: exposure from every position it reports (trip
- * path entries and point events), alerts and near misses where they happened, and the camera's
- * error count attributed to the stratum where it drove most in the batch (errors carry no place).
+ * A batch's contribution to the health strata: exposure from the trip paths it reports (where
+ * and when the camera drove, whether or not anything happened), alerts and near misses where
+ * they happened, and the camera's error count attributed to the stratum where it drove most in
+ * the batch (errors carry no place). Exposure never comes from the alerts themselves: a rate
+ * whose denominator grows with its numerator would hide exactly the rise it should show.
  */
 export function batchStrata(events: readonly TelemetryEvent[], cameraErrors = 0): Strata {
   const strata: Strata = new Map();
@@ -60,24 +62,24 @@ export function batchStrata(events: readonly TelemetryEvent[], cameraErrors = 0)
     }
     return s;
   };
-  const seen = (cell: string, tsMs: number) => {
-    const key = stratumKey(Math.floor(tsMs / HOUR_MS), cell);
-    let set = minutes.get(key);
-    if (!set) {
-      set = new Set();
-      minutes.set(key, set);
-    }
-    set.add(Math.floor(tsMs / MINUTE_MS));
-    return key;
-  };
+  const keyOf = (cell: string, tsMs: number) => stratumKey(Math.floor(tsMs / HOUR_MS), cell);
   for (const e of events) {
     if (e.type === 'trip') {
-      for (const p of e.path) seen(cellToParent(p.cell, HEALTH_CELL_RESOLUTION), Date.parse(p.ts));
-      continue;
+      for (const p of e.path) {
+        const tsMs = Date.parse(p.ts);
+        const key = keyOf(cellToParent(p.cell, HEALTH_CELL_RESOLUTION), tsMs);
+        let set = minutes.get(key);
+        if (!set) {
+          set = new Set();
+          minutes.set(key, set);
+        }
+        set.add(Math.floor(tsMs / MINUTE_MS));
+      }
+    } else if (e.type === 'badas_alert' || e.type === 'near_miss') {
+      const s = at(keyOf(latLngToCell(e.lat, e.lng, HEALTH_CELL_RESOLUTION), Date.parse(e.ts)));
+      if (e.type === 'badas_alert') s.alerts += 1;
+      else s.nearMisses += 1;
     }
-    const key = seen(latLngToCell(e.lat, e.lng, HEALTH_CELL_RESOLUTION), Date.parse(e.ts));
-    if (e.type === 'badas_alert') at(key).alerts += 1;
-    else if (e.type === 'near_miss') at(key).nearMisses += 1;
   }
   let busiest: string | undefined;
   for (const [key, set] of minutes) {

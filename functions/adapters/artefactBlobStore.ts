@@ -1,0 +1,121 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+
+/** Key prefix of the artefacts' bytes in the bucket (the functions' S3 grants stop at it). */
+export const ARTEFACTS_PREFIX = 'artefacts/';
+
+/** Where an artefact version's bytes live: `artefacts/<kind>/<name>/<version>/<sha256>`. */
+export function artefactBlobKey(kind: string, name: string, version: string, sha256: string): string {
+  return `${ARTEFACTS_PREFIX}${kind}/${name}/${version}/${sha256}`;
+}
+
+/**
+ * The artefacts' bytes: S3 on AWS (the versioned artifacts bucket), a folder locally. A key is
+ * written once per version and content hash; cameras fetch through an expiring URL (S3
+ * presigned GET; locally an HMAC-signed URL of the API's download route). The store is not
+ * trusted for integrity: cameras check size, SHA-256 and the signed manifest before use, so a
+ * swapped object is refused, not run (docs/ota.md, threat model).
+ */
+export interface ArtefactBlobStore {
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** A URL that opens `key` until `expiresAtMs`; `baseUrl` is the API's own origin (local store). */
+  urlFor(key: string, expiresAtMs: number, baseUrl: string): Promise<string>;
+  /** Local store only: whether a download URL's signature holds (S3 checks its own). */
+  verifyUrl?(key: string, expiresAtMs: number, signature: string, nowMs: number): boolean;
+}
+
+/** Artefact bytes in S3 (SSE, TLS-only and versioning set by the bucket: cdk/constructs/ArtifactsBucket.ts). */
+export class S3ArtefactBlobStore implements ArtefactBlobStore {
+  constructor(
+    private readonly bucket: string,
+    private readonly s3 = new S3Client({}),
+  ) {}
+
+  async put(key: string, bytes: Uint8Array): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: bytes,
+        ContentType: 'application/octet-stream',
+      }),
+    );
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      const res = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return res.Body ? await res.Body.transformToByteArray() : undefined;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw err;
+    }
+  }
+
+  async urlFor(key: string, expiresAtMs: number): Promise<string> {
+    // SigV4 presigned URLs last at most 7 days (S3 user guide, "Sharing objects with presigned URLs").
+    const expiresIn = Math.max(1, Math.min(7 * 86_400, Math.floor((expiresAtMs - Date.now()) / 1000)));
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn });
+  }
+}
+
+/** The local stack's download route for artefact bytes (`functions/http/artefacts.ts`). */
+export const LOCAL_ARTEFACT_DOWNLOAD_PATH = '/v1/artefacts/download';
+
+/** Artefact bytes in a local folder, downloads through HMAC-signed URLs of the local API. */
+export class LocalArtefactBlobStore implements ArtefactBlobStore {
+  private readonly root: string;
+
+  constructor(
+    root: string,
+    private readonly urlKey: string,
+  ) {
+    this.root = resolve(root);
+  }
+
+  private path(key: string): string {
+    const p = resolve(this.root, key);
+    // A key never escapes the folder (`..` in a crafted download URL).
+    if (!p.startsWith(this.root + sep)) throw new Error(`artefact key outside the store: ${key}`);
+    return p;
+  }
+
+  async put(key: string, bytes: Uint8Array): Promise<void> {
+    const p = this.path(key);
+    await mkdir(dirname(p), { recursive: true });
+    // Written aside and renamed: a reader never sees half an artefact.
+    await writeFile(`${p}.part`, bytes);
+    await rename(`${p}.part`, p);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return new Uint8Array(await readFile(this.path(key)));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private sign(key: string, expiresAtMs: number): string {
+    return createHmac('sha256', this.urlKey).update(`artefact\n${key}\n${expiresAtMs}`).digest('base64url');
+  }
+
+  async urlFor(key: string, expiresAtMs: number, baseUrl: string): Promise<string> {
+    const u = new URL(LOCAL_ARTEFACT_DOWNLOAD_PATH, baseUrl);
+    u.searchParams.set('key', key);
+    u.searchParams.set('expires', String(expiresAtMs));
+    u.searchParams.set('sig', this.sign(key, expiresAtMs));
+    return u.toString();
+  }
+
+  verifyUrl(key: string, expiresAtMs: number, signature: string, nowMs: number): boolean {
+    if (!(expiresAtMs > nowMs)) return false;
+    const a = Buffer.from(this.sign(key, expiresAtMs));
+    const b = Buffer.from(signature);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+}
