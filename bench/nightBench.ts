@@ -1,0 +1,174 @@
+import { calibrateNight, type SensorFit } from '../lib/night/calibration.ts';
+import { cellNightDays, classifyCells, type LightingClass } from '../lib/night/lightingClass.ts';
+import { CLIPPED_LUMA, foldNightDay } from '../lib/night/nightAggregate.ts';
+import { type NightObservation, nightObservationsOf } from '../lib/night/nightObservations.ts';
+import { weightedLeastSquares } from '../lib/night/robustStats.ts';
+import { DEFAULT_NIGHT_FLEET, type NightFleetOptions, simulateNightFleet } from '../sim/night/nightFleet.ts';
+import { NIGHT_SENSOR_MODELS, type NightSensorModel } from '../sim/night/nightSensorModels.ts';
+import type { BenchResult } from './types.ts';
+
+/** Fleet sizes of the error curve (issue 12 part 5: error against the number of cameras). */
+const CAMERA_COUNTS = [20, 50, 200, 1000] as const;
+/** Nights (one drive per camera a night) of the drives curve, at 50 cameras. */
+const NIGHT_COUNTS = [1, 3, 10] as const;
+/** Seeds per point: each is a different town, fleet and set of outliers. */
+const SEEDS = [1, 2, 3, 4, 5] as const;
+
+/** The parameters scored, how their error is measured, and the unit it is in. */
+const PARAMETERS: readonly {
+  key: string;
+  unit: string;
+  error: (fit: Omit<SensorFit, 'minExposureMs' | 'noiseFitRelScale'>, truth: NightSensorModel) => number;
+}[] = [
+  { key: 'black_level_dn', unit: 'DN', error: (f, t) => Math.abs(f.blackLevelDn - t.blackLevelDn) },
+  { key: 'read_noise_pct', unit: '%', error: (f, t) => 100 * Math.abs(f.readNoiseDn / t.readNoiseDn - 1) },
+  { key: 'shot_gain_pct', unit: '%', error: (f, t) => 100 * Math.abs(f.shotGain / t.shotGain - 1) },
+  { key: 'target_luma_dn', unit: 'DN', error: (f, t) => Math.abs(f.targetLuma - t.targetLuma) },
+  {
+    key: 'max_exposure_pct',
+    unit: '%',
+    error: (f, t) => 100 * Math.abs(f.maxExposureMs / t.maxExposureMs - 1),
+  },
+  { key: 'max_gain_pct', unit: '%', error: (f, t) => 100 * Math.abs(f.maxGain / t.maxGain - 1) },
+];
+
+const NOTE =
+  'simulated fleet (sim/night): 4 camera models with known noise and AE parameters, per-device spread, 5 % dirty lenses, 10 % of reports spoilt by oncoming headlights; mean |error| over models and 5 seeds';
+
+/**
+ * Night calibration against the simulated fleet's true sensor parameters (issue 12 part 5):
+ * the error of every fitted parameter against the number of cameras and of nights, beside a
+ * plain baseline that takes means and least squares over the raw reports (no bins, no robust
+ * weights); the guard's minimum number of distinct cameras; and how well the cells' lighting
+ * class matches the truth.
+ */
+export async function runNightBench(): Promise<BenchResult[]> {
+  const out: BenchResult[] = [];
+  const curve = (label: string, options: Partial<NightFleetOptions> & { cameras: number }) => {
+    const sums = new Map<string, { robust: number; plain: number; n: number }>();
+    for (const truth of NIGHT_SENSOR_MODELS)
+      for (const seed of SEEDS) {
+        const obs = simulateNightFleet({
+          ...DEFAULT_NIGHT_FLEET,
+          ...options,
+          cameraModel: truth.cameraModel,
+          seed,
+        }).records.flatMap(nightObservationsOf);
+        const classes = classifyCells(cellNightDays(obs));
+        const classOf = (c: string): LightingClass => classes.get(c) ?? 'unknown';
+        const r = calibrateNight(foldNightDay(obs, classOf));
+        if (r.kind !== 'profile') continue;
+        const plain = plainCalibration(obs, classOf);
+        for (const p of PARAMETERS) {
+          const s = sums.get(p.key) ?? { robust: 0, plain: 0, n: 0 };
+          s.robust += p.error(r.fit, truth);
+          s.plain += p.error(plain, truth);
+          s.n++;
+          sums.set(p.key, s);
+        }
+      }
+    for (const p of PARAMETERS) {
+      const s = sums.get(p.key);
+      if (!s || s.n === 0) continue;
+      const base = `night.calibration_error.${p.key}.${label}`;
+      out.push({ name: base, value: round(s.robust / s.n), unit: p.unit, better: 'lower', note: NOTE });
+      out.push({
+        name: `${base}.baseline`,
+        value: round(s.plain / s.n),
+        unit: p.unit,
+        better: 'lower',
+        note: 'plain baseline: means and least squares over the raw reports, no outlier handling',
+      });
+    }
+  };
+  for (const cameras of CAMERA_COUNTS) curve(`cameras_${cameras}`, { cameras, nights: 3 });
+  for (const nights of NIGHT_COUNTS) curve(`nights_${nights}`, { cameras: 50, nights });
+
+  out.push({
+    name: 'night.guard_min_cameras',
+    value: smallestCalibratedFleet(),
+    unit: 'cameras',
+    better: 'higher',
+    target: 20,
+    note: 'smallest simulated fleet (3 nights, every camera every night) that gets a profile; fewer distinct cameras → withheld',
+  });
+  out.push(lightingAccuracy());
+  return out;
+}
+
+/**
+ * The plain baseline: the same model, fitted the obvious way — least squares of σ² on
+ * (1, gain·luma, gain) over every raw report, and means of exposure, gain and luma.
+ */
+export function plainCalibration(
+  obs: readonly NightObservation[],
+  classOf: (cell: string) => LightingClass,
+): Omit<SensorFit, 'minExposureMs' | 'noiseFitRelScale'> {
+  const rows = obs.filter((o) => o.meanLuma < CLIPPED_LUMA);
+  const [a, k, c] = weightedLeastSquares(
+    rows.map((o) => [1, o.gain * o.meanLuma, o.gain]),
+    rows.map((o) => o.noiseSigma ** 2),
+    rows.map(() => 1),
+  ) as [number, number, number];
+  const dark = rows.filter((o) => classOf(o.cell) === 'dark');
+  const maxGain = mean(dark.map((o) => o.gain));
+  const lit = rows.filter((o) => classOf(o.cell) === 'lit' && o.gain < 0.9 * maxGain);
+  return {
+    blackLevelDn: -c / k,
+    readNoiseDn: Math.sqrt(Math.max(a, 0)),
+    shotGain: k,
+    targetLuma: mean(lit.map((o) => o.meanLuma)),
+    maxExposureMs: mean(dark.map((o) => o.exposureMs)),
+    maxGain,
+  };
+}
+
+function smallestCalibratedFleet(): number {
+  const model = NIGHT_SENSOR_MODELS[0] as NightSensorModel;
+  for (let cameras = 1; cameras <= 40; cameras++) {
+    const obs = simulateNightFleet({
+      ...DEFAULT_NIGHT_FLEET,
+      cameraModel: model.cameraModel,
+      cameras,
+      seed: 5,
+    }).records.flatMap(nightObservationsOf);
+    const classes = classifyCells(cellNightDays(obs));
+    if (calibrateNight(foldNightDay(obs, (c) => classes.get(c) ?? 'unknown')).kind === 'profile')
+      return cameras;
+  }
+  return Number.NaN;
+}
+
+function lightingAccuracy(): BenchResult {
+  let known = 0;
+  let right = 0;
+  for (const truth of NIGHT_SENSOR_MODELS) {
+    const fleet = simulateNightFleet({
+      ...DEFAULT_NIGHT_FLEET,
+      cameraModel: truth.cameraModel,
+      cameras: 200,
+      seed: 9,
+    });
+    const classes = classifyCells(cellNightDays(fleet.records.flatMap(nightObservationsOf)));
+    for (const [cell, k] of classes) {
+      if (k === 'unknown') continue;
+      known++;
+      if (k === fleet.cellLighting.get(cell)) right++;
+    }
+  }
+  return {
+    name: 'night.lighting_class_accuracy',
+    value: round((100 * right) / Math.max(known, 1)),
+    unit: '%',
+    better: 'higher',
+    note: 'cells with ≥ 3 camera-days, 200 cameras × 3 nights per model, against the simulated truth',
+  };
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.length === 0 ? Number.NaN : xs.reduce((s, x) => s + x, 0) / xs.length;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
