@@ -175,7 +175,9 @@ export class ArtefactSlots {
    * `adopt` take it, then flips the pointer. `floorVersion` is the anti-rollback floor the
    * pointer will carry. On any failure the pointer is untouched and the serving artefact stays.
    *
-   * @throws OtaError `READBACK_FAILED` (flash), or what `adopt` throws (as `CONSUMER_REFUSED`)
+   * @throws OtaError `STORAGE_FAILED` / `READBACK_FAILED` (flash), or what `adopt` throws (as
+   * `CONSUMER_REFUSED`). A pointer write that throws leaves the consumer on the new (verified)
+   * artefact until the next boot, which serves the old one: both outcomes are verified.
    */
   install(
     offer: { manifest: ArtefactManifest; signature: string },
@@ -184,6 +186,53 @@ export class ArtefactSlots {
     adopt: AdoptArtefact,
   ): StoredArtefact {
     const target = other(this.serving?.slot ?? this.pointer?.slot ?? 'b');
+    try {
+      this.writeSlot(target, offer, bytes);
+    } catch (err) {
+      if (err instanceof OtaError) throw err;
+      throw new OtaError(
+        'STORAGE_FAILED',
+        `writing slot ${target}: ${(err as Error).message ?? String(err)}`,
+      );
+    }
+    const readBack = this.tryRead(target);
+    if (!readBack || readBack.manifest.sha256 !== offer.manifest.sha256)
+      throw new OtaError(
+        'READBACK_FAILED',
+        `${this.kind} ${offer.manifest.version} did not read back verified`,
+      );
+    try {
+      adopt(readBack);
+    } catch (err) {
+      // Clear the refused candidate so a later fallback cannot pick it up (best effort: a slot
+      // left behind is still verified, and the consumer refuses it again at boot).
+      try {
+        this.storage.delete(this.key(`${target}/meta`));
+      } catch {}
+      throw new OtaError('CONSUMER_REFUSED', (err as Error).message ?? String(err));
+    }
+    const pointer: Pointer = {
+      slot: target,
+      version: readBack.manifest.version,
+      sha256: readBack.manifest.sha256,
+      floor: floorVersion,
+    };
+    try {
+      this.storage.set(this.key('active'), JSON.stringify(pointer));
+    } catch (err) {
+      throw new OtaError('STORAGE_FAILED', `writing the pointer: ${(err as Error).message ?? String(err)}`);
+    }
+    this.pointer = pointer;
+    this.serving = { slot: target, manifest: readBack.manifest };
+    return readBack;
+  }
+
+  /** Step 1 of {@link install}: header deleted, chunks written, stale tail removed, header written. */
+  private writeSlot(
+    target: SlotName,
+    offer: { manifest: ArtefactManifest; signature: string },
+    bytes: Uint8Array,
+  ): void {
     const text = encodeBase64(bytes);
     const chunks = Math.max(1, Math.ceil(text.length / this.chunkChars));
     // Header first: from here until it is rewritten the slot reads as empty, never as whole.
@@ -198,30 +247,6 @@ export class ArtefactSlots {
       this.storage.delete(this.key(`${target}/${i}`));
     const meta: SlotMeta = { manifest: offer.manifest, signature: offer.signature, chunks };
     this.storage.set(this.key(`${target}/meta`), JSON.stringify(meta));
-
-    const readBack = this.tryRead(target);
-    if (!readBack || readBack.manifest.sha256 !== offer.manifest.sha256)
-      throw new OtaError(
-        'READBACK_FAILED',
-        `${this.kind} ${offer.manifest.version} did not read back verified`,
-      );
-    try {
-      adopt(readBack);
-    } catch (err) {
-      // Clear the refused candidate so a later fallback cannot pick it up.
-      this.storage.delete(this.key(`${target}/meta`));
-      throw new OtaError('CONSUMER_REFUSED', (err as Error).message ?? String(err));
-    }
-    const pointer: Pointer = {
-      slot: target,
-      version: readBack.manifest.version,
-      sha256: readBack.manifest.sha256,
-      floor: floorVersion,
-    };
-    this.storage.set(this.key('active'), JSON.stringify(pointer));
-    this.pointer = pointer;
-    this.serving = { slot: target, manifest: readBack.manifest };
-    return readBack;
   }
 
   /** Reads and fully verifies one slot; undefined (and a log line) when it does not verify. */

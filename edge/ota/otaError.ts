@@ -11,6 +11,7 @@
  * - `TOO_LARGE`: bigger than the camera accepts for that kind.
  * - `DOWNLOAD_FAILED`: the offer or the bytes could not be fetched (network, HTTP status).
  * - `READBACK_FAILED`: what was written to flash did not read back verified.
+ * - `STORAGE_FAILED`: a flash write threw (full, worn, or the power going); the pointer did not move.
  * - `CONSUMER_REFUSED`: verified, but the consumer (BADAS scorer, ISP, priors) could not use it.
  * - `BAD_ENCODING`: stored text is not valid base64 / UTF-8.
  */
@@ -24,6 +25,7 @@ export type OtaErrorCode =
   | 'TOO_LARGE'
   | 'DOWNLOAD_FAILED'
   | 'READBACK_FAILED'
+  | 'STORAGE_FAILED'
   | 'CONSUMER_REFUSED'
   | 'BAD_ENCODING';
 
@@ -48,6 +50,7 @@ export class OtaError extends Error {
       this.code === 'DOWNLOAD_FAILED' ||
       this.code === 'BAD_BYTES' ||
       this.code === 'READBACK_FAILED' ||
+      this.code === 'STORAGE_FAILED' ||
       this.code === 'BAD_ENCODING'
     );
   }

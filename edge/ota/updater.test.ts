@@ -3,12 +3,13 @@ import type { ArtefactKind } from '../../lib/contract/artefact.ts';
 import { ManualClock } from '../core/clock.ts';
 import { silentLogger } from '../core/logger.ts';
 import { createSeededRandom } from '../core/random.ts';
-import { MemoryStorage } from '../core/storage.ts';
+import { type KeyValueStorage, MemoryStorage } from '../core/storage.ts';
 import type { ArtefactConsumer } from './artefactConsumer.ts';
 import {
   ArtefactServer,
   ATTACKER_SEED,
   artefactBytes,
+  PowerCutStorage,
   RELEASE_KEYS,
   recordingConsumer,
   type SignedArtefact,
@@ -421,6 +422,72 @@ describe('OtaUpdater', () => {
       r.server.publish(v1, { url });
       expect(await r.updater.checkNow('model')).toMatchObject({ status: 'installed' });
       expect(r.server.downloads[0]).toEqual({ url, headers: {} });
+    });
+  });
+
+  describe('a power cut during an update', () => {
+    function updaterOn(
+      storage: KeyValueStorage,
+      server: ArtefactServer,
+      consumer: ArtefactConsumer,
+    ): OtaUpdater {
+      return new OtaUpdater(
+        {
+          clock: new ManualClock(T0_MS),
+          random: createSeededRandom('cut'),
+          storage,
+          logger: silentLogger,
+          transport: server.transport,
+          fetchBytes: server.fetchBytes,
+          releaseKeys: RELEASE_KEYS,
+          consumers: { model: consumer },
+        },
+        {
+          ...DEFAULT_OTA_UPDATER,
+          apiUrl: server.apiUrl,
+          deviceToken: 't',
+          cameraModel: 'cm-a',
+          firmware: '2.0.0',
+        },
+      );
+    }
+
+    /** Flash holding v1, installed through the updater; the server now offers v2. */
+    async function flashWithV1(): Promise<{ flash: MemoryStorage; server: ArtefactServer }> {
+      const flash = new MemoryStorage();
+      const server = new ArtefactServer();
+      server.publish(v1);
+      const u = updaterOn(flash, server, recordingConsumer());
+      u.boot();
+      expect(await u.checkNow('model')).toMatchObject({ status: 'installed' });
+      server.publish(v2);
+      return { flash, server };
+    }
+
+    it('reboots a fresh updater into the old or the new artefact, verified, at every write index', async () => {
+      const counting = await flashWithV1();
+      const counter = new PowerCutStorage(counting.flash, Number.POSITIVE_INFINITY);
+      const full = updaterOn(counter, counting.server, recordingConsumer());
+      full.boot();
+      expect(await full.checkNow('model')).toMatchObject({ status: 'installed' });
+      const total = counter.writes;
+      const booted: string[] = [];
+      for (let n = 0; n < total; n++) {
+        const { flash, server } = await flashWithV1();
+        const dying = updaterOn(new PowerCutStorage(flash, n), server, recordingConsumer());
+        dying.boot();
+        expect(await dying.checkNow('model')).toMatchObject({ status: 'failed', code: 'STORAGE_FAILED' });
+
+        const consumer = recordingConsumer();
+        const [report] = updaterOn(flash, server, consumer).boot();
+        const expected = report?.version === '1.2.0' ? v2 : v1;
+        expect(report?.version).toBe(expected.manifest.version);
+        expect(consumer.adopted.map((x) => x.bytes)).toEqual([expected.bytes]);
+        booted.push(report!.version!);
+      }
+      // Every cut before the pointer write keeps 1.1.0; the pointer write is the last one.
+      expect(booted.every((v) => v === '1.1.0')).toBe(true);
+      expect(booted).toHaveLength(total);
     });
   });
 });
