@@ -1,8 +1,10 @@
 import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { type Contribution, contributionsOf } from '../../lib/insights/contributions.ts';
+import { type NightObservation, nightObservationsOf } from '../../lib/night/nightObservations.ts';
 import { decodeStreamRecord, PoisonRecordError } from '../../lib/stream/streamRecord.ts';
 import { isRetryableAwsError } from '../adapters/awsClients.ts';
+import { NightStore } from '../adapters/nightStore.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { logger, METRIC, MetricUnit, metrics, observability } from '../runtime/observability.ts';
@@ -14,6 +16,13 @@ export interface InsightsReport {
   contributions: number;
   /** Contributions written (the rest were too late for their day's raw retention). */
   written: number;
+  /** `night_scene` observations written (docs/night-vision.md). */
+  nightWritten: number;
+}
+
+/** Where the consumer puts `night_scene` observations (NightStore; a fake in tests). */
+export interface NightObservationSink {
+  putObservations(observations: readonly NightObservation[], nowMs: number): Promise<number>;
 }
 
 /**
@@ -29,23 +38,37 @@ export interface InsightsReport {
  * handling would write each record's partition-day rollup marks on its own instead of once per
  * batch, and a retry from the first record is already exactly-once in effect here.
  */
-export function createInsightsConsumerHandler(deps: AppDeps, onReport?: (r: InsightsReport) => void) {
+export function createInsightsConsumerHandler(
+  deps: AppDeps,
+  onReport?: (r: InsightsReport) => void,
+  // Night observations share the insights tables (and their retention and deletion sweep).
+  night: NightObservationSink = new NightStore(
+    deps.clients.ddb,
+    deps.names.insightsRawTable,
+    deps.names.insightsTable,
+  ),
+) {
   return middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
     .use(observability())
     .handler(async (event) => {
       const contributions: Contribution[] = [];
+      const observations: NightObservation[] = [];
       let poison = 0;
       for (const r of event.Records) {
         try {
-          contributions.push(...contributionsOf(decodeStreamRecord(Buffer.from(r.kinesis.data, 'base64'))));
+          const record = decodeStreamRecord(Buffer.from(r.kinesis.data, 'base64'));
+          contributions.push(...contributionsOf(record));
+          observations.push(...nightObservationsOf(record));
         } catch (err) {
           if (!(err instanceof PoisonRecordError)) throw err;
           poison++;
         }
       }
       let written: number;
+      let nightWritten = 0;
       try {
         written = await deps.insights.putContributions(contributions, deps.clock());
+        if (observations.length > 0) nightWritten = await night.putObservations(observations, deps.clock());
       } catch (err) {
         const first = event.Records[0];
         if (isRetryableAwsError(err) && first) {
@@ -57,7 +80,13 @@ export function createInsightsConsumerHandler(deps: AppDeps, onReport?: (r: Insi
       }
       metrics.addMetric(METRIC.insightsContributions, MetricUnit.Count, written);
       metrics.addMetric(METRIC.batchItemFailures, MetricUnit.Count, 0);
-      onReport?.({ records: event.Records.length, poison, contributions: contributions.length, written });
+      onReport?.({
+        records: event.Records.length,
+        poison,
+        contributions: contributions.length,
+        written,
+        nightWritten,
+      });
       return { batchItemFailures: [] };
     });
 }

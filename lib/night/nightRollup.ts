@@ -1,0 +1,113 @@
+import {
+  type CalibrationConfig,
+  type CalibrationResult,
+  calibrateNight,
+  DEFAULT_CALIBRATION,
+} from './calibration.ts';
+import {
+  type CellNightDay,
+  cellNightDays,
+  classifyCells,
+  DEFAULT_LIGHTING_CLASS,
+  type LightingClass,
+  type LightingClassConfig,
+} from './lightingClass.ts';
+import { foldNightDay, type NightDayAggregate } from './nightAggregate.ts';
+import type { NightObservation } from './nightObservations.ts';
+
+/** A (camera model, firmware) that has night aggregates. */
+export interface NightGroup {
+  cameraModel: string;
+  firmware: string;
+}
+
+/**
+ * Where night data lives (functions/adapters/nightStore.ts on DynamoDB; in memory in tests).
+ * Raw observations are pseudonymous and short-lived; cell days and day aggregates are
+ * anonymous and kept.
+ */
+export interface NightRepository {
+  /** Every raw observation of a UTC day. */
+  observationsOf(day: string): Promise<NightObservation[]>;
+  /** Stores cell days, overwriting the same (cell, day). */
+  putCellDays(days: readonly CellNightDay[]): Promise<void>;
+  /** Cell days of these cells between two UTC days (inclusive). */
+  cellHistory(cells: readonly string[], fromDay: string, toDay: string): Promise<CellNightDay[]>;
+  /** Stores day aggregates, overwriting the same (group, day). */
+  putDayAggregates(aggregates: readonly NightDayAggregate[]): Promise<void>;
+  /** The groups with any day aggregate. */
+  groups(): Promise<NightGroup[]>;
+  /** A group's day aggregates between two UTC days (inclusive). */
+  dayAggregates(group: NightGroup, fromDay: string, toDay: string): Promise<NightDayAggregate[]>;
+}
+
+/** Tuning of the night rollup and calibration. */
+export interface NightRollupConfig {
+  /** Days of cell history a lighting class rests on: long enough for many cameras, short enough for new street lights. */
+  historyDays: number;
+  /** Days of aggregates a profile is calibrated from. */
+  calibrationDays: number;
+  lighting: LightingClassConfig;
+  calibration: CalibrationConfig;
+}
+
+/** Defaults; see the field comments for their reasons. */
+export const DEFAULT_NIGHT_ROLLUP: NightRollupConfig = {
+  historyDays: 90,
+  calibrationDays: 28,
+  lighting: DEFAULT_LIGHTING_CLASS,
+  calibration: DEFAULT_CALIBRATION,
+};
+
+/** What a day's rollup did. */
+export interface NightRollupReport {
+  day: string;
+  observations: number;
+  cells: number;
+  aggregates: number;
+}
+
+/**
+ * Folds one UTC day's raw night observations into anonymous aggregates: the day's brightness per
+ * cell (added to the cells' history), then each report's lighting class from that history, then
+ * the per-(model, firmware) bins. Recomputed from the complete day and written by overwriting,
+ * so running it again — after late records, or twice — gives the same items.
+ */
+export async function rollupNightDay(
+  repo: NightRepository,
+  day: string,
+  config: NightRollupConfig = DEFAULT_NIGHT_ROLLUP,
+): Promise<NightRollupReport> {
+  const observations = await repo.observationsOf(day);
+  if (observations.length === 0) return { day, observations: 0, cells: 0, aggregates: 0 };
+  const today = cellNightDays(observations);
+  await repo.putCellDays(today);
+  const history = await repo.cellHistory(
+    today.map((c) => c.cell),
+    addDays(day, -(config.historyDays - 1)),
+    day,
+  );
+  const classes = classifyCells(history, config.lighting);
+  const aggregates = foldNightDay(observations, (cell): LightingClass => classes.get(cell) ?? 'unknown');
+  await repo.putDayAggregates(aggregates);
+  return { day, observations: observations.length, cells: today.length, aggregates: aggregates.length };
+}
+
+/** Calibrates every group from its last `calibrationDays` of aggregates up to `day`. */
+export async function calibrateNightGroups(
+  repo: NightRepository,
+  day: string,
+  config: NightRollupConfig = DEFAULT_NIGHT_ROLLUP,
+): Promise<{ group: NightGroup; result: CalibrationResult }[]> {
+  const out: { group: NightGroup; result: CalibrationResult }[] = [];
+  for (const group of await repo.groups()) {
+    const aggregates = await repo.dayAggregates(group, addDays(day, -(config.calibrationDays - 1)), day);
+    out.push({ group, result: calibrateNight(aggregates, config.calibration) });
+  }
+  return out;
+}
+
+/** `day` (YYYY-MM-DD) moved by `n` days. */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
