@@ -44,6 +44,8 @@ export interface LocalStackOptions {
   esm?: Partial<EsmSettings>;
   /** Per-device / per-insurer request limits (defaults in functions/adapters/rateLimiter.ts). */
   rateLimits?: Partial<RateLimits>;
+  /** How long ingest caches the rollouts under way (ms; default 60 s; 0 in tests that change them). */
+  artefactCacheMs?: number;
   /** How often the deletion worker drains its queue (ms; default 1000; 0 = never, tests drive it). */
   deletionWorkerIntervalMs?: number;
   /**
@@ -123,6 +125,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     ...(opts.hazardRule ? { hazardRule: opts.hazardRule } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
+    ...(opts.artefactCacheMs !== undefined ? { artefactCacheMs: opts.artefactCacheMs } : {}),
   });
 
   const consumerOptions = { region, dataDir: opts.dataDir, esm: opts.esm };

@@ -1,17 +1,14 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ArtefactKind } from '../../lib/contract/artefact.ts';
-import {
-  type HealthIncrement,
-  type Strata,
-  type StratumCounts,
-  stratumKey,
-} from '../../lib/ota/healthCounts.ts';
+import type { HealthIncrement, Strata, StratumCounts } from '../../lib/ota/healthCounts.ts';
 import { mapLimit } from '../../lib/util/mapLimit.ts';
 
 /** Health counts live two weeks: longer than any stage waits for evidence, short enough to hold no history. */
 export const HEALTH_RETENTION_S = 14 * 86_400;
 
-const pk = (kind: ArtefactKind, name: string, version: string) => `h#${kind}#${name}#${version}`;
+/** One arm of one rollout stage: `h#<kind>#<name>#<candidate>@<stage>#<version the cameras ran>`. */
+const pk = (kind: ArtefactKind, name: string, candidate: string, stage: number, version: string) =>
+  `h#${kind}#${name}#${candidate}@${stage}#${version}`;
 
 /**
  * Health counts per artefact version and stratum (`ARTEFACT_HEALTH_TABLE`): ingest adds, the
@@ -31,7 +28,7 @@ export class ArtefactHealthStore {
       await this.ddb.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: pk(inc.kind, inc.name, inc.version), sk },
+          Key: { pk: pk(inc.kind, inc.name, inc.candidate, inc.stage, inc.version), sk },
           UpdateExpression: 'ADD exposureMin :e, alerts :a, nearMisses :n, errors :x SET expiresAt = :t',
           ExpressionAttributeValues: {
             ':e': c.exposureMin,
@@ -45,16 +42,22 @@ export class ArtefactHealthStore {
     });
   }
 
-  /** A version's strata from `fromHour` (epoch hour) on. */
-  async strata(kind: ArtefactKind, name: string, version: string, fromHour: number): Promise<Strata> {
+  /** The strata of one arm (`version`) of a rollout stage (`candidate` at `stage`). */
+  async strata(
+    kind: ArtefactKind,
+    name: string,
+    candidate: string,
+    stage: number,
+    version: string,
+  ): Promise<Strata> {
     const out: Strata = new Map();
     let start: Record<string, unknown> | undefined;
     do {
       const res = await this.ddb.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk >= :from',
-          ExpressionAttributeValues: { ':pk': pk(kind, name, version), ':from': stratumKey(fromHour, '') },
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk(kind, name, candidate, stage, version) },
           ExclusiveStartKey: start,
         }),
       );

@@ -89,6 +89,8 @@ export interface DepsOptions {
   hazardRule?: HazardRuleName;
   clock?: () => number;
   rateLimits?: Partial<RateLimits>;
+  /** How long ingest may cache the list of rollouts under way (ms; default 60 s; tests use 0). */
+  artefactCacheMs?: number;
 }
 
 /** Wires the stores and helpers over the given clients and names. */
@@ -107,7 +109,7 @@ export function createDeps(opts: DepsOptions): AppDeps {
     audit: new AuditStore(ddb, opts.names.auditTable, sha256),
     deletions: new DeletionStore(ddb, opts.names.identityTable),
     insights: new InsightsStore(ddb, opts.names.insightsRawTable, opts.names.insightsTable),
-    artefacts: new ArtefactRegistryStore(ddb, opts.names.artefactsTable),
+    artefacts: new ArtefactRegistryStore(ddb, opts.names.artefactsTable, opts.artefactCacheMs),
     artefactHealth: new ArtefactHealthStore(ddb, opts.names.artefactHealthTable),
     rateLimiter: new RateLimiter(ddb, opts.names.rateLimitsTable, {
       ...DEFAULT_RATE_LIMITS,

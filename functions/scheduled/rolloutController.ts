@@ -14,26 +14,24 @@ import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { logger } from '../runtime/observability.ts';
 
-const HOUR_MS = 3_600_000;
-
 /** What the controller is handed, mirroring its IAM grant: the registry, the health counts, the audit log, the clock. */
 export type RolloutDeps = {
   artefacts: ArtefactRegistryStore;
   artefactHealth: ArtefactHealthStore;
 } & Pick<AppDeps, 'audit' | 'clock'>;
 
-/** The evidence on a line's candidate since its stage began; undefined when there is nothing to compare. */
+/** The evidence on a line's candidate at its current stage; undefined when there is nothing to compare. */
 export async function evaluateRollout(
   deps: Pick<RolloutDeps, 'artefactHealth'>,
   line: ArtefactLine,
   policy: RolloutPolicy = DEFAULT_ROLLOUT_POLICY,
 ): Promise<RolloutDecision | undefined> {
   // A first release has no control to compare with: an operator promotes it by hand.
-  if (!line.candidate || !line.current || line.stageStartedAtMs === undefined) return undefined;
-  const fromHour = Math.floor(line.stageStartedAtMs / HOUR_MS);
+  if (!line.candidate || !line.current || line.stage === undefined) return undefined;
+  const { kind, name, candidate: c, stage } = line;
   const [candidate, control] = await Promise.all([
-    deps.artefactHealth.strata(line.kind, line.name, line.candidate, fromHour),
-    deps.artefactHealth.strata(line.kind, line.name, line.current, fromHour),
+    deps.artefactHealth.strata(kind, name, c, stage, c),
+    deps.artefactHealth.strata(kind, name, c, stage, line.current),
   ]);
   return decideRollout(candidate, control, policy);
 }

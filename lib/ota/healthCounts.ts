@@ -98,18 +98,23 @@ export interface ReportedArtefact {
   version: string;
 }
 
-/** Counts to add for one version of one line. */
+/** Counts to add for one arm (`version`) of one rollout stage (`candidate` at `stage`) of a line. */
 export interface HealthIncrement {
   kind: ArtefactKind;
   name: string;
+  /** The rollout the counts belong to: its candidate and the stage it was at. */
+  candidate: string;
+  stage: number;
+  /** The version the camera ran: the candidate or the current one (the control). */
   version: string;
   strata: Strata;
 }
 
 /**
  * Which versions a batch counts for: only lines with a rollout under way, and only their
- * candidate and current versions (the two arms the controller compares). Everything else is not
- * counted at all, so cameras cost no extra writes outside a rollout.
+ * candidate and current versions (the two arms the controller compares), under the rollout's
+ * current stage. Everything else is not counted at all, so cameras cost no extra writes outside
+ * a rollout.
  */
 export function healthIncrements(
   reported: readonly ReportedArtefact[],
@@ -122,7 +127,15 @@ export function healthIncrements(
     const line = activeLines.find((l) => l.kind === r.kind && l.name === r.name);
     if (!line?.candidate) continue;
     if (r.version !== line.candidate && r.version !== line.current) continue;
-    out.push({ kind: r.kind, name: r.name, version: r.version, strata });
+    // Counted per stage: each stage's verdict rests on that stage's evidence only.
+    out.push({
+      kind: r.kind,
+      name: r.name,
+      candidate: line.candidate,
+      stage: line.stage ?? 0,
+      version: r.version,
+      strata,
+    });
   }
   return out;
 }
