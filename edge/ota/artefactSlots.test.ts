@@ -145,7 +145,8 @@ describe('ArtefactSlots', () => {
     slots.install(v2, v2.bytes, '1.4.0', () => {});
     const again = slotsOn(storage);
     again.load(() => {});
-    expect(again.floorVersion()).toBe('1.4.0');
+    expect(again.floorVersion('badas-anticipation')).toBe('1.4.0');
+    expect(again.floorVersion('another-line')).toBeUndefined();
   });
 
   describe('a power cut at every storage write of an update', () => {

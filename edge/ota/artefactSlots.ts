@@ -56,11 +56,13 @@ interface Pointer {
   version: string;
   sha256: string;
   /**
-   * Anti-rollback floor: the last good version (see `OtaUpdater`), lowered only by a signed
-   * rollback. Kept here (not derived from the slots) so a corrupted slot that falls back to an
-   * older one does not reopen the door to everything in between.
+   * Anti-rollback floors per line (manifest `name`): the last good version of each line the
+   * camera ran (see `OtaUpdater`), lowered only by a signed rollback. Per line because versions
+   * of different lines (the prior tiles of two areas, a renamed model) do not compare; kept in
+   * the pointer (not derived from the slots) so a corrupted slot that falls back to an older one,
+   * or a detour through another line, does not reopen the door to everything in between.
    */
-  floor: string;
+  floors: Record<string, string>;
 }
 
 /** A slot's header, written after its chunks: the manifest, its signature and the chunk count. */
@@ -116,9 +118,12 @@ export class ArtefactSlots {
     return this.serving?.manifest;
   }
 
-  /** The anti-rollback floor the pointer carries (the serving version when no pointer was readable). */
-  floorVersion(): string | undefined {
-    return this.pointer?.floor ?? this.serving?.manifest.version;
+  /** The anti-rollback floor of line `name` (manifest name): undefined for a line never run. */
+  floorVersion(name: string): string | undefined {
+    const floor = this.pointer?.floors[name];
+    if (floor !== undefined) return floor;
+    const m = this.serving?.manifest;
+    return m?.name === name ? m.version : undefined;
   }
 
   /**
@@ -146,7 +151,7 @@ export class ArtefactSlots {
           slot: top.slot,
           version: top.manifest.version,
           sha256: top.manifest.sha256,
-          floor: top.manifest.version,
+          floors: { [top.manifest.name]: top.manifest.version },
         };
     }
     for (const [i, slot] of order.entries()) {
@@ -172,8 +177,8 @@ export class ArtefactSlots {
 
   /**
    * Writes a verified artefact to the slot not serving, reads it back and verifies it, lets
-   * `adopt` take it, then flips the pointer. `floorVersion` is the anti-rollback floor the
-   * pointer will carry. On any failure the pointer is untouched and the serving artefact stays.
+   * `adopt` take it, then flips the pointer. `floorVersion` is the anti-rollback floor of the
+   * artefact's line the pointer will carry (other lines' floors are kept). On any failure the pointer is untouched and the serving artefact stays.
    *
    * @throws OtaError `STORAGE_FAILED` / `READBACK_FAILED` (flash), or what `adopt` throws (as
    * `CONSUMER_REFUSED`). A pointer write that throws leaves the consumer on the new (verified)
@@ -215,7 +220,7 @@ export class ArtefactSlots {
       slot: target,
       version: readBack.manifest.version,
       sha256: readBack.manifest.sha256,
-      floor: floorVersion,
+      floors: withFloor(this.pointer?.floors ?? {}, readBack.manifest.name, floorVersion),
     };
     try {
       this.storage.set(this.key('active'), JSON.stringify(pointer));
@@ -303,11 +308,22 @@ function parsePointer(raw: string): Pointer | undefined {
       (p.slot === 'a' || p.slot === 'b') &&
       typeof p.version === 'string' &&
       typeof p.sha256 === 'string' &&
-      typeof p.floor === 'string'
+      p.floors !== null &&
+      typeof p.floors === 'object' &&
+      Object.values(p.floors).every((v) => typeof v === 'string')
     )
       return p as Pointer;
   } catch {
     // fall through: a torn pointer is handled by the caller
   }
   return undefined;
+}
+
+/** Lines whose floors the pointer keeps; the least recently installed is forgotten beyond it. */
+export const MAX_LINE_FLOORS = 32;
+
+function withFloor(floors: Record<string, string>, name: string, version: string): Record<string, string> {
+  const { [name]: _old, ...rest } = floors;
+  const entries = [...Object.entries(rest), [name, version] as [string, string]];
+  return Object.fromEntries(entries.slice(-MAX_LINE_FLOORS));
 }

@@ -45,6 +45,8 @@ export function artefactBytes(length: number, salt = 1): Uint8Array {
 /** Options of {@link signedArtefact}. */
 export interface SignedArtefactOptions {
   kind?: ArtefactKind;
+  /** The line; by default one per kind. */
+  name?: string;
   version?: string;
   cameraModels?: string[];
   minFirmware?: string;
@@ -68,7 +70,7 @@ export function signedArtefact(bytes: Uint8Array, o: SignedArtefactOptions = {})
   const manifest: ArtefactManifest = {
     schema: 1,
     kind,
-    name: kind === 'model' ? 'badas-anticipation' : `${kind.replace('_', '-')}-cm-a`,
+    name: o.name ?? (kind === 'model' ? 'badas-anticipation' : `${kind.replace('_', '-')}-cm-a`),
     version: o.version ?? '1.0.0',
     sha256: sha256Hex(bytes),
     size: bytes.length,

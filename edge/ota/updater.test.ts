@@ -490,4 +490,50 @@ describe('OtaUpdater', () => {
       expect(booted).toHaveLength(total);
     });
   });
+
+  describe('lines (prior tiles per area)', () => {
+    const tile = (area: string, version: string, salt: number) =>
+      signedArtefact(artefactBytes(300, salt), { kind: 'conflict_priors', name: `priors-${area}`, version });
+
+    it('asks for the line it is told, and keeps an anti-rollback floor per line', async () => {
+      const r = rig({ kind: 'conflict_priors', config: { lines: { conflict_priors: 'priors-x' } } });
+      r.server.publish(tile('x', '1.5.0', 1));
+      expect(await r.updater.checkNow('conflict_priors')).toMatchObject({
+        status: 'installed',
+        version: '1.5.0',
+      });
+      expect(r.server.offerRequests[0]?.url).toContain(
+        '?kind=conflict_priors&name=priors-x&cameraModel=cm-a',
+      );
+
+      r.updater.setLine('conflict_priors', 'priors-y');
+      expect(r.updater.nextPollAtMs('conflict_priors')).toBe(r.clock.nowMs());
+      r.server.publish(tile('y', '1.0.0', 2));
+      expect(await r.updater.tick()).toMatchObject([
+        { status: 'installed', version: '1.0.0', replaced: '1.5.0' },
+      ]);
+
+      r.updater.setLine('conflict_priors', 'priors-x');
+      r.server.publish(tile('x', '1.4.0', 3));
+      expect(await r.updater.checkNow('conflict_priors')).toMatchObject({
+        status: 'refused',
+        code: 'DOWNGRADE',
+      });
+      r.server.publish(tile('x', '1.6.0', 4));
+      expect(await r.updater.checkNow('conflict_priors')).toMatchObject({
+        status: 'installed',
+        version: '1.6.0',
+      });
+    });
+
+    it('refuses a validly signed tile of another line than the one asked for', async () => {
+      const r = rig({ kind: 'conflict_priors', config: { lines: { conflict_priors: 'priors-x' } } });
+      r.server.publish(tile('z', '2.0.0', 5));
+      expect(await r.updater.checkNow('conflict_priors')).toMatchObject({
+        status: 'refused',
+        code: 'BAD_OFFER',
+      });
+      expect(r.server.downloads).toHaveLength(0);
+    });
+  });
 });

@@ -36,6 +36,11 @@ export interface OtaUpdaterConfig extends CameraIdentity {
   maxBytes: Readonly<Record<ArtefactKind, number>>;
   /** Base64 characters per flash value (see `ArtefactSlotsOptions.chunkChars`). */
   chunkChars?: number;
+  /**
+   * The line (manifest `name`) to ask for per kind, sent as `?name=`: e.g. the prior tile of the
+   * area the camera drives in. Absent: the API's first compatible line of the kind.
+   */
+  lines?: Partial<Record<ArtefactKind, string>>;
 }
 
 /**
@@ -102,6 +107,8 @@ export interface OtaBootReport {
 
 interface KindState {
   slots: ArtefactSlots;
+  /** The line asked for (`?name=`), if any. */
+  line: string | undefined;
   consumer: ArtefactConsumer;
   nextPollAtMs: number;
   failuresInRow: number;
@@ -160,6 +167,7 @@ export class OtaUpdater {
       });
       this.kinds.set(kind, {
         slots,
+        line: config.lines?.[kind],
         consumer,
         nextPollAtMs: startMs + Math.floor(deps.random.next() * config.firstPollMaxDelayMs),
         failuresInRow: 0,
@@ -195,6 +203,18 @@ export class OtaUpdater {
     return this.kinds.get(kind)?.nextPollAtMs;
   }
 
+  /**
+   * Asks for another line of `kind` from now on (the prior tile of a new area) and makes its
+   * poll due at once. Anti-rollback floors are kept per line, so coming back to an area never
+   * accepts an older tile than the one run there before.
+   */
+  setLine(kind: ArtefactKind, name: string | undefined): void {
+    const s = this.kinds.get(kind);
+    if (!s || s.line === name) return;
+    s.line = name;
+    s.nextPollAtMs = this.deps.clock.nowMs();
+  }
+
   /** Polls every kind that is due. Never throws; returns what each poll did (empty when none was due). */
   async tick(): Promise<OtaOutcome[]> {
     if (this.busy) return [];
@@ -225,7 +245,7 @@ export class OtaUpdater {
   private async check(kind: ArtefactKind, s: KindState): Promise<OtaOutcome> {
     let offer: ArtefactOffer | undefined;
     try {
-      offer = await this.fetchOffer(kind);
+      offer = await this.fetchOffer(kind, s.line);
       if (!offer) return { kind, status: 'none' };
       if (s.refused.has(offer.signature)) return { kind, status: 'skipped', version: offer.version };
       return await this.verifyAndInstall(kind, s, offer);
@@ -255,19 +275,23 @@ export class OtaUpdater {
     // Everything about the manifest is checked before the download: a forged or foreign offer
     // costs one small JSON, not megabytes of cellular data.
     const manifest = checkArtefact(offer.manifest, offer.signature, expected);
+    if (s.line !== undefined && manifest.name !== s.line)
+      throw new OtaError('BAD_OFFER', `asked for line ${s.line}, offered ${manifest.name}`);
     const maxBytes = this.config.maxBytes[kind];
     if (manifest.size > maxBytes)
       throw new OtaError(
         'TOO_LARGE',
         `${kind} ${manifest.version} is ${manifest.size} bytes, limit ${maxBytes}`,
       );
-    const current = s.slots.active();
+    const active = s.slots.active();
+    // Versions compare within a line only (a renamed model, the prior tile of another area).
+    const current = active?.name === manifest.name ? active : undefined;
     if (current && compareVersions(manifest.version, current.version) === 0) {
       if (current.sha256 !== manifest.sha256)
         this.deps.logger.warn('ota offer reuses the running version with other bytes; ignored', { kind });
       return { kind, status: 'current', version: current.version };
     }
-    const floor = this.nextFloor(manifest, current, s.slots.floorVersion());
+    const floor = this.nextFloor(manifest, current, s.slots.floorVersion(manifest.name));
 
     const res = await this.deps.fetchBytes({
       url: this.resolve(offer.url),
@@ -288,7 +312,7 @@ export class OtaUpdater {
       kind,
       status: 'installed',
       version: stored.manifest.version,
-      ...(current ? { replaced: current.version } : {}),
+      ...(active ? { replaced: active.version } : {}),
     };
   }
 
@@ -323,9 +347,10 @@ export class OtaUpdater {
     );
   }
 
-  private async fetchOffer(kind: ArtefactKind): Promise<ArtefactOffer | undefined> {
+  private async fetchOffer(kind: ArtefactKind, line: string | undefined): Promise<ArtefactOffer | undefined> {
     const q = [
       ...(ARTEFACT_CHANNEL[kind] === 'config' ? [`kind=${encodeURIComponent(kind)}`] : []),
+      ...(line === undefined ? [] : [`name=${encodeURIComponent(line)}`]),
       `cameraModel=${encodeURIComponent(this.config.cameraModel)}`,
       `firmware=${encodeURIComponent(this.config.firmware)}`,
     ].join('&');
