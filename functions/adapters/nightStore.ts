@@ -1,6 +1,8 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { cellToParent } from 'h3-js';
+import { compareVersions } from '../../lib/contract/artefact.ts';
 import { INSIGHTS_PARTITION_RESOLUTION } from '../../lib/insights/contributions.ts';
+import type { IspProfileCandidate } from '../../lib/night/calibration.ts';
 import type { CellNightDay } from '../../lib/night/lightingClass.ts';
 import type { NightBin, NightDayAggregate } from '../../lib/night/nightAggregate.ts';
 import type { NightObservation } from '../../lib/night/nightObservations.ts';
@@ -27,7 +29,8 @@ const SHARDS = '0123456789abcdef';
  * - Anonymous (`Insights`): per res-8 partition the cells' night brightness per day (pk
  *   `night#cell#<res-8>`, sk `<day>#<cell>`: distinct cameras and a median, no pseudonym); per
  *   (camera model, firmware) the day's bins (pk `night#agg#<model>#<firmware>`, sk `<day>`); and
- *   the list of groups (pk `night#groups`).
+ *   the list of groups (pk `night#groups`); the calibration's unsigned profile candidates (pk
+ *   `night#candidate#<model>#<firmware>`, sk the version) for an operator to sign and publish.
  */
 export class NightStore implements NightRepository {
   constructor(
@@ -168,6 +171,38 @@ export class NightStore implements NightRepository {
       reports: Number(i.reports),
       bins: i.bins as NightBin[],
     }));
+  }
+
+  async putCandidate(candidate: IspProfileCandidate): Promise<void> {
+    const p = candidate.profile;
+    await this.ddb.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: `night#candidate#${p.cameraModel}#${p.firmware}`,
+          sk: candidate.version,
+          profile: p,
+          version: candidate.version,
+          createdAt: candidate.createdAt,
+          provenance: candidate.provenance,
+        },
+      }),
+    );
+  }
+
+  /** A group's stored candidates, newest version last. */
+  async candidates(group: NightGroup): Promise<IspProfileCandidate[]> {
+    const items = await this.queryAll(this.table, 'pk = :pk', {
+      ':pk': `night#candidate#${group.cameraModel}#${group.firmware}`,
+    });
+    return items
+      .map((i) => ({
+        profile: i.profile as IspProfileCandidate['profile'],
+        version: String(i.version),
+        createdAt: String(i.createdAt),
+        provenance: i.provenance as IspProfileCandidate['provenance'],
+      }))
+      .sort((a, b) => compareVersions(a.version, b.version));
   }
 
   private async queryAll(

@@ -194,6 +194,20 @@ export function profileFromFit(
   };
 }
 
+/**
+ * A calibrated profile ready to be signed: the cloud computes it, but holds no release key
+ * (releases are signed offline, see functions/adapters/artefactReleaseKeys.ts), so the
+ * scheduled calibration stores candidates and an operator signs and publishes them.
+ */
+export interface IspProfileCandidate {
+  profile: IspProfile;
+  version: string;
+  /** RFC 3339. */
+  createdAt: string;
+  /** What it rests on: cameras, camera-days, reports, days (goes into the signed manifest). */
+  provenance: Record<string, string | number | boolean>;
+}
+
 /** Options of {@link ispProfileArtefact}. */
 export interface ProfileArtefactOptions {
   version: string;
@@ -210,25 +224,16 @@ export interface ProfileArtefact {
   signature: string;
 }
 
-/**
- * Packs a calibrated profile as a signed `isp_profile` artefact. Compatible with exactly the
- * camera model and firmware it was calibrated on (another firmware may change the ISP's
- * statistics). Provenance says what it rests on: cameras, camera-days, reports, days.
- */
-export function ispProfileArtefact(
+/** The candidate of a calibration that produced a profile. */
+export function ispProfileCandidate(
   result: Extract<CalibrationResult, { kind: 'profile' }>,
-  options: ProfileArtefactOptions,
-): ProfileArtefact {
+  options: { version: string; createdAt: string },
+): IspProfileCandidate {
   const p = result.profile;
-  const bytes = encodeIspProfile(p);
-  const manifest: ArtefactManifest = {
-    schema: 1,
-    kind: 'isp_profile',
-    name: profileName(p.cameraModel),
+  return {
+    profile: p,
     version: options.version,
-    sha256: sha256Hex(bytes),
-    size: bytes.length,
-    compatibility: { cameraModels: [p.cameraModel], minFirmware: p.firmware, maxFirmware: p.firmware },
+    createdAt: options.createdAt,
     provenance: {
       source: 'fleet night_scene reports',
       cameraModel: p.cameraModel,
@@ -236,15 +241,44 @@ export function ispProfileArtefact(
       cameras: result.cameras,
       cameraDays: result.cameraDays,
       reports: result.reports,
-      drivesLowerBound: result.cameraDays,
       fromDay: result.days[0] ?? '',
       toDay: result.days[result.days.length - 1] ?? '',
       noiseFitRelScale: round(result.fit.noiseFitRelScale, 4),
     },
-    createdAt: options.createdAt,
-    keyId: keyIdOf(publicKeyOf(options.secretSeed)),
   };
-  return { bytes, manifest, signature: signManifest(manifest, options.secretSeed) };
+}
+
+/**
+ * Signs a candidate as an `isp_profile` artefact. Compatible with exactly the camera model and
+ * firmware it was calibrated on (another firmware may change the ISP's statistics).
+ */
+export function signIspProfileCandidate(
+  candidate: IspProfileCandidate,
+  secretSeed: Uint8Array,
+): ProfileArtefact {
+  const p = candidate.profile;
+  const bytes = encodeIspProfile(p);
+  const manifest: ArtefactManifest = {
+    schema: 1,
+    kind: 'isp_profile',
+    name: profileName(p.cameraModel),
+    version: candidate.version,
+    sha256: sha256Hex(bytes),
+    size: bytes.length,
+    compatibility: { cameraModels: [p.cameraModel], minFirmware: p.firmware, maxFirmware: p.firmware },
+    provenance: candidate.provenance,
+    createdAt: candidate.createdAt,
+    keyId: keyIdOf(publicKeyOf(secretSeed)),
+  };
+  return { bytes, manifest, signature: signManifest(manifest, secretSeed) };
+}
+
+/** Candidate and signature in one step (tests, the local stack, the bench). */
+export function ispProfileArtefact(
+  result: Extract<CalibrationResult, { kind: 'profile' }>,
+  options: ProfileArtefactOptions,
+): ProfileArtefact {
+  return signIspProfileCandidate(ispProfileCandidate(result, options), options.secretSeed);
 }
 
 /** The artefact name of a model's night profile, within the manifest's name alphabet. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NIGHT_FLEET, simulateNightFleet } from '../../sim/night/nightFleet.ts';
 import { nightSensorModel } from '../../sim/night/nightSensorModels.ts';
+import type { IspProfileCandidate } from './calibration.ts';
 import type { CellNightDay } from './lightingClass.ts';
 import type { NightDayAggregate } from './nightAggregate.ts';
 import { type NightObservation, nightObservationsOf } from './nightObservations.ts';
@@ -10,6 +11,7 @@ import {
   type NightGroup,
   type NightRepository,
   rollupNightDay,
+  runNightCalibration,
 } from './nightRollup.ts';
 
 /** The repository in memory, keyed like the DynamoDB store: a second write of a key overwrites. */
@@ -17,6 +19,7 @@ class MemoryNightRepository implements NightRepository {
   readonly raw = new Map<string, NightObservation>();
   readonly cellDays = new Map<string, CellNightDay>();
   readonly aggregates = new Map<string, NightDayAggregate>();
+  readonly candidates = new Map<string, IspProfileCandidate>();
 
   put(observations: readonly NightObservation[]): void {
     for (const o of observations) this.raw.set(o.eventId, o);
@@ -35,6 +38,9 @@ class MemoryNightRepository implements NightRepository {
   }
   async putDayAggregates(aggregates: readonly NightDayAggregate[]) {
     for (const a of aggregates) this.aggregates.set(`${a.cameraModel}#${a.firmware}#${a.day}`, a);
+  }
+  async putCandidate(c: IspProfileCandidate) {
+    this.candidates.set(`${c.profile.cameraModel}#${c.profile.firmware}#${c.version}`, c);
   }
   async groups() {
     const seen = new Map<string, NightGroup>();
@@ -94,6 +100,35 @@ describe('night rollup and calibration through the repository', () => {
     for (const day of days) await rollupNightDay(repo, day);
     const [only] = await calibrateNightGroups(repo, days[days.length - 1] as string);
     expect(only?.result).toMatchObject({ kind: 'withheld', reason: 'TOO_FEW_CAMERAS', cameras: 12 });
+  });
+
+  it('the scheduled run rolls up the closed nights and stores a candidate only for a group past the guard', async () => {
+    const big = fleetRepository(30);
+    const small = simulateNightFleet({
+      ...DEFAULT_NIGHT_FLEET,
+      cameraModel: 'phone-50hz',
+      cameras: 8,
+      seed: 22,
+    });
+    big.repo.put(small.records.flatMap(nightObservationsOf));
+    // The fleet drove the nights of 2026-01-05..07 (UTC); run on the 8th at 01:00 and on the 9th.
+    const first = await runNightCalibration(big.repo, Date.parse('2026-01-08T01:00:00Z'));
+    expect(first.rolledUp.map((r) => r.day)).toEqual(['2026-01-06', '2026-01-07']);
+    const second = await runNightCalibration(big.repo, Date.parse('2026-01-09T01:00:00Z'));
+    expect(second.rolledUp.map((r) => r.day)).toEqual(['2026-01-07', '2026-01-08']);
+    expect(second.candidates).toEqual([
+      {
+        cameraModel: 'mainstream-25hz',
+        firmware: '3.4.2',
+        version: `1.${Date.parse('2026-01-08') / 86_400_000}.0`,
+        cameras: 30,
+      },
+    ]);
+    expect(second.withheld).toMatchObject([
+      { cameraModel: 'phone-50hz', reason: 'TOO_FEW_CAMERAS', cameras: 8 },
+    ]);
+    const [candidate] = [...big.repo.candidates.values()];
+    expect(candidate?.provenance).toMatchObject({ cameras: 30, cameraModel: 'mainstream-25hz' });
   });
 
   it('counts days inclusively', () => {

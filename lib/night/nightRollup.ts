@@ -3,6 +3,8 @@ import {
   type CalibrationResult,
   calibrateNight,
   DEFAULT_CALIBRATION,
+  type IspProfileCandidate,
+  ispProfileCandidate,
 } from './calibration.ts';
 import {
   type CellNightDay,
@@ -39,6 +41,8 @@ export interface NightRepository {
   groups(): Promise<NightGroup[]>;
   /** A group's day aggregates between two UTC days (inclusive). */
   dayAggregates(group: NightGroup, fromDay: string, toDay: string): Promise<NightDayAggregate[]>;
+  /** Stores a profile candidate for an operator to sign (overwrites the same group and version). */
+  putCandidate(candidate: IspProfileCandidate): Promise<void>;
 }
 
 /** Tuning of the night rollup and calibration. */
@@ -105,6 +109,57 @@ export async function calibrateNightGroups(
     out.push({ group, result: calibrateNight(aggregates, config.calibration) });
   }
   return out;
+}
+
+const DAY_MS = 86_400_000;
+/** A day is rolled up once its end plus this lateness has passed (as the insights rollup). */
+export const NIGHT_DAY_LATENESS_MS = 15 * 60_000;
+
+/** What one scheduled run did. */
+export interface NightCalibrationReport {
+  rolledUp: NightRollupReport[];
+  candidates: { cameraModel: string; firmware: string; version: string; cameras: number }[];
+  withheld: { cameraModel: string; firmware: string; reason: string; cameras: number }[];
+}
+
+/**
+ * The scheduled night job: rolls up the closed UTC days whose raw observations still exist (the
+ * last two: raw items live until two days after their day), then calibrates every group and
+ * stores a candidate for each that passes the guard. Versions are `1.<epoch day>.0`, so a
+ * later calibration is always a higher version (the registry only accepts higher). Idempotent:
+ * a rerun overwrites the same items and the same candidate.
+ */
+export async function runNightCalibration(
+  repo: NightRepository,
+  nowMs: number,
+  config: NightRollupConfig = DEFAULT_NIGHT_ROLLUP,
+): Promise<NightCalibrationReport> {
+  const report: NightCalibrationReport = { rolledUp: [], candidates: [], withheld: [] };
+  const today = Math.floor(nowMs / DAY_MS);
+  let lastClosed: number | undefined;
+  for (let d = today - 2; d < today; d++) {
+    if (nowMs < (d + 1) * DAY_MS + NIGHT_DAY_LATENESS_MS) continue;
+    report.rolledUp.push(await rollupNightDay(repo, dayOf(d), config));
+    lastClosed = d;
+  }
+  if (lastClosed === undefined) return report;
+  for (const { group, result } of await calibrateNightGroups(repo, dayOf(lastClosed), config)) {
+    if (result.kind === 'withheld') {
+      report.withheld.push({ ...group, reason: result.reason, cameras: result.cameras });
+      continue;
+    }
+    const candidate = ispProfileCandidate(result, {
+      version: `1.${lastClosed}.0`,
+      createdAt: new Date(nowMs).toISOString(),
+    });
+    await repo.putCandidate(candidate);
+    report.candidates.push({ ...group, version: candidate.version, cameras: result.cameras });
+  }
+  return report;
+}
+
+function dayOf(epochDay: number): string {
+  return new Date(epochDay * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** `day` (YYYY-MM-DD) moved by `n` days. */
