@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ArtefactKind } from '../../lib/contract/artefact.ts';
+import { telemetryEnvelopeSchema } from '../../lib/contract/telemetry.ts';
 import { ManualClock } from '../core/clock.ts';
 import { silentLogger } from '../core/logger.ts';
 import { createSeededRandom } from '../core/random.ts';
@@ -112,6 +113,21 @@ describe('OtaUpdater', () => {
     );
     expect(again.boot()).toEqual([{ kind: 'model', version: '1.1.0', fellBack: false }]);
     expect(consumer.adopted.map((x) => x.bytes)).toEqual([v1.bytes]);
+  });
+
+  it('reports what it runs in the shape of the telemetry envelope', async () => {
+    const r = rig();
+    expect(r.updater.running()).toEqual([]);
+    await installed(r, v1);
+    const running = r.updater.running();
+    expect(running).toEqual([{ kind: 'model', name: 'badas-anticipation', version: '1.1.0' }]);
+    const envelope = {
+      schema: 1,
+      batchId: '6f1c1a4e-5b1e-4c1a-9a53-3c1f0e2b7d10',
+      sentAt: '2026-12-01T00:00:00Z',
+      events: [],
+    };
+    expect(telemetryEnvelopeSchema.safeParse({ ...envelope, artefacts: running }).success).toBe(true);
   });
 
   it('does not download the version it already runs', async () => {

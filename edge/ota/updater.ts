@@ -198,6 +198,20 @@ export class OtaUpdater {
     return this.kinds.get(kind)?.slots.active();
   }
 
+  /**
+   * The artefacts serving now, one per kind, in the shape of the telemetry envelope's optional
+   * `artefacts` (lib/contract/telemetry.ts): the uplink attaches them to each batch so the
+   * staged rollout can compare the candidate cohort with the control.
+   */
+  running(): { kind: ArtefactKind; name: string; version: string }[] {
+    const out: { kind: ArtefactKind; name: string; version: string }[] = [];
+    for (const [kind, s] of this.kinds) {
+      const m = s.slots.active();
+      if (m) out.push({ kind, name: m.name, version: m.version });
+    }
+    return out;
+  }
+
   /** When `kind` is next polled (ms since the epoch); undefined for a kind without consumer. */
   nextPollAtMs(kind: ArtefactKind): number | undefined {
     return this.kinds.get(kind)?.nextPollAtMs;
