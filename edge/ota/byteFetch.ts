@@ -5,6 +5,11 @@ import { decodeBase64 } from './encoding.ts';
 export interface ByteFetchRequest {
   url: string;
   headers: Record<string, string>;
+  /**
+   * The signed size: a host may stop reading past it (the updater refuses a longer body anyway),
+   * so a hostile server cannot fill the camera's memory.
+   */
+  maxBytes?: number;
 }
 
 /** The answer to a {@link ByteFetchRequest}: the status and the raw body. */

@@ -429,6 +429,7 @@ describe('OtaUpdater', () => {
       expect(r.server.downloads[0]).toEqual({
         url: `${r.server.apiUrl}/v1/artefacts/model/1.1.0`,
         headers: { authorization: 'Bearer device-secret' },
+        maxBytes: v1.bytes.length,
       });
     });
 
@@ -437,7 +438,7 @@ describe('OtaUpdater', () => {
       const url = 'https://bucket.example.test/artefacts/model/1.1.0?X-Amz-Signature=abc';
       r.server.publish(v1, { url });
       expect(await r.updater.checkNow('model')).toMatchObject({ status: 'installed' });
-      expect(r.server.downloads[0]).toEqual({ url, headers: {} });
+      expect(r.server.downloads[0]).toEqual({ url, headers: {}, maxBytes: v1.bytes.length });
     });
   });
 

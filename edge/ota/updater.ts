@@ -310,6 +310,7 @@ export class OtaUpdater {
     const res = await this.deps.fetchBytes({
       url: this.resolve(offer.url),
       headers: this.downloadHeaders(offer.url),
+      maxBytes: manifest.size,
     });
     if (res.status !== 200) throw new OtaError('DOWNLOAD_FAILED', `artefact download answered ${res.status}`);
     checkArtefact(manifest, offer.signature, expected, res.bytes);
