@@ -232,6 +232,12 @@ export const AGGREGATOR_ESM = {
   reportBatchItemFailures: true,
 } as const;
 
+/**
+ * Key prefix of the OTA artefacts' bytes in the (versioned) artifacts bucket: the functions'
+ * S3 grants stop at it (cdk/constructs/ArtefactGrants.ts).
+ */
+export const ARTEFACTS_PREFIX = 'artefacts/';
+
 /** Physical name of a resource for a stage: `dashnet-<stage>-<id>`. */
 export function physicalName(stage: string, id: string): string {
   return `dashnet-${stage}-${id}`;

@@ -5,6 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionId, ROUTES } from '../../lib/api/functions.ts';
 import { ENV, physicalName, TELEMETRY_STREAM } from '../../lib/resources.ts';
+import { ArtefactGrants } from '../constructs/ArtefactGrants.ts';
 import { ArtifactsBucket } from '../constructs/ArtifactsBucket.ts';
 import { DataTables } from '../constructs/DataTables.ts';
 import { ExportsBucket } from '../constructs/ExportsBucket.ts';
@@ -20,6 +21,12 @@ import type { StageConfig } from '../stageConfig.ts';
 export interface DashnetStackProps extends StackProps {
   config: StageConfig;
 }
+
+/**
+ * CDK context key of the trusted OTA release public keys (hex, comma-separated):
+ * `cdk deploy -c dashnet:artefactTrustedKeys=<hex>` (docs/ota.md).
+ */
+export const ARTEFACT_KEYS_CONTEXT = 'dashnet:artefactTrustedKeys';
 
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -113,6 +120,9 @@ export class DashnetStack extends Stack {
       [ENV.failureBucket]: this.failures.bucket.bucketName,
       [ENV.exportsBucket]: this.exports.bucket.bucketName,
       [ENV.exportSigningKeySecretArn]: this.exports.signingKey.secretArn,
+      [ENV.artefactsBucket]: this.artifacts.bucket.bucketName,
+      // Public keys only (docs/ota.md): releases are signed offline. None configured: every publish is refused.
+      [ENV.artefactTrustedKeys]: String(this.node.tryGetContext(ARTEFACT_KEYS_CONTEXT) ?? ''),
       ...(config.hazardMinCameras ? { [ENV.hazardMinCameras]: String(config.hazardMinCameras) } : {}),
     };
     for (const { def, table } of this.tables.all()) environment[def.envVar] = table.tableName;
@@ -143,6 +153,15 @@ export class DashnetStack extends Stack {
           'each gets presigned URLs for its own prefix only.',
       });
     }
+
+    // The OTA channel's bytes: the versioned artifacts bucket, under artefacts/ only.
+    const artefactGrants = new ArtefactGrants(
+      this.artifacts.bucket,
+      this.getLogicalId(this.artifacts.bucket.node.defaultChild as CfnElement),
+    );
+    const fns = this.functions as Partial<Record<string, HandlerFunction>>;
+    if (fns.artefacts) artefactGrants.grantPublisher(fns.artefacts);
+    if (fns.artefactOffer) artefactGrants.grantReader(fns.artefactOffer);
 
     this.api = new HttpApi(this, 'Http', {
       stage,

@@ -3,9 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-
-/** Key prefix of the artefacts' bytes in the bucket (the functions' S3 grants stop at it). */
-export const ARTEFACTS_PREFIX = 'artefacts/';
+import { ARTEFACTS_PREFIX } from '../../lib/resources.ts';
 
 /** Where an artefact version's bytes live: `artefacts/<kind>/<name>/<version>/<sha256>`. */
 export function artefactBlobKey(kind: string, name: string, version: string, sha256: string): string {

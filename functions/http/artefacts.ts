@@ -290,11 +290,13 @@ async function status(deps: ArtefactDeps, event: HttpEvent) {
  * - `GET /v1/artefacts/download` (public, signed URL): local stack only; on AWS URLs point at S3.
  * Every change is audited.
  */
-export function createArtefactsHandler(
-  deps: ArtefactDeps,
-  channel: ArtefactChannelDeps = artefactChannelFromEnv(),
-) {
+export function createArtefactsHandler(deps: ArtefactDeps, given?: ArtefactChannelDeps) {
+  // Resolved on first use: building the handler (the local stack builds every one at start)
+  // touches no file and no secret.
+  let resolved = given;
   return httpHandler(async (event) => {
+    resolved ??= artefactChannelFromEnv();
+    const channel = resolved;
     try {
       switch (event.routeKey) {
         case 'GET /v1/artefacts/download': {
@@ -405,9 +407,12 @@ export async function offerFor(
  */
 export function createArtefactOfferHandler(
   deps: Pick<ArtefactDeps, keyof AuthDeps | 'artefacts' | 'clock'>,
-  channel: ArtefactChannelDeps = artefactChannelFromEnv(),
+  given?: ArtefactChannelDeps,
 ) {
+  let resolved = given;
   return httpHandler(async (event) => {
+    resolved ??= artefactChannelFromEnv();
+    const channel = resolved;
     const { deviceId } = await authenticateDevice(event, deps);
     const query = parseWith(pollSchema, event.queryStringParameters ?? {}, 'query');
     const channelName = event.routeKey === 'GET /v1/models/current' ? 'models' : 'config';
