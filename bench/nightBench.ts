@@ -1,3 +1,4 @@
+import { isNight } from '../edge/night/solarPosition.ts';
 import { calibrateNight, type SensorFit } from '../lib/night/calibration.ts';
 import { cellNightDays, classifyCells, type LightingClass } from '../lib/night/lightingClass.ts';
 import { CLIPPED_LUMA, foldNightDay } from '../lib/night/nightAggregate.ts';
@@ -5,6 +6,8 @@ import { type NightObservation, nightObservationsOf } from '../lib/night/nightOb
 import { weightedLeastSquares } from '../lib/night/robustStats.ts';
 import { DEFAULT_NIGHT_FLEET, type NightFleetOptions, simulateNightFleet } from '../sim/night/nightFleet.ts';
 import { NIGHT_SENSOR_MODELS, type NightSensorModel } from '../sim/night/nightSensorModels.ts';
+import { GEOLIFE_DATASET, GEOLIFE_USERS, loadGeolifeUser } from '../test/real/geolife.ts';
+import { realDataset } from '../test/real/realDataRoot.ts';
 import type { BenchResult } from './types.ts';
 
 /** Fleet sizes of the error curve (issue 12 part 5: error against the number of cameras). */
@@ -93,7 +96,39 @@ export async function runNightBench(): Promise<BenchResult[]> {
     note: 'smallest simulated fleet (3 nights, every camera every night) that gets a profile; fewer distinct cameras → withheld',
   });
   out.push(lightingAccuracy());
+  out.push(...clockRuleOnRealTraces());
   return out;
+}
+
+/**
+ * What deciding night by a clock hour would get wrong on real traces: the share of GeoLife fixes
+ * (Zheng et al., WWW 2009 / UbiComp 2008 / IEEE DEB 2010; mostly Beijing, all seasons) that a
+ * fixed 19:00–06:00 local rule puts on the other side of civil twilight than the sun does. The
+ * camera decides by the sun, so this is the plain baseline's error alone. Nothing when the real
+ * recordings are absent.
+ */
+function clockRuleOnRealTraces(): BenchResult[] {
+  const dir = realDataset(GEOLIFE_DATASET);
+  if (!dir) return [];
+  let fixes = 0;
+  let wrong = 0;
+  for (const user of GEOLIFE_USERS) {
+    for (const f of loadGeolifeUser(dir, user).fixes) {
+      const localHour = (new Date(f.tMs).getUTCHours() + 8) % 24; // Beijing, UTC+8
+      if (localHour >= 19 || localHour < 6 ? !isNight(f.tMs, f.lat, f.lng) : isNight(f.tMs, f.lat, f.lng))
+        wrong++;
+      fixes++;
+    }
+  }
+  return [
+    {
+      name: 'night.real.clock_rule_wrong_pct',
+      value: round((100 * wrong) / Math.max(fixes, 1)),
+      unit: '%',
+      better: 'lower',
+      note: `GeoLife, ${GEOLIFE_USERS.length} users, ${fixes} fixes: a 19:00–06:00 clock rule against the sun (civil twilight); the camera's rule is the sun's`,
+    },
+  ];
 }
 
 /**
