@@ -331,6 +331,14 @@ describe('OtaUpdater', () => {
       expect(r.updater.active('model')?.version).toBe('1.1.0');
     });
 
+    it('keeps the floor when the host polls without calling boot() first', async () => {
+      const r = rig();
+      await installed(r, v2);
+      const forgetful = r.reboot();
+      r.server.publish(old);
+      expect(await forgetful.checkNow('model')).toMatchObject({ status: 'refused', code: 'DOWNGRADE' });
+    });
+
     it('keeps the floor when a corrupted slot falls back to an older one', async () => {
       const r = rig();
       await installed(r, signedArtefact(old.bytes, { version: '1.0.0' }));

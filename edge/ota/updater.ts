@@ -150,6 +150,7 @@ const MAX_REMEMBERED_REFUSALS = 32;
 export class OtaUpdater {
   private readonly kinds = new Map<ArtefactKind, KindState>();
   private busy = false;
+  private booted = false;
 
   constructor(
     private readonly deps: OtaUpdaterDeps,
@@ -178,9 +179,12 @@ export class OtaUpdater {
 
   /**
    * Re-verifies each kind's active slot (falling back to the other slot) and hands the
-   * verified bytes to the consumer. Call once at start-up, before the pipeline is built.
+   * verified bytes to the consumer. Call once at start-up, before the pipeline is built; the
+   * first poll boots by itself if the host did not, because the anti-rollback floors and the
+   * serving slot are read from flash here.
    */
   boot(): OtaBootReport[] {
+    this.booted = true;
     const reports: OtaBootReport[] = [];
     for (const [kind, s] of this.kinds) {
       const loaded = s.slots.load((a) => s.consumer.onArtefact(kind, a.bytes, a.manifest));
@@ -246,6 +250,7 @@ export class OtaUpdater {
     const s = this.kinds.get(kind);
     if (!s) return { kind, status: 'refused', code: 'WRONG_KIND' };
     if (this.busy) return { kind, status: 'busy' };
+    if (!this.booted) this.boot();
     this.busy = true;
     try {
       const outcome = await this.check(kind, s);
