@@ -74,7 +74,8 @@ export function priorTileArtefact(
   const bytes = encodePriorTile({
     parent: priors.region,
     cellRes: PRIOR_CELL_RESOLUTION,
-    regionalNearMissesPer100Km: priors.prior.meanRate,
+    unit: priors.unit,
+    regionalRate: priors.prior.meanRate,
     cells: priors.cells,
   });
   const { prior } = priors;
@@ -95,9 +96,10 @@ export function priorTileArtefact(
       k: options.k,
       cells: priors.cells.length,
       exposureKm: round(priors.exposureKm, 1),
+      exposureH: round(priors.exposureH, 1),
       nearMisses: priors.nearMisses,
-      rateUnit: 'near_misses_per_100km',
-      regionalRatePer100Km: round(prior.meanRate, 4),
+      rateUnit: priors.unit === 'hour' ? 'near_misses_per_hour' : 'near_misses_per_100km',
+      regionalRate: round(prior.meanRate, 6),
       shrinkage: `gamma-poisson/${prior.method}`,
       priorShape: Number.isFinite(prior.shape) ? round(prior.shape, 4) : 'no_spread',
     },
@@ -114,6 +116,7 @@ export interface BuildPriorTileOptions extends Omit<PriorTileArtefactOptions, 'k
   k?: number;
   minCamerasPerDay?: number;
   method?: RegionPriorsOptions['method'];
+  unit?: RegionPriorsOptions['unit'];
 }
 
 /**
@@ -141,6 +144,7 @@ export async function buildPriorTile(
   const regionOptions: RegionPriorsOptions = { k };
   if (options.minCamerasPerDay !== undefined) regionOptions.minCamerasPerDay = options.minCamerasPerDay;
   if (options.method) regionOptions.method = options.method;
+  if (options.unit) regionOptions.unit = options.unit;
   const priors = regionPriors(days, options.region, regionOptions);
   return priorTileArtefact(priors, { ...options, k });
 }

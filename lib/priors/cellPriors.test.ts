@@ -1,7 +1,7 @@
 import { cellToChildren, cellToParent, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import type { DayCell } from '../insights/dayRollup.ts';
-import { PRIOR_CELL_RESOLUTION, regionPriors } from './cellPriors.ts';
+import { exposureHours, PRIOR_CELL_RESOLUTION, regionPriors } from './cellPriors.ts';
 import { PriorsError } from './priorsError.ts';
 
 const REGION = cellToParent(latLngToCell(40.44, -79.99, 8), 4);
@@ -65,12 +65,48 @@ describe('regionPriors', () => {
     const out = regionPriors(
       history(20, (i) => (i === 0 ? 6 : i < 6 ? 1 : 0)),
       REGION,
+      { unit: '100km' },
     );
     const hot = out.cells.find((c) => c.cell === CELLS8[0])!;
     const quiet = out.cells.find((c) => c.cell === CELLS8[11])!;
     expect(hot.logRateRatio).toBeGreaterThan(1);
     expect(quiet.logRateRatio).toBeLessThan(-0.5);
     expect(out.prior.meanRate).toBeCloseTo((20 * 11) / (20 * 12 * 0.5), 6);
+  });
+
+  it('measures exposure in hours from the passes and their entry speeds', () => {
+    // 10 passes of 100 m: 5 entered at 10.5 m/s, 5 at a standstill (counted at 2 m/s).
+    const c = dayCell({ passes: 10, exposureM: 1000, speeds: { '10': 5, '0': 5 } });
+    expect(exposureHours(c)).toBeCloseTo((5 * 100) / 10.5 / 3600 + (5 * 100) / 2 / 3600, 9);
+    // Half the passes without a speed count at the others' mean.
+    expect(exposureHours({ ...c, speeds: { '10': 5 } })).toBeCloseTo((10 * 100) / 10.5 / 3600, 9);
+  });
+
+  it('rates per hour by default: of two cells with as many near misses per km, the faster is riskier per hour', () => {
+    const [fast, slow] = [CELLS8[0]!, CELLS8[1]!];
+    const days = Array.from({ length: 10 }, () => ({
+      [road(fast)]: dayCell({
+        passes: 100,
+        exposureM: 20_000,
+        nearMisses: 2,
+        cameras: 6,
+        speeds: { '25': 100 },
+      }),
+      [road(slow)]: dayCell({
+        passes: 100,
+        exposureM: 20_000,
+        nearMisses: 2,
+        cameras: 6,
+        speeds: { '5': 100 },
+      }),
+    }));
+    const perHour = regionPriors(days, REGION);
+    const perKm = regionPriors(days, REGION, { unit: '100km' });
+    expect(perHour.unit).toBe('hour');
+    expect(perKm.cells.map((c) => c.rate)).toEqual([perKm.prior.meanRate, perKm.prior.meanRate]);
+    const bySlow = (o: typeof perHour) => o.cells.find((c) => c.cell === slow)!.rate;
+    const byFast = (o: typeof perHour) => o.cells.find((c) => c.cell === fast)!.rate;
+    expect(bySlow(perHour)).toBeLessThan(byFast(perHour));
   });
 
   it('refuses a region that is not a coarser H3 cell', () => {

@@ -1,6 +1,7 @@
 import { cellToParent, getResolution, isValidCell } from 'h3-js';
 import type { DayCell } from '../insights/dayRollup.ts';
 import { DEFAULT_K } from '../insights/kAnonymity.ts';
+import { SPEED_BIN_MPS } from '../insights/speedHistogram.ts';
 import { PriorsError } from './priorsError.ts';
 import { fitGammaPrior, type GammaPrior, type PriorFitMethod, posteriorOf } from './shrinkage.ts';
 
@@ -11,19 +12,56 @@ import { fitGammaPrior, type GammaPrior, type PriorFitMethod, posteriorOf } from
  */
 export const PRIOR_CELL_RESOLUTION = 8;
 
-/** Exposure unit of the rates: 100 km driven, as the insights report near misses. */
-const EXPOSURE_UNIT_M = 100_000;
+/**
+ * What a rate is per. `hour` (default): near misses per hour of driving through the cell — the
+ * camera's score is a probability per moment of driving, so a per-time ratio is what shifts its
+ * odds; per distance would make a slow junction queue look safer than it is for the same minutes
+ * spent in it, and a motorway (much distance in little time) look safer still. `100km`: as the
+ * insights report near misses.
+ */
+export type ExposureUnit = 'hour' | '100km';
+
+/**
+ * Entry speeds below this count as this when turning metres into time: a car entering a cell at
+ * a standstill in a queue does not stay stopped for the whole cell, and 0 would make it infinite.
+ */
+export const MIN_TRAVERSAL_SPEED_MPS = 2;
+
+/** Without any recorded speed (every trip entry has one, so only hand-made data): urban 36 km/h. */
+const FALLBACK_SPEED_MPS = 10;
+
+/**
+ * Hours spent in a cell-day's passes, estimated from the insights' figures: each pass drove the
+ * mean metres per pass at its entry speed (the speed histogram's bin centre, floored at
+ * {@link MIN_TRAVERSAL_SPEED_MPS}); passes without a recorded speed count at the others' mean.
+ * Trip paths have one entry per res-10 cell (~100 m), so a res-8 cell's passes sample its speed
+ * profile every ~100 m: close enough for time.
+ */
+export function exposureHours(c: Readonly<DayCell>): number {
+  if (c.passes <= 0 || c.exposureM <= 0) return 0;
+  const metresPerPass = c.exposureM / c.passes;
+  let seconds = 0;
+  let counted = 0;
+  for (const [bin, n] of Object.entries(c.speeds)) {
+    const speedMps = Math.max(MIN_TRAVERSAL_SPEED_MPS, (Number(bin) + 0.5) * SPEED_BIN_MPS);
+    seconds += (n * metresPerPass) / speedMps;
+    counted += n;
+  }
+  if (counted === 0) return c.exposureM / FALLBACK_SPEED_MPS / 3600;
+  return (seconds * (c.passes / counted)) / 3600;
+}
 
 /** One res-8 cell's prior, as it goes into a tile. */
 export interface CellPrior {
   /** H3 res-8 cell. */
   cell: string;
   exposureKm: number;
+  exposureH: number;
   nearMisses: number;
   /** Camera-days behind the cell (lower bound: the busiest res-10 child per day, see kAnonymity.ts). */
   cameraDays: number;
-  /** Posterior mean near misses per 100 km. */
-  nearMissesPer100Km: number;
+  /** Posterior mean near misses per {@link RegionPriors.unit}. */
+  rate: number;
   /** ln(posterior rate / regional rate). */
   logRateRatio: number;
   /** Credibility weight E / (β + E) in [0, 1). */
@@ -36,9 +74,12 @@ export interface RegionPriors {
   region: string;
   /** The cells meeting k, by cell id. */
   cells: CellPrior[];
-  /** The fitted regional prior (mean rate per 100 km, shape, rate in 100 km). */
+  /** What the rates are per. */
+  unit: ExposureUnit;
+  /** The fitted regional prior (mean rate per unit, shape, rate in units of exposure). */
   prior: GammaPrior;
   exposureKm: number;
+  exposureH: number;
   nearMisses: number;
 }
 
@@ -53,16 +94,19 @@ export interface RegionPriorsOptions {
    */
   minCamerasPerDay?: number;
   method?: PriorFitMethod;
+  /** Default `hour`. */
+  unit?: ExposureUnit;
 }
 
 interface Acc {
   exposureM: number;
+  exposureH: number;
   nearMisses: number;
   cameraDays: number;
 }
 
 /**
- * Per res-8 cell of `region`: near misses per 100 km with gamma–Poisson shrinkage towards the
+ * Per res-8 cell of `region`: near misses per hour (or per 100 km) with gamma–Poisson shrinkage towards the
  * region's rate, for the cells whose camera-days reach k; the others get nothing (the camera
  * then runs its plain model there). The regional prior is fitted on those same k-anonymous
  * cells, so nothing in the output depends on a cell below k.
@@ -95,10 +139,11 @@ export function regionPriors(
       if (cellToParent(parent, regionRes) !== region) continue;
       let a = acc.get(parent);
       if (!a) {
-        a = { exposureM: 0, nearMisses: 0, cameraDays: 0 };
+        a = { exposureM: 0, exposureH: 0, nearMisses: 0, cameraDays: 0 };
         acc.set(parent, a);
       }
       a.exposureM += c.exposureM;
+      a.exposureH += exposureHours(c);
       a.nearMisses += c.nearMisses;
       busiest.set(parent, Math.max(busiest.get(parent) ?? 0, c.cameras));
     }
@@ -108,9 +153,10 @@ export function regionPriors(
   const covered = [...acc.entries()]
     .filter(([, a]) => a.cameraDays >= k && a.exposureM > 0)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const unit = options.unit ?? 'hour';
   const observations = covered.map(([, a]) => ({
     events: a.nearMisses,
-    exposure: a.exposureM / EXPOSURE_UNIT_M,
+    exposure: unit === 'hour' ? a.exposureH : a.exposureM / 100_000,
   }));
   const prior = fitGammaPrior(observations, options.method);
   const cells = covered.map(([cell, a], i) => {
@@ -118,9 +164,10 @@ export function regionPriors(
     return {
       cell,
       exposureKm: a.exposureM / 1000,
+      exposureH: a.exposureH,
       nearMisses: a.nearMisses,
       cameraDays: a.cameraDays,
-      nearMissesPer100Km: post.rate,
+      rate: post.rate,
       logRateRatio: post.logRateRatio,
       evidenceWeight: post.evidenceWeight,
     };
@@ -128,8 +175,10 @@ export function regionPriors(
   return {
     region,
     cells,
+    unit,
     prior,
     exposureKm: covered.reduce((s, [, a]) => s + a.exposureM, 0) / 1000,
+    exposureH: covered.reduce((s, [, a]) => s + a.exposureH, 0),
     nearMisses: covered.reduce((s, [, a]) => s + a.nearMisses, 0),
   };
 }

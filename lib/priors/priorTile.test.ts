@@ -18,7 +18,8 @@ function input(n = 50): PriorTileInput {
   return {
     parent: PARENT,
     cellRes: 8,
-    regionalNearMissesPer100Km: 1.25,
+    unit: 'hour',
+    regionalRate: 1.25,
     // Every 40th child, in reverse: the encoder must sort them.
     cells: Array.from({ length: n }, (_, i) => ({
       cell: children[(n - 1 - i) * 40]!,
@@ -35,7 +36,8 @@ describe('prior tile', () => {
     expect(bytes.length).toBe(PRIOR_TILE_HEADER_BYTES + PRIOR_TILE_ENTRY_BYTES * given.cells.length);
     const tile = decodePriorTile(bytes);
     expect(tile.parent).toBe(PARENT);
-    expect(tile.regionalNearMissesPer100Km).toBeCloseTo(1.25, 6);
+    expect(tile.regionalRate).toBeCloseTo(1.25, 6);
+    expect(tile.unit).toBe('hour');
     const back = new Map(tileCells(tile).map((c) => [c.cell, c]));
     expect(back.size).toBe(given.cells.length);
     for (const c of given.cells) {

@@ -1,4 +1,5 @@
 import { cellToChildPos, cellToParent, childPosToCell, getResolution, isValidCell } from 'h3-js';
+import type { ExposureUnit } from './cellPriors.ts';
 import { PriorsError } from './priorsError.ts';
 
 /**
@@ -16,9 +17,9 @@ import { PriorsError } from './priorsError.ts';
  * | 4 | 1 | format version (1) |
  * | 5 | 1 | parent resolution |
  * | 6 | 1 | cell resolution (8) |
- * | 7 | 1 | reserved, 0 |
+ * | 7 | 1 | rate unit: 0 per hour of driving, 1 per 100 km |
  * | 8 | 8 | parent H3 index |
- * | 16 | 4 | regional near misses per 100 km, float32 (informational) |
+ * | 16 | 4 | regional near misses per unit, float32 (informational) |
  * | 20 | 2 | number of cells n |
  * | 22 | 4·n | per cell, by increasing child position: child position u16, log rate ratio int8 (× 1/32), evidence weight u8 (× 1/255) |
  *
@@ -32,6 +33,8 @@ export const PRIOR_TILE_HEADER_BYTES = 22;
 export const PRIOR_TILE_ENTRY_BYTES = 4;
 /** Quantisation step of the log rate ratio. */
 export const LOG_RATIO_STEP = 1 / 32;
+/** Byte 7 of the header. */
+const UNIT_CODES: readonly ExposureUnit[] = ['hour', '100km'];
 /** A u16 child position holds at most 7⁵ = 16,807 children: the parent at most 5 levels up. */
 const MAX_LEVELS = 5;
 
@@ -48,7 +51,9 @@ export interface PriorTile {
   parent: string;
   parentRes: number;
   cellRes: number;
-  regionalNearMissesPer100Km: number;
+  /** What the regional rate is per. */
+  unit: ExposureUnit;
+  regionalRate: number;
   /** Child positions, strictly increasing. */
   positions: Uint16Array;
   /** Log rate ratios in steps of {@link LOG_RATIO_STEP}, aligned with `positions`. */
@@ -61,7 +66,8 @@ export interface PriorTile {
 export interface PriorTileInput {
   parent: string;
   cellRes: number;
-  regionalNearMissesPer100Km: number;
+  unit: ExposureUnit;
+  regionalRate: number;
   cells: readonly ({ cell: string } & TilePrior)[];
 }
 
@@ -117,7 +123,8 @@ export function encodePriorTile(input: PriorTileInput): Uint8Array {
   out[5] = parentRes;
   out[6] = cellRes;
   out.set(cellBytes(parent), 8);
-  view.setFloat32(16, input.regionalNearMissesPer100Km);
+  out[7] = UNIT_CODES.indexOf(input.unit);
+  view.setFloat32(16, input.regionalRate);
   view.setUint16(20, rows.length);
   rows.forEach((r, i) => {
     const at = PRIOR_TILE_HEADER_BYTES + PRIOR_TILE_ENTRY_BYTES * i;
@@ -148,6 +155,8 @@ export function decodePriorTile(bytes: Uint8Array): PriorTile {
   if (cellRes <= parentRes || cellRes - parentRes > MAX_LEVELS || cellRes > 15) throw bad('cell resolution');
   const n = view.getUint16(20);
   if (bytes.length !== PRIOR_TILE_HEADER_BYTES + PRIOR_TILE_ENTRY_BYTES * n) throw bad('length');
+  const unit = UNIT_CODES[bytes[7]!];
+  if (!unit) throw bad('rate unit');
   const regional = view.getFloat32(16);
   if (!Number.isFinite(regional) || regional < 0) throw bad('regional rate');
   const maxPos = 7 ** (cellRes - parentRes);
@@ -166,7 +175,8 @@ export function decodePriorTile(bytes: Uint8Array): PriorTile {
     parent,
     parentRes,
     cellRes,
-    regionalNearMissesPer100Km: regional,
+    unit,
+    regionalRate: regional,
     positions,
     logRatioSteps,
     weightSteps,

@@ -11,6 +11,7 @@ import type { LeadKinematicsFrame } from '../kinematics.ts';
 import { readBadasModel } from '../modelFile.ts';
 import { generateScenario } from '../training/scenarios.ts';
 import { ConflictPriors } from './conflictPriors.ts';
+import { conflictPriorsConsumer } from './conflictPriorsConsumer.ts';
 import { DEFAULT_PRIOR_ADJUST, priorShiftLogit, shiftScore } from './priorAdjustment.ts';
 
 /** A junction with three times the region's near misses, and a quiet street next to it. */
@@ -26,7 +27,8 @@ function tileBytes(): Uint8Array {
   return encodePriorTile({
     parent: PARENT,
     cellRes: 8,
-    regionalNearMissesPer100Km: 1,
+    unit: 'hour',
+    regionalRate: 1,
     cells: [{ cell: HOT_CELL, logRateRatio: Math.log(3), evidenceWeight: 0.9 }],
   });
 }
@@ -195,5 +197,28 @@ describe('BadasStage with conflict priors', () => {
     s.setConflictPriors(undefined);
     const r = s.push(100, { leadGapM: 20, leadClosingMps: 2 });
     expect(typeof r !== 'string' && r.step.prior).toBeUndefined();
+  });
+});
+
+describe('conflictPriorsConsumer', () => {
+  const manifest = (region: string) =>
+    ({
+      kind: 'conflict_priors',
+      name: `conflict-priors-${region}`,
+      provenance: { region },
+    }) as unknown as ArtefactManifest;
+
+  it('adopts a verified tile, and keeps the last good one when the next does not decode', () => {
+    const p = new ConflictPriors();
+    const consumer = conflictPriorsConsumer(p);
+    consumer.onArtefact('conflict_priors', tileBytes(), manifest(PARENT));
+    expect(p.at(HOT.lat, HOT.lng)).toBeDefined();
+    expect(() => consumer.onArtefact('conflict_priors', tileBytes().slice(0, 25), manifest(PARENT))).toThrow(
+      expect.objectContaining({ code: 'BAD_TILE' }),
+    );
+    expect(p.at(HOT.lat, HOT.lng)?.logRateRatio).toBeCloseTo(Math.log(3), 1);
+    expect(() => consumer.onArtefact('model', tileBytes(), manifest(PARENT))).toThrow(
+      expect.objectContaining({ code: 'BAD_TILE' }),
+    );
   });
 });
