@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HttpEvent, HttpResult } from '../functions/http/httpKit.ts';
+import { type HttpEvent, type HttpResult, withSecurityHeaders } from '../functions/http/httpKit.ts';
 import type { Invocable } from '../functions/runtime/lambdaDeps.ts';
 import { matchPath, ROUTES } from '../lib/api/functions.ts';
 import { PROBLEM_TYPES } from '../lib/contract/problem.ts';
@@ -12,7 +12,10 @@ const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
 export type ExtraRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 
 function problem(res: ServerResponse, status: number, type: string, title: string, detail: string): void {
-  res.writeHead(status, { 'content-type': 'application/problem+json' });
+  res.writeHead(
+    status,
+    withSecurityHeaders({ 'content-type': 'application/problem+json' }) as Record<string, string>,
+  );
   res.end(JSON.stringify({ type, title, status, detail }));
 }
 
@@ -94,6 +97,20 @@ export async function startHttpServer(opts: {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = req.method ?? 'GET';
+      // A path whose %-escapes do not decode (`%E0%A4%A`) names no resource: 400, where the
+      // route matcher's decodeURIComponent would otherwise throw and answer 500.
+      try {
+        decodeURIComponent(url.pathname);
+      } catch {
+        problem(
+          res,
+          400,
+          PROBLEM_TYPES.validation,
+          'Malformed path',
+          'the path is not valid percent-encoding',
+        );
+        return;
+      }
       const matches = ROUTES.map((r) => ({ r, params: matchPath(r.path, url.pathname) })).filter(
         (m) => m.params,
       );

@@ -62,6 +62,25 @@ export const ROAD_CLASSES = [
 
 const ATTRIBUTION = 'Map data © OpenStreetMap contributors, ODbL';
 
+/**
+ * Headers of every map response. The page loads only its own files and talks only to its own
+ * origin (the road network, live cells and hazards are all served here), so the CSP allows
+ * `'self'` and nothing else: no inline script or style to inject into, no framing
+ * (clickjacking), no plugins, no base-URI or form hijack. `data:` images cover the empty
+ * favicon. Outbound links (OSM licence) carry `rel=noopener` in the page.
+ */
+export const MAP_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+};
+
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -133,12 +152,12 @@ function acceptsGzip(req: IncomingMessage): boolean {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.writeHead(status, { ...MAP_SECURITY_HEADERS, 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
 
 function notFound(res: ServerResponse, path: string): void {
-  res.writeHead(404, { 'content-type': 'application/problem+json' });
+  res.writeHead(404, { ...MAP_SECURITY_HEADERS, 'content-type': 'application/problem+json' });
   res.end(
     JSON.stringify({ type: 'about:blank', title: 'Not found', status: 404, detail: `no file ${path}` }),
   );
@@ -191,7 +210,7 @@ export function evidenceRoute(evidence: () => ((q: MapEvidenceQuery) => unknown)
     }
     const q = parseEvidenceQuery(url.searchParams);
     if (!q) {
-      res.writeHead(400, { 'content-type': 'application/problem+json' });
+      res.writeHead(400, { ...MAP_SECURITY_HEADERS, 'content-type': 'application/problem+json' });
       res.end(
         JSON.stringify({
           type: 'about:blank',
@@ -260,7 +279,12 @@ export function mapRoutes(opts: MapRoutesOptions): ExtraRoute {
       return false;
     }
     // no-cache, not no-store: the browser revalidates, so an edited page shows on reload.
-    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache', 'content-length': body.length });
+    res.writeHead(200, {
+      ...MAP_SECURITY_HEADERS,
+      'content-type': type,
+      'cache-control': 'no-cache',
+      'content-length': body.length,
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
     return true;
   };
@@ -270,12 +294,12 @@ export function mapRoutes(opts: MapRoutesOptions): ExtraRoute {
     if (method !== 'GET' && method !== 'HEAD') return false;
     const path = url.pathname;
     if (path === '/') {
-      res.writeHead(302, { location: '/map/' });
+      res.writeHead(302, { ...MAP_SECURITY_HEADERS, location: '/map/' });
       res.end();
       return true;
     }
     if (path === '/map') {
-      res.writeHead(301, { location: '/map/' });
+      res.writeHead(301, { ...MAP_SECURITY_HEADERS, location: '/map/' });
       res.end();
       return true;
     }
@@ -302,6 +326,7 @@ export function mapRoutes(opts: MapRoutesOptions): ExtraRoute {
       const gz = acceptsGzip(req);
       const body = gz ? payload.gzip : payload.json;
       res.writeHead(200, {
+        ...MAP_SECURITY_HEADERS,
         'content-type': 'application/json',
         'cache-control': 'public, max-age=300',
         vary: 'accept-encoding',

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 /** Requests per fixed window. */
 export interface RateLimit {
@@ -10,16 +10,22 @@ export interface RateLimit {
 export interface RateLimits {
   device: RateLimit;
   insurer: RateLimit;
+  /** Failed credentials per source address; optional so older callers keep compiling. */
+  authFailure?: RateLimit;
 }
 
 /**
  * Defaults: a camera sends a batch every 30–60 s, so 120 requests a minute leaves a 60×
  * margin for retries and catch-up after a dead zone; an insurer's dashboard a few queries a
- * second.
+ * second. Failed credentials: 60 a minute per source address. Legitimate failures are rare (a
+ * revoked or rotated camera retrying with backoff), but cellular carriers put many cameras
+ * behind one address (CGNAT), so the bound is loose: it slows a guesser, it must not lock out
+ * a carrier's other cameras for more than the window.
  */
-export const DEFAULT_RATE_LIMITS: RateLimits = {
+export const DEFAULT_RATE_LIMITS: Required<RateLimits> = {
   device: { limit: 120, windowS: 60 },
   insurer: { limit: 600, windowS: 60 },
+  authFailure: { limit: 60, windowS: 60 },
 };
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterS: number };
@@ -37,9 +43,14 @@ export class RateLimiter {
     readonly limits: RateLimits,
   ) {}
 
+  /** The limit of `kind` (the default when the limiter was built without one). */
+  limitOf(kind: keyof RateLimits): RateLimit {
+    return this.limits[kind] ?? DEFAULT_RATE_LIMITS[kind];
+  }
+
   /** Counts one request of `subject` under `kind`'s limit at `nowMs`. */
   async hit(kind: keyof RateLimits, subject: string, nowMs: number): Promise<RateDecision> {
-    const { limit, windowS } = this.limits[kind];
+    const { limit, windowS } = this.limitOf(kind);
     const windowStartS = Math.floor(nowMs / 1000 / windowS) * windowS;
     try {
       await this.ddb.send(
@@ -56,5 +67,19 @@ export class RateLimiter {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
       return { allowed: false, retryAfterS: Math.max(1, Math.ceil(windowStartS + windowS - nowMs / 1000)) };
     }
+  }
+
+  /**
+   * Whether `subject` has used up `kind`'s window at `nowMs`, without counting: one
+   * eventually consistent GetItem (a lockout may start a moment late; it never starts early).
+   */
+  async exhausted(kind: keyof RateLimits, subject: string, nowMs: number): Promise<RateDecision> {
+    const { limit, windowS } = this.limitOf(kind);
+    const windowStartS = Math.floor(nowMs / 1000 / windowS) * windowS;
+    const res = await this.ddb.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `${kind}#${subject}#${windowStartS}` } }),
+    );
+    if (Number(res.Item?.n ?? 0) < limit) return { allowed: true };
+    return { allowed: false, retryAfterS: Math.max(1, Math.ceil(windowStartS + windowS - nowMs / 1000)) };
   }
 }

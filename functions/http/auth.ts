@@ -42,8 +42,24 @@ export async function authorize(
     throw forbidden(`no role may call ${routeKey}`);
   }
   if (roles.includes('public')) return { role: 'public', id: 'anonymous' };
-  const principal = await resolvePrincipal(event, deps, roles);
+  // Failed credentials are counted per source address on the routes whose functions hold the
+  // RateLimits table (device and insurer routes; operator and legal routes are bounded by
+  // their gateway throttle, cdk/constructs/HttpApi.ts). A source over its limit is refused
+  // before its credential is judged, right or wrong: otherwise a guesser would still learn
+  // from a 2xx which guess was right. The check runs beside the credential lookup, so it adds
+  // a read but no latency.
+  const source =
+    roles.includes('device') || roles.includes('insurer') ? sourceSubject(event, deps) : undefined;
+  const [principal, lock] = await Promise.all([
+    resolvePrincipal(event, deps, roles),
+    source ? deps.rateLimiter.exhausted('authFailure', source, deps.clock()) : undefined,
+  ]);
+  if (lock && !lock.allowed) throw tooManyFailures(deps, lock.retryAfterS);
   if (!principal) {
+    if (source && presentsCredential(event, roles)) {
+      const decision = await deps.rateLimiter.hit('authFailure', source, deps.clock());
+      if (!decision.allowed) throw tooManyFailures(deps, decision.retryAfterS);
+    }
     throw unauthorized(`${routeKey} needs a credential of: ${roles.join(', ')}`);
   }
   if (!isAllowed(principal.role, routeKey))
@@ -61,15 +77,45 @@ export async function authorize(
 async function enforceRate(deps: AuthDeps, kind: keyof RateLimits, subject: string): Promise<void> {
   const decision = await deps.rateLimiter.hit(kind, subject, deps.clock());
   if (!decision.allowed) {
+    const { limit, windowS } = deps.rateLimiter.limitOf(kind);
     throw new HttpError(
       429,
       PROBLEM_TYPES.rateLimited,
       'Too many requests',
-      `rate limit of ${deps.rateLimiter.limits[kind].limit} requests per ${deps.rateLimiter.limits[kind].windowS} s`,
+      `rate limit of ${limit} requests per ${windowS} s`,
       undefined,
       { 'retry-after': String(decision.retryAfterS) },
     );
   }
+}
+
+function tooManyFailures(deps: AuthDeps, retryAfterS: number): HttpError {
+  const { limit, windowS } = deps.rateLimiter.limitOf('authFailure');
+  return new HttpError(
+    429,
+    PROBLEM_TYPES.rateLimited,
+    'Too many requests',
+    `more than ${limit} failed credentials from this address in ${windowS} s`,
+    undefined,
+    { 'retry-after': String(retryAfterS) },
+  );
+}
+
+/**
+ * The counter subject of a request's source address: its SHA-256, never the address (the
+ * access logs leave addresses out too: a camera's address over time is a location trace).
+ * Counters are written only for failed credentials and expire minutes after their window.
+ */
+function sourceSubject(event: HttpEvent, deps: AuthDeps): string {
+  const ip = event.requestContext?.http?.sourceIp ?? 'unknown';
+  return deps.sha256(`source|${ip}`).slice(0, 32);
+}
+
+/** Whether the request carries a credential of a kind the route accepts (a guess, if wrong). */
+function presentsCredential(event: HttpEvent, roles: readonly Role[]): boolean {
+  if (roles.includes('insurer') && header(event, 'x-api-key')) return true;
+  const bearerRoles: readonly Role[] = ['device', 'operator', 'legal'];
+  return roles.some((r) => bearerRoles.includes(r)) && bearerToken(event) !== undefined;
 }
 
 async function resolvePrincipal(

@@ -56,6 +56,31 @@ function isTransient(err: unknown): boolean {
   );
 }
 
+/**
+ * Response headers every API answer carries unless the handler sets its own (OWASP REST
+ * Security Cheat Sheet): no MIME sniffing of JSON into HTML, no framing, no referrer, a CSP
+ * that lets an API response load nothing should a browser render it, HTTPS only for a year,
+ * and no caching unless the route says it is public (hazards, feeds set `cache-control`).
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'cache-control': 'no-store',
+};
+
+/** `headers` with every {@link SECURITY_HEADERS} entry it does not set itself (case-insensitive). */
+export function withSecurityHeaders(
+  headers: Record<string, string | number | boolean> = {},
+): Record<string, string | number | boolean> {
+  const present = new Set(Object.keys(headers).map((k) => k.toLowerCase()));
+  const out = { ...headers };
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!present.has(k)) out[k] = v;
+  return out;
+}
+
 /** A JSON response. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return {
@@ -145,6 +170,15 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: 
 export function httpHandler(fn: HttpHandler): middy.MiddyfiedHandler<HttpEvent, HttpResult> {
   return middy<HttpEvent, HttpResult>()
     .use(observability())
+    .use({
+      // Runs last on the way out, for answers and problem documents alike.
+      after: async (request) => {
+        if (request.response) request.response.headers = withSecurityHeaders(request.response.headers);
+      },
+      onError: async (request) => {
+        if (request.response) request.response.headers = withSecurityHeaders(request.response.headers);
+      },
+    })
     .use({
       onError: async (request) => {
         const err = request.error;

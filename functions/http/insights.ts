@@ -1,5 +1,6 @@
 import { cellToLatLng, cellToParent, gridDisk, latLngToCell } from 'h3-js';
 import { z } from 'zod';
+import { regionsAdmitBox, regionsAdmitPoint } from '../../lib/auth/insurerRegions.ts';
 import { latitudeSchema, longitudeSchema, speedMpsSchema } from '../../lib/contract/primitives.ts';
 import { cellsCoveringBBox } from '../../lib/geo/areaCover.ts';
 import { type BBox, bboxContains, bboxSchema } from '../../lib/geo/bbox.ts';
@@ -15,7 +16,16 @@ import { roadNetwork } from '../adapters/roadNetworkSource.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { requireInsurer, requireOperator } from './auth.ts';
-import { badRequest, type HttpEvent, header, httpHandler, json, jsonBody, parseWith } from './httpKit.ts';
+import {
+  badRequest,
+  forbidden,
+  type HttpEvent,
+  header,
+  httpHandler,
+  json,
+  jsonBody,
+  parseWith,
+} from './httpKit.ts';
 
 const DAY_MS = 86_400_000;
 /** Default interval when `from`/`to` are absent: the last four weeks. */
@@ -44,6 +54,12 @@ const speedCheckSchema = z.object({
 });
 
 const query = (event: HttpEvent) => event.queryStringParameters ?? {};
+
+/** 403 unless the insurer's regions admit the box (operators and region-less insurers pass). */
+function requireBoxInRegions(principal: { regions?: number[][] } | undefined, box: BBox): void {
+  if (principal && !regionsAdmitBox(principal.regions, box))
+    throw forbidden('the bbox is outside the regions of this API key');
+}
 
 /** The box and the whole UTC days an area query covers, checked against the limits. */
 function areaAndDays(q: { bbox: BBox; from?: number | undefined; to?: number | undefined }, nowMs: number) {
@@ -85,8 +101,9 @@ const intervalOf = (a: { fromDay: string; toDay: string }) => ({
 /** `GET /v1/insights/segments`: k-anonymous per-cell aggregates of an area and interval. */
 export function createSegmentsHandler(deps: AppDeps) {
   return httpHandler(async (event) => {
-    await requireInsurer(event, deps);
+    const insurer = await requireInsurer(event, deps);
     const area = areaAndDays(parseWith(areaQuerySchema, query(event), 'segments query'), deps.clock());
+    requireBoxInRegions(insurer, area.bbox);
     const { totals } = await areaTotals(deps, area);
     return json(200, { ...intervalOf(area), k: DEFAULT_K, cells: segmentRows(totals, DEFAULT_K) });
   });
@@ -95,9 +112,10 @@ export function createSegmentsHandler(deps: AppDeps) {
 /** `GET /v1/insights/hotspots`: k-anonymous cells ranked by event rate, with 95 % intervals. */
 export function createHotspotsHandler(deps: AppDeps) {
   return httpHandler(async (event) => {
-    await requireInsurer(event, deps);
+    const insurer = await requireInsurer(event, deps);
     const q = parseWith(hotspotQuerySchema, query(event), 'hotspots query');
     const area = areaAndDays(q, deps.clock());
+    requireBoxInRegions(insurer, area.bbox);
     const { totals } = await areaTotals(deps, area);
     return json(200, {
       ...intervalOf(area),
@@ -117,9 +135,10 @@ export function createHotspotsHandler(deps: AppDeps) {
 export function createCoverageHandler(deps: AppDeps) {
   return httpHandler(async (event) => {
     // Insurers present an API key (audited); operators their bearer token.
-    if (header(event, 'x-api-key')) await requireInsurer(event, deps);
-    else await requireOperator(event, deps);
+    const insurer = header(event, 'x-api-key') ? await requireInsurer(event, deps) : undefined;
+    if (!insurer) await requireOperator(event, deps);
     const area = areaAndDays(parseWith(areaQuerySchema, query(event), 'coverage query'), deps.clock());
+    requireBoxInRegions(insurer, area.bbox);
     const { totals, inBox } = await areaTotals(deps, area);
     const covered = new Set(kAnonymous(totals, DEFAULT_K).map((t) => t.cell));
     const network = roadNetwork();
@@ -147,8 +166,10 @@ export function createCoverageHandler(deps: AppDeps) {
 /** `POST /v1/insights/speed-check`: where a claimed speed falls among observed speeds there and then. */
 export function createSpeedCheckHandler(deps: AppDeps) {
   return httpHandler(async (event) => {
-    await requireInsurer(event, deps);
+    const insurer = await requireInsurer(event, deps);
     const body = parseWith(speedCheckSchema, jsonBody(event, 4096), 'speed-check body');
+    if (!regionsAdmitPoint(insurer.regions, body.lat, body.lng))
+      throw forbidden('the point is outside the regions of this API key');
     const cell = latLngToCell(body.lat, body.lng, INSIGHTS_CELL_RESOLUTION);
     const neighbours = gridDisk(cell, 1);
     const partitions = new Set(neighbours.map((c) => cellToParent(c, INSIGHTS_PARTITION_RESOLUTION)));
