@@ -50,8 +50,14 @@ export type AdoptArtefact = (artefact: StoredArtefact) => void;
 /** Default {@link ArtefactSlotsOptions.chunkChars}: under the 4000-byte value cap common on camera flash stores. */
 export const DEFAULT_CHUNK_CHARS = 3996;
 
-/** The pointer record, written last; it alone says which slot is active. */
-interface Pointer {
+/**
+ * The pointer record, written last; it alone says which slot is active. Written alternately to
+ * two keys (`active/0`, `active/1`) with a rising `seq`, so a torn pointer write spoils only the
+ * copy being written and the other still names the old slot (a double-buffered superblock).
+ */
+export interface SlotPointer {
+  /** Rises by one per install; the readable copy with the highest wins. */
+  seq: number;
   slot: SlotName;
   version: string;
   sha256: string;
@@ -94,15 +100,15 @@ const other = (s: SlotName): SlotName => (s === 'a' ? 'b' : 'a');
  * per slot, so the BADAS model costs about 7.2 KB of flash for both slots.
  *
  * Writes of one value are assumed atomic *or* detectable: a torn chunk fails the SHA-256, a torn
- * header or pointer fails to parse. A torn pointer is survived by serving the verified slot with
- * the higher version (the only way both slots verify is that the newer one was fully read back).
+ * header fails to parse, and a torn pointer copy fails to parse while the other copy still names
+ * the old slot.
  */
 export class ArtefactSlots {
   private readonly kind: ArtefactKind;
   private readonly chunkChars: number;
   private readonly prefix: string;
   private serving: { slot: SlotName; manifest: ArtefactManifest } | undefined;
-  private pointer: Pointer | undefined;
+  private pointer: SlotPointer | undefined;
 
   constructor(
     private readonly storage: KeyValueStorage,
@@ -132,13 +138,13 @@ export class ArtefactSlots {
    * was ever activated). Never writes.
    */
   load(adopt: AdoptArtefact): SlotLoad | undefined {
-    const raw = this.storage.get(this.key('active'));
-    if (raw === undefined) return undefined;
-    this.pointer = parsePointer(raw);
+    const copies = [0, 1].map((i) => this.storage.get(this.key(`active/${i}`)));
+    if (copies.every((c) => c === undefined)) return undefined;
+    this.pointer = newestPointer(copies);
     let order: SlotName[];
     if (this.pointer) order = [this.pointer.slot, other(this.pointer.slot)];
     else {
-      // Torn pointer: both slots may verify only if the newer was fully written and read back.
+      // Both copies unreadable: not a torn write (that spoils one), flash damage. Serve what verifies.
       this.options.logger?.warn('ota pointer unreadable; choosing by version', { kind: this.kind });
       const found = (['a', 'b'] as const)
         .map((s) => this.tryRead(s))
@@ -148,6 +154,7 @@ export class ArtefactSlots {
       const top = found[0];
       if (top)
         this.pointer = {
+          seq: 0,
           slot: top.slot,
           version: top.manifest.version,
           sha256: top.manifest.sha256,
@@ -216,14 +223,15 @@ export class ArtefactSlots {
       } catch {}
       throw new OtaError('CONSUMER_REFUSED', (err as Error).message ?? String(err));
     }
-    const pointer: Pointer = {
+    const pointer: SlotPointer = {
+      seq: (this.pointer?.seq ?? -1) + 1,
       slot: target,
       version: readBack.manifest.version,
       sha256: readBack.manifest.sha256,
       floors: withFloor(this.pointer?.floors ?? {}, readBack.manifest.name, floorVersion),
     };
     try {
-      this.storage.set(this.key('active'), JSON.stringify(pointer));
+      this.storage.set(this.key(`active/${pointer.seq % 2}`), JSON.stringify(pointer));
     } catch (err) {
       throw new OtaError('STORAGE_FAILED', `writing the pointer: ${(err as Error).message ?? String(err)}`);
     }
@@ -300,11 +308,22 @@ export class ArtefactSlots {
   }
 }
 
-function parsePointer(raw: string): Pointer | undefined {
+/** The readable pointer copy with the highest `seq`, if any. */
+export function newestPointer(copies: readonly (string | undefined)[]): SlotPointer | undefined {
+  let best: SlotPointer | undefined;
+  for (const raw of copies) {
+    const p = raw === undefined ? undefined : parsePointer(raw);
+    if (p && (!best || p.seq > best.seq)) best = p;
+  }
+  return best;
+}
+
+function parsePointer(raw: string): SlotPointer | undefined {
   try {
-    const p = JSON.parse(raw) as Partial<Pointer> | null;
+    const p = JSON.parse(raw) as Partial<SlotPointer> | null;
     if (
       p &&
+      Number.isInteger(p.seq) &&
       (p.slot === 'a' || p.slot === 'b') &&
       typeof p.version === 'string' &&
       typeof p.sha256 === 'string' &&
@@ -312,7 +331,7 @@ function parsePointer(raw: string): Pointer | undefined {
       typeof p.floors === 'object' &&
       Object.values(p.floors).every((v) => typeof v === 'string')
     )
-      return p as Pointer;
+      return p as SlotPointer;
   } catch {
     // fall through: a torn pointer is handled by the caller
   }

@@ -3,7 +3,13 @@ import { toHex } from '../../lib/contract/artefact.ts';
 import { readBadasModel } from '../badas/modelFile.ts';
 import { buildEdgeBundleWithOta } from './otaBundle.ts';
 import { loadOtaInQuickJs, type OtaInQuickJs } from './otaQuickJs.ts';
-import { ATTACKER_SEED, RELEASE_KEYS, type SignedArtefact, signedArtefact } from './otaTestKit.ts';
+import {
+  ATTACKER_SEED,
+  activeSlotIn,
+  RELEASE_KEYS,
+  type SignedArtefact,
+  signedArtefact,
+} from './otaTestKit.ts';
 
 const model = readBadasModel();
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
@@ -27,7 +33,7 @@ describe('the OTA updater inside QuickJS (camera bundle)', () => {
     expect(qjs.check()).toEqual({ kind: 'model', status: 'installed', version: '1.1.0' });
     const scorer = qjs.scorer();
     expect(scorer?.score).toBeGreaterThanOrEqual(0);
-    expect(Object.keys(qjs.flash())).toContain('ota/model/active');
+    expect(Object.keys(qjs.flash())).toContain('ota/model/active/0');
     expect(qjs.reboot()).toEqual([{ kind: 'model', version: '1.1.0', fellBack: false }]);
     expect(qjs.scorer()).toEqual(scorer);
   });
@@ -51,7 +57,7 @@ describe('the OTA updater inside QuickJS (camera bundle)', () => {
     serve(qjs, v2);
     expect(qjs.check()).toEqual({ kind: 'model', status: 'installed', version: '1.2.0', replaced: '1.1.0' });
     const flash = qjs.flash();
-    const active = JSON.parse(flash['ota/model/active']!).slot as string;
+    const active = activeSlotIn((k) => flash[k]);
     expect(active).toBe('b');
     // Node and QuickJS store the very same bytes.
     expect(flash['ota/model/b/0']).toBe(b64(model));

@@ -11,6 +11,7 @@ import {
 import type { KeyValueStorage } from '../core/storage.ts';
 import type { Transport, TransportRequest } from '../core/transport.ts';
 import type { ArtefactConsumer } from './artefactConsumer.ts';
+import { newestPointer, type SlotName } from './artefactSlots.ts';
 import type { ByteFetch, ByteFetchRequest } from './byteFetch.ts';
 
 /**
@@ -211,4 +212,14 @@ export function recordingConsumer(refuse: (bytes: Uint8Array) => boolean = () =>
       adopted.push({ bytes, manifest });
     },
   };
+}
+
+/** The slot the pointer names in raw flash (`get` reads one key), for tests that damage it. */
+export function activeSlotIn(
+  get: (key: string) => string | undefined,
+  kind: ArtefactKind = 'model',
+): SlotName {
+  const p = newestPointer([get(`ota/${kind}/active/0`), get(`ota/${kind}/active/1`)]);
+  if (!p) throw new Error(`no readable ${kind} pointer`);
+  return p.slot;
 }

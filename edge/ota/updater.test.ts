@@ -9,6 +9,7 @@ import type { ArtefactConsumer } from './artefactConsumer.ts';
 import {
   ArtefactServer,
   ATTACKER_SEED,
+  activeSlotIn,
   artefactBytes,
   PowerCutStorage,
   RELEASE_KEYS,
@@ -344,7 +345,7 @@ describe('OtaUpdater', () => {
       await installed(r, signedArtefact(old.bytes, { version: '1.0.0' }));
       await installed(r, v1);
       await installed(r, v2);
-      const active = JSON.parse(r.storage.get('ota/model/active')!).slot as string;
+      const active = activeSlotIn((k) => r.storage.get(k));
       r.storage.set(`ota/model/${active}/0`, `AAAA${r.storage.get(`ota/model/${active}/0`)!.slice(4)}`);
       const rebooted = r.reboot();
       expect(rebooted.boot()).toEqual([{ kind: 'model', version: '1.1.0', fellBack: true }]);
