@@ -33,9 +33,11 @@ const SCRIPT = `
     for (let s = 0; s < 1800; s++) {
       const tMs = t0 + s * 1000;
       r.pushFix({ tMs, lat: 59.9139, lng: 10.7522 + (12 * s) / 55800, speedMps: 12 });
-      const lum = 0.2 + (s % 60) / 100;
-      const e = isp.exposureFor(lum), g = isp.gainFor(lum);
-      r.pushStats({ tMs, meanLuma: 16 + lum * e * g, noiseSigma: isp.noiseSigmaFor(g, 100), exposureMs: e, gain: g });
+      for (let f = 0; f < 5; f++) {
+        const lum = 0.2 + ((s * 5 + f) % 300) / 500;
+        const e = isp.exposureFor(lum), g = isp.gainFor(lum);
+        r.pushStats({ tMs: tMs + f * 200, meanLuma: 16 + lum * e * g, noiseSigma: isp.noiseSigmaFor(g, 100), exposureMs: e, gain: g });
+      }
     }
     return JSON.stringify({ events: r.takeEvents(), denoise: isp.denoiseFor(8) });
   };`;

@@ -82,19 +82,19 @@ describe('NightSceneReporter', () => {
 
   it('drops the report held when the vehicle stops, so the last one does not mark where it parked', () => {
     const r = new NightSceneReporter(CONFIG, createSeededRandom('stop'));
-    // Reports are taken at 1 min and at 11 min; the second is still held (400 m not yet driven)
-    // when the car stops.
-    const atM = drive(r, DEC_21H, 11.2);
+    // The first report is taken about 10 min in (the one at the start is suppressed: too near
+    // where the trip began); it is still held (400 m not yet driven) when the car stops.
+    const atM = drive(r, DEC_21H, 10.3);
     const before = r.takeEvents().length;
-    drive(r, DEC_21H + 11.2 * 60_000, 3, { speedMps: 0, fromM: atM });
-    drive(r, DEC_21H + 14.2 * 60_000, 0.5, { fromM: atM });
-    expect(before).toBe(1);
+    drive(r, DEC_21H + 10.3 * 60_000, 3, { speedMps: 0, fromM: atM });
+    drive(r, DEC_21H + 13.3 * 60_000, 0.5, { fromM: atM });
+    expect(before).toBe(0);
     expect(r.takeEvents()).toEqual([]);
     // Control: without the stop, the held report goes out once 400 m further on.
     const control = new NightSceneReporter(CONFIG, createSeededRandom('stop'));
-    const controlM = drive(control, DEC_21H, 11.2);
+    const controlM = drive(control, DEC_21H, 10.3);
     control.takeEvents();
-    drive(control, DEC_21H + 11.2 * 60_000, 1, { fromM: controlM });
+    drive(control, DEC_21H + 10.3 * 60_000, 1, { fromM: controlM });
     expect(control.takeEvents()).toHaveLength(1);
   });
 

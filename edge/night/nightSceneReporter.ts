@@ -3,7 +3,7 @@ import { haversineM } from '../../lib/geo/distance.ts';
 import { median } from '../../lib/night/robustStats.ts';
 import { type Random, randomUuid } from '../core/random.ts';
 import { floorTo, formatIsoUtc } from '../core/time.ts';
-import { H3Cells } from '../geo/h3Cells.ts';
+import { type CellInfo, H3Cells } from '../geo/h3Cells.ts';
 import { insideAnyZone, type PrivacyZone } from '../privacy/privacyZones.ts';
 import { CIVIL_TWILIGHT_DEG, sunElevationDeg } from './solarPosition.ts';
 
@@ -46,8 +46,14 @@ export interface NightSceneConfig {
   intervalMs: number;
   /** Sun elevation below which it is night, degrees (civil twilight: −6°). */
   nightBelowDeg: number;
-  /** Frames a report summarises at least; fewer make a median of noise, not of the scene. */
+  /**
+   * Frames a report summarises at least (all from one road cell): fewer make a median of
+   * noise, not of the scene. 15 frames is 3 s at 5 fps — a res-10 cell (~100 m) takes 3–7 s to
+   * cross at 15–30 m/s.
+   */
   minFrames: number;
+  /** Time a report's frames span at least: a burst of frames is one moment, not a scene. */
+  minWindowMs: number;
   /** Frames kept per window (halved by decimation when full): bounded memory at any frame rate. */
   maxFrames: number;
   /**
@@ -72,7 +78,8 @@ export interface NightSceneConfig {
 export const DEFAULT_NIGHT_SCENE: Omit<NightSceneConfig, 'cameraModel' | 'firmware'> = {
   intervalMs: 10 * 60_000,
   nightBelowDeg: CIVIL_TWILIGHT_DEG,
-  minFrames: 30,
+  minFrames: 15,
+  minWindowMs: 2000,
   maxFrames: 512,
   cellResolution: 10,
   holdM: 400,
@@ -88,10 +95,11 @@ interface Held {
 
 /**
  * Turns the ISP's per-frame statistics into `night_scene` events: while the sun is below the
- * night threshold at the vehicle's place (never a clock hour), it summarises the frames of each
- * interval by their medians (a passing pair of headlights moves a mean, not a median) and
- * reports them at most once per interval, at the centre of the road cell driven through —
- * never inside a privacy zone, never near where a trip started or ended. Times are floored to
+ * night threshold at the vehicle's place (never a clock hour), it summarises the frames taken
+ * inside one road cell by their medians (a passing pair of headlights moves a mean, not a
+ * median) and reports at most once per interval, at the centre of that cell — so the cloud can
+ * tell a lit junction from the dark road beyond it — never inside a privacy zone, never near
+ * where a trip started or ended. Times are floored to
  * the minute and ids are fresh random UUIDs, as for every other event.
  *
  * @example
@@ -107,6 +115,7 @@ export class NightSceneReporter {
   private windowStartMs: number | undefined;
   private lastReportMs = Number.NEGATIVE_INFINITY;
   private fix: NightFix | undefined;
+  private cell: CellInfo | undefined;
   private alongM = 0;
   private lastStopAlongM = 0;
   private slowSinceMs: number | undefined;
@@ -126,6 +135,10 @@ export class NightSceneReporter {
   pushFix(fix: NightFix): void {
     if (this.fix) this.alongM += haversineM(this.fix.lat, this.fix.lng, fix.lat, fix.lng);
     this.fix = fix;
+    const cell = this.cells.at(fix.lat, fix.lng);
+    // A report describes one cell: frames from the cell before are another scene.
+    if (cell.cell !== this.cell?.cell) this.resetWindow();
+    this.cell = cell;
     if (fix.speedMps < this.config.stopSpeedMps) {
       this.slowSinceMs ??= fix.tMs;
       if (fix.tMs - this.slowSinceMs >= this.config.stopAfterMs) this.stopped();
@@ -140,14 +153,15 @@ export class NightSceneReporter {
   /** One frame's ISP statistics; frames in daylight, without a fix or malformed are ignored. */
   pushStats(stats: SceneStats): void {
     const fix = this.fix;
-    if (!fix || !this.isNightAt(stats.tMs, fix)) {
+    const cell = this.cell;
+    if (!fix || !cell || !this.isNightAt(stats.tMs, fix)) {
       this.resetWindow();
       return;
     }
     if (!(stats.meanLuma >= 0 && stats.noiseSigma >= 0 && stats.exposureMs > 0 && stats.gain > 0)) return;
     this.windowStartMs ??= stats.tMs;
     // Keep every `stride`-th frame; when full, drop every other one and double the stride, so
-    // the window stays an even sample of the interval at 5 Hz or 60 Hz alike.
+    // the window stays an even sample of the cell's frames at 5 Hz or 60 Hz alike.
     if (this.seen++ % this.stride === 0) this.frames.push(stats);
     if (this.frames.length >= this.config.maxFrames) {
       this.frames = this.frames.filter((_, i) => i % 2 === 0);
@@ -155,10 +169,10 @@ export class NightSceneReporter {
     }
     if (
       stats.tMs - this.lastReportMs >= this.config.intervalMs &&
-      stats.tMs - this.windowStartMs >= this.config.intervalMs / 10 &&
+      stats.tMs - this.windowStartMs >= this.config.minWindowMs &&
       this.frames.length >= this.config.minFrames
     ) {
-      this.report(stats.tMs, fix);
+      this.report(stats.tMs, cell);
     }
   }
 
@@ -174,12 +188,13 @@ export class NightSceneReporter {
     this.resetWindow();
   }
 
-  private report(tMs: number, fix: NightFix): void {
+  private report(tMs: number, cell: CellInfo): void {
     const frames = this.frames;
+    // A suppressed report still uses up its interval: the first report after a stop or a zone
+    // then comes an interval later, far from it, instead of marking the zone's edge.
     this.lastReportMs = tMs;
     this.resetWindow();
     if (this.alongM - this.lastStopAlongM < this.config.minFromStopM) return;
-    const cell = this.cells.at(fix.lat, fix.lng);
     // The whole cell, not just its centre, must clear every zone: the centre is what is sent,
     // and a zone's edge must not be traceable from which cells never report.
     if (insideAnyZone(this.zones(), cell.lat, cell.lng, cell.radiusM)) return;
