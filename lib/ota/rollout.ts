@@ -31,15 +31,26 @@ export interface RolloutPolicy {
   minCandidateExposureMin: number;
   /** Below this many events (both arms, shared strata) a metric is too rare to judge: it does not hold up an advance. */
   minEventsPerMetric: number;
+  /**
+   * Candidate camera-minutes after which a stage with no anomaly advances even if a metric is
+   * still undecided. A 1 % cohort cannot prove a small rate ratio harmless in any sensible time
+   * (an event is the candidate's with probability 0.01, so each tells little); the next, larger
+   * stage has the power, and a harm boundary crossed there still rolls back.
+   */
+  maxCandidateExposureMin: number;
 }
 
-/** Defaults: harm is a 1.5× rate; ≤ 5 % false rollbacks per rollout; 20 hours of candidate driving per stage. */
+/**
+ * Defaults: harm is a 1.5× rate; ≤ 5 % false rollbacks per rollout; at least 20 and at most
+ * 1,000 hours of candidate driving per stage.
+ */
 export const DEFAULT_ROLLOUT_POLICY: RolloutPolicy = {
   harmfulRateRatio: 1.5,
   falseRollbackRate: 0.05,
   falseAdvanceRate: 0.2,
   minCandidateExposureMin: 1_200,
   minEventsPerMetric: 10,
+  maxCandidateExposureMin: 60_000,
 };
 
 /** The evidence on one metric. */
@@ -164,6 +175,12 @@ export function decideRollout(
       ...base,
     };
   const undecided = metrics.filter((m) => m.verdict === 'undecided');
+  if (undecided.length > 0 && candidateExposureMin >= policy.maxCandidateExposureMin)
+    return {
+      action: 'advance',
+      reason: `no anomaly after ${Math.round(candidateExposureMin)} candidate camera-minutes (${undecided.map((m) => m.metric).join(', ')} left to the next stage)`,
+      ...base,
+    };
   if (undecided.length > 0)
     return {
       action: 'wait',
