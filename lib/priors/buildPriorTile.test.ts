@@ -2,7 +2,7 @@ import { cellToChildren, cellToParent, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { ArtefactError, publicKeyOf, verifyArtefact } from '../contract/artefact.ts';
 import type { DayCell } from '../insights/dayRollup.ts';
-import { buildPriorTile, versionOfDay } from './buildPriorTile.ts';
+import { buildPriorTile, signPriorTile, versionOfDay } from './buildPriorTile.ts';
 import { memoryPriorsSource } from './memoryPriorsSource.ts';
 import { decodePriorTile, tilePriorOf } from './priorTile.ts';
 
@@ -32,13 +32,13 @@ function source() {
 }
 
 async function build() {
-  return buildPriorTile(source(), {
+  const { candidate } = await buildPriorTile(source(), {
     region: REGION,
     fromDay: '2026-11-01',
     toDay: '2026-11-30',
-    secretSeed: SEED,
     createdAt: '2026-12-01T03:00:00Z',
   });
+  return signPriorTile(candidate, SEED);
 }
 
 describe('buildPriorTile', () => {
@@ -88,16 +88,15 @@ describe('buildPriorTile', () => {
   });
 
   it('reads only the period asked for', async () => {
-    const t = await buildPriorTile(source(), {
+    const { candidate } = await buildPriorTile(source(), {
       region: REGION,
       fromDay: '2026-11-01',
       toDay: '2026-11-01',
-      secretSeed: SEED,
       createdAt: '2026-12-01T03:00:00Z',
     });
     // One day of 6 cameras: every cell has 6 camera-days.
-    expect(t.manifest.provenance.cells).toBe(10);
-    expect(t.manifest.provenance.exposureKm).toBe(400);
+    expect(candidate.provenance.cells).toBe(10);
+    expect(candidate.provenance.exposureKm).toBe(400);
   });
 
   it('versions tiles by the end of their period', () => {

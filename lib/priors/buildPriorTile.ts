@@ -24,23 +24,35 @@ import { encodePriorTile } from './priorTile.ts';
  */
 export const DEFAULT_TILE_RESOLUTION = 4;
 
-/** A built, signed tile: the bytes, their manifest and its signature, and the priors behind them. */
+/**
+ * A built tile waiting for its signature. The cloud holds no release key (releases are signed
+ * offline, docs/ota.md), so the scheduled builder stops here: an operator signs the candidate
+ * ({@link signPriorTile}) and publishes it through the OTA registry.
+ */
+export interface PriorTileCandidate {
+  bytes: Uint8Array;
+  /** The artefact line: one per area, `conflict-priors-<region>`. */
+  name: string;
+  version: string;
+  createdAt: string;
+  cameraModels: string[];
+  provenance: Record<string, string | number | boolean>;
+}
+
+/** A signed tile: the bytes, their manifest and its signature. */
 export interface PriorTileArtefact {
   bytes: Uint8Array;
   manifest: ArtefactManifest;
   /** Ed25519 over the manifest's canonical bytes, hex. */
   signature: string;
-  priors: RegionPriors;
 }
 
-/** Options of {@link priorTileArtefact}. */
-export interface PriorTileArtefactOptions {
+/** Options of {@link priorTileCandidate}. */
+export interface PriorTileCandidateOptions {
   /** First and last UTC day (inclusive, `YYYY-MM-DD`) of the history. */
   fromDay: string;
   toDay: string;
   k: number;
-  /** The release key's 32-byte Ed25519 seed. */
-  secretSeed: Uint8Array;
   /** Build time, RFC 3339 (handed in: this module has no clock). */
   createdAt: string;
   /** Defaults to `YYYY.MMDD.0` of `toDay`, so later periods sort later. */
@@ -60,15 +72,15 @@ export function versionOfDay(day: string): string {
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 /**
- * Encodes a region's priors as a tile and signs its manifest (kind `conflict_priors`; provenance:
- * region, period, k, cells, exposure, the regional rate and the prior's fit). Pure.
+ * Encodes a region's priors as a tile with the facts its manifest will carry (region, period, k,
+ * cells, exposure, the regional rate and the prior's fit). Pure.
  *
  * @throws PriorsError `BAD_INPUT`
  */
-export function priorTileArtefact(
+export function priorTileCandidate(
   priors: RegionPriors,
-  options: PriorTileArtefactOptions,
-): PriorTileArtefact {
+  options: PriorTileCandidateOptions,
+): PriorTileCandidate {
   if (!DAY.test(options.fromDay) || !DAY.test(options.toDay) || options.fromDay > options.toDay)
     throw new PriorsError('BAD_INPUT', `bad period ${options.fromDay}..${options.toDay}`);
   const bytes = encodePriorTile({
@@ -79,14 +91,12 @@ export function priorTileArtefact(
     cells: priors.cells,
   });
   const { prior } = priors;
-  const manifest: ArtefactManifest = {
-    schema: 1,
-    kind: 'conflict_priors',
+  return {
+    bytes,
     name: `conflict-priors-${priors.region}`,
     version: options.version ?? versionOfDay(options.toDay),
-    sha256: sha256Hex(bytes),
-    size: bytes.length,
-    compatibility: { cameraModels: options.cameraModels ?? ['*'] },
+    createdAt: options.createdAt,
+    cameraModels: options.cameraModels ?? ['*'],
     provenance: {
       region: priors.region,
       regionResolution: getResolution(priors.region),
@@ -103,14 +113,31 @@ export function priorTileArtefact(
       shrinkage: `gamma-poisson/${prior.method}`,
       priorShape: Number.isFinite(prior.shape) ? round(prior.shape, 4) : 'no_spread',
     },
-    createdAt: options.createdAt,
-    keyId: keyIdOf(publicKeyOf(options.secretSeed)),
   };
-  return { bytes, manifest, signature: signManifest(manifest, options.secretSeed), priors };
+}
+
+/**
+ * Signs a candidate with a release key (a 32-byte Ed25519 seed): the manifest (kind
+ * `conflict_priors`, the bytes' SHA-256 and size, the candidate's provenance) and its signature.
+ */
+export function signPriorTile(candidate: PriorTileCandidate, secretSeed: Uint8Array): PriorTileArtefact {
+  const manifest: ArtefactManifest = {
+    schema: 1,
+    kind: 'conflict_priors',
+    name: candidate.name,
+    version: candidate.version,
+    sha256: sha256Hex(candidate.bytes),
+    size: candidate.bytes.length,
+    compatibility: { cameraModels: candidate.cameraModels },
+    provenance: candidate.provenance,
+    createdAt: candidate.createdAt,
+    keyId: keyIdOf(publicKeyOf(secretSeed)),
+  };
+  return { bytes: candidate.bytes, manifest, signature: signManifest(manifest, secretSeed) };
 }
 
 /** Options of {@link buildPriorTile}. */
-export interface BuildPriorTileOptions extends Omit<PriorTileArtefactOptions, 'k'> {
+export interface BuildPriorTileOptions extends Omit<PriorTileCandidateOptions, 'k'> {
   /** The tile's area: an H3 cell, res {@link DEFAULT_TILE_RESOLUTION} by default (any res 3–7). */
   region: string;
   k?: number;
@@ -120,21 +147,22 @@ export interface BuildPriorTileOptions extends Omit<PriorTileArtefactOptions, 'k
 }
 
 /**
- * Reads a region's day aggregates from the insights and builds its signed prior tile: the
- * scheduled builder's (or the CLI's) one call. Only partitions ever observed are read.
+ * Reads a region's day aggregates from the insights and builds its tile candidate (unsigned):
+ * the scheduled builder's one call. Only partitions ever observed are read.
  *
  * @example
- * const t = await buildPriorTile(priorsSourceOf(insightsStore), {
+ * const { candidate } = await buildPriorTile(priorsSourceOf(insightsStore), {
  *   region: '842a847ffffffff', fromDay: '2026-09-01', toDay: '2026-11-30',
- *   secretSeed, createdAt: new Date(nowMs).toISOString() });
- * await registry.publish(t.manifest, t.signature, t.bytes);
+ *   createdAt: new Date(nowMs).toISOString() });
+ * // offline, by an operator holding the release key:
+ * const { bytes, manifest, signature } = signPriorTile(candidate, releaseSeed);
  *
  * @throws PriorsError `BAD_INPUT`
  */
 export async function buildPriorTile(
   source: PriorsSource,
   options: BuildPriorTileOptions,
-): Promise<PriorTileArtefact> {
+): Promise<{ candidate: PriorTileCandidate; priors: RegionPriors }> {
   const res = getResolution(options.region);
   if (!(res >= 3 && res <= 7))
     throw new PriorsError('BAD_INPUT', `region ${options.region} must be an H3 cell of res 3–7`);
@@ -146,5 +174,6 @@ export async function buildPriorTile(
   if (options.method) regionOptions.method = options.method;
   if (options.unit) regionOptions.unit = options.unit;
   const priors = regionPriors(days, options.region, regionOptions);
-  return priorTileArtefact(priors, { ...options, k });
+  const candidate = priorTileCandidate(priors, { ...options, k });
+  return { candidate, priors };
 }
