@@ -150,7 +150,7 @@ export interface NightSceneDisturbance {
 }
 
 /**
- * The ISP statistics of `device` facing a scene of `sceneLuminance` (signal per ms at unit gain
+ * The ISP statistics (one frame's, or an interval's medians) of `device` facing a scene of `sceneLuminance` (signal per ms at unit gain
  * for sensitivity 1), under the model's auto-exposure law. The AE meters the luma it sees
  * (including the pedestal and any glare) and aims it at the target.
  */
@@ -159,6 +159,8 @@ export function nightFrameStats(
   sceneLuminance: number,
   prng: Prng,
   disturbance: NightSceneDisturbance = { headlights: false },
+  /** Relative error of the ISP's noise estimate: ~3 % for an interval's median, ~10 % for one frame. */
+  estimatorRel = 0.03,
 ): NightFrameStats {
   const m = device.model;
   let light = sceneLuminance * (1 + device.haze) * device.sensitivity;
@@ -170,7 +172,7 @@ export function nightFrameStats(
   const sigma = Math.sqrt(device.readNoiseDn ** 2 + device.shotGain * gain * signal);
   // The reported figures are medians over an interval's frames: small estimation noise on the
   // noise σ (a few % from a flat-region estimator), a fraction of a DN on the luma.
-  let noiseSigma = sigma * (1 + 0.03 * gaussian(prng));
+  let noiseSigma = sigma * (1 + estimatorRel * gaussian(prng));
   let meanLuma = device.blackLevelDn + signal + 0.4 * gaussian(prng);
   if (disturbance.headlights) {
     noiseSigma *= prng.uniform(1.6, 3);

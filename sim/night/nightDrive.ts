@@ -1,0 +1,136 @@
+import { cellToLatLng, cellToParent, gridRing } from 'h3-js';
+import {
+  DEFAULT_NIGHT_SCENE,
+  type NightSceneEvent,
+  NightSceneReporter,
+} from '../../edge/night/nightSceneReporter.ts';
+import { haversineM } from '../../lib/geo/distance.ts';
+import { createPrng, type Prng } from '../../lib/sim/prng.ts';
+import type { TrueLighting } from './nightFleet.ts';
+import { gaussian, type NightDevice, nightFrameStats } from './nightSensorModels.ts';
+
+/** A road cell of the town at night: its true lighting and its scene luminance. */
+export interface NightCell {
+  lighting: TrueLighting;
+  luminance: number;
+}
+
+/**
+ * The town's night lighting, cell by cell and stable for a seed: whole neighbourhoods (res-8
+ * cells, ~0.7 km²) are lit or dark — street lighting is planned by area — and luminance varies
+ * from cell to cell within them.
+ */
+export function nightCellOf(cell: string, seed: number, litShare = 0.6): NightCell {
+  const area = createPrng(seed).fork(cellToParent(cell, 8));
+  const lighting: TrueLighting = area.chance(litShare) ? 'lit' : 'dark';
+  const local = createPrng(seed).fork(cell);
+  const luminance =
+    lighting === 'lit' ? 1.5 * Math.exp(0.7 * gaussian(local)) : 0.05 * Math.exp(0.4 * gaussian(local));
+  return { lighting, luminance };
+}
+
+/**
+ * A closed route: the ring of res-10 cells `radius` steps around `centre`, in driving order.
+ * Fleets share roads — the same arterials carry most drives — and a loop makes a small fleet
+ * pass the same cells often, as a city's main roads do.
+ */
+export function loopRoute(centre: string, radius = 3): string[] {
+  const [cLat, cLng] = cellToLatLng(centre);
+  const angle = (c: string) => {
+    const [lat, lng] = cellToLatLng(c);
+    return Math.atan2(lat - cLat, lng - cLng);
+  };
+  return gridRing(centre, radius).sort((a, b) => angle(a) - angle(b));
+}
+
+/** Options of {@link driveAtNight}. */
+export interface NightDriveOptions {
+  /** The cells driven, in order; a loop (see {@link loopRoute}) is driven round and round. */
+  route: readonly string[];
+  /** Index of the route cell it starts at. */
+  startIndex: number;
+  startMs: number;
+  durationS: number;
+  speedMps: number;
+  /** ISP statistics frames per second. */
+  fps: number;
+  /**
+   * Share of time with oncoming headlights in view, in 1–3 s episodes: single frames the
+   * camera's median should shrug off.
+   */
+  headlightShare: number;
+  townSeed: number;
+}
+
+/** Defaults: a 30-minute drive at 12 m/s, 5 frames a second, headlights in view 15 % of the time. */
+export const DEFAULT_NIGHT_DRIVE: Omit<NightDriveOptions, 'route' | 'startIndex' | 'startMs'> = {
+  durationS: 1800,
+  speedMps: 12,
+  fps: 5,
+  headlightShare: 0.15,
+  townSeed: 1,
+};
+
+/**
+ * One device driving the town at night with the real camera code in the loop: round its route
+ * cell to cell, a position fix a second, ISP statistics `fps` times a second from the
+ * device's true sensor model, all fed to the camera's `NightSceneReporter`. Returns the
+ * `night_scene` events the camera would send. Deterministic for its inputs.
+ */
+export function driveAtNight(device: NightDevice, options: NightDriveOptions, prng: Prng): NightSceneEvent[] {
+  const reporter = new NightSceneReporter(
+    { ...DEFAULT_NIGHT_SCENE, cameraModel: device.model.cameraModel, firmware: device.model.firmware },
+    { next: () => prng.next() },
+  );
+  const events: NightSceneEvent[] = [];
+  const route = options.route;
+  let i = options.startIndex % route.length;
+  let from = route[i] as string;
+  let to = route[(i + 1) % route.length] as string;
+  let legM = centreDistanceM(from, to);
+  let alongM = 0;
+  let headlightsUntilMs = 0;
+  const frameMs = 1000 / options.fps;
+  for (let s = 0; s < options.durationS; s++) {
+    const tMs = options.startMs + s * 1000;
+    alongM += options.speedMps;
+    while (alongM >= legM) {
+      alongM -= legM;
+      i = (i + 1) % route.length;
+      from = to;
+      to = route[(i + 1) % route.length] as string;
+      legM = centreDistanceM(from, to);
+    }
+    const [aLat, aLng] = cellToLatLng(from);
+    const [bLat, bLng] = cellToLatLng(to);
+    const f = legM > 0 ? alongM / legM : 0;
+    const lat = aLat + (bLat - aLat) * f;
+    const lng = aLng + (bLng - aLng) * f;
+    reporter.pushFix({ tMs, lat, lng, speedMps: options.speedMps });
+    // The scene of the half-leg nearer to each end is that cell's.
+    const here = f < 0.5 ? from : to;
+    const sceneLum = nightCellOf(here, options.townSeed).luminance;
+    for (let k = 0; k < options.fps; k++) {
+      const frameTMs = tMs + k * frameMs;
+      if (frameTMs >= headlightsUntilMs && prng.chance(options.headlightShare / (2 * options.fps)))
+        headlightsUntilMs = frameTMs + prng.uniform(1000, 3000);
+      const stats = nightFrameStats(
+        device,
+        sceneLum * Math.exp(0.05 * gaussian(prng)),
+        prng,
+        { headlights: frameTMs < headlightsUntilMs },
+        // One frame's flat-region noise estimate is rougher than a median over many.
+        0.1,
+      );
+      reporter.pushStats({ tMs: frameTMs, ...stats });
+    }
+    events.push(...reporter.takeEvents());
+  }
+  return events;
+}
+
+function centreDistanceM(a: string, b: string): number {
+  const [aLat, aLng] = cellToLatLng(a);
+  const [bLat, bLng] = cellToLatLng(b);
+  return haversineM(aLat, aLng, bLat, bLng);
+}
