@@ -23,6 +23,7 @@ import {
   applyPromote,
   applyPublish,
   applyRollback,
+  isSignedRollback,
   versionStatus,
 } from '../../lib/ota/registry.ts';
 import { artefactBlobKey } from '../adapters/artefactBlobStore.ts';
@@ -209,7 +210,8 @@ async function promoteOrRollback(
   const kind = pathKind(event);
   const name = event.pathParameters?.name ?? '';
   const version = event.pathParameters?.version ?? '';
-  if (!(await deps.artefacts.version(kind, name, version))) throw notFound(`no ${kind} ${name} ${version}`);
+  const record = await deps.artefacts.version(kind, name, version);
+  if (!record) throw notFound(`no ${kind} ${name} ${version}`);
   const raw = event.body ? jsonBody(event, 4096) : {};
   const nowMs = deps.clock();
   const actor = actorOf(p);
@@ -220,7 +222,8 @@ async function promoteOrRollback(
     reason = body.reason;
     line = await changeLine(deps, kind, name, (l) => {
       if (!l) throw new OtaError('NOT_FOUND', `no line ${kind}/${name}`);
-      return applyPromote(l, version, actor, nowMs, body.stage, body.reason);
+      const rollbackRelease = isSignedRollback(record.manifest, l.current);
+      return applyPromote(l, version, actor, nowMs, body.stage, body.reason, rollbackRelease);
     });
   } else {
     const body = parseWith(rollbackSchema, raw, 'rollback');

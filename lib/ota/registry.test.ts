@@ -32,11 +32,25 @@ function completeOne(): ArtefactLine {
 }
 
 describe('artefact registry transitions', () => {
-  it('publishes versions only upwards', () => {
-    const line = applyPublish(undefined, manifest('1.0.0'), op, 1);
+  it('publishes only above the current version, unless it is a signed rollback of it', () => {
+    const line = completeOne();
     expect(code(() => applyPublish(line, manifest('1.0.0'), op, 2))).toBe('ALREADY_PUBLISHED');
     expect(code(() => applyPublish(line, manifest('0.9.0'), op, 2))).toBe('NOT_NEWER');
     expect(applyPublish(line, manifest('1.1.0'), op, 2).latest).toBe('1.1.0');
+    const rollback = { ...manifest('0.9.1'), provenance: { rollback: true, replaces: '1.0.0' } };
+    const stale = { ...manifest('0.9.1'), provenance: { rollback: true, replaces: '0.8.0' } };
+    expect(code(() => applyPublish(line, stale, op, 2))).toBe('NOT_NEWER');
+    const withRollback = applyPublish(line, rollback, op, 2);
+    expect(withRollback.latest).toBe('1.0.0');
+    expect(code(() => applyPromote(withRollback, '0.9.1', op, 3))).toBe('NOT_NEWER');
+    expect(applyPromote(withRollback, '0.9.1', op, 3, 3, 'withdraw 1.0.0', true).current).toBe('0.9.1');
+  });
+
+  it('accepts a fix below a rolled-back candidate but above the current version', () => {
+    let line = applyPublish(completeOne(), manifest('1.2.0'), op, 3);
+    line = applyRollback(applyPromote(line, '1.2.0', op, 4), '1.2.0', op, 5);
+    line = applyPublish(line, manifest('1.1.0'), op, 6);
+    expect(applyPromote(line, '1.1.0', op, 7).candidate).toBe('1.1.0');
   });
 
   it('walks a candidate through the stages to complete, superseding the previous version', () => {

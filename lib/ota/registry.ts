@@ -82,10 +82,23 @@ const withEvent = (line: ArtefactLine, event: LineEvent, next: Partial<ArtefactL
 });
 
 /**
- * The line after publishing `manifest`. Versions of a line only go up: a version at or below the
- * highest ever published is refused (`NOT_NEWER`), which is what lets a camera refuse any
- * downgrade (docs/ota.md, "Rollback and downgrade"). A rollback of a complete release is
- * therefore published as a new, higher version that re-issues the old bytes.
+ * Whether a manifest is an explicit signed rollback of `current`: `provenance.rollback: true`
+ * and `provenance.replaces` naming the version it replaces. Signed offline like any release, so
+ * only the release key can make one, and it names what it replaces, so it cannot be replayed
+ * against a fleet that has moved on (the camera applies the same rule, edge/ota/updater.ts).
+ */
+export function isSignedRollback(manifest: ArtefactManifest, current: string | undefined): boolean {
+  return (
+    current !== undefined && manifest.provenance.rollback === true && manifest.provenance.replaces === current
+  );
+}
+
+/**
+ * The line after publishing `manifest`. A new version must lie above the line's current
+ * (complete) version — unless it is an explicit signed rollback of it — so an old, validly signed
+ * release can never be put back in front of the fleet by whoever holds the operator credential.
+ * Versions between a rolled-back candidate and the current one stay allowed: the fix for a
+ * withdrawn 1.2.0 may be 1.1.1 (cameras accept it: it is above their last good version).
  */
 export function applyPublish(
   line: ArtefactLine | undefined,
@@ -102,21 +115,21 @@ export function applyPublish(
     history: [],
   };
   if (line) {
-    const order = compareVersions(manifest.version, line.latest);
-    if (order === 0)
+    if (compareVersions(manifest.version, line.latest) === 0)
       throw new OtaError('ALREADY_PUBLISHED', `${manifest.name} ${manifest.version} is already published`);
-    if (order < 0)
+    if (
+      line.current &&
+      compareVersions(manifest.version, line.current) <= 0 &&
+      !isSignedRollback(manifest, line.current)
+    )
       throw new OtaError(
         'NOT_NEWER',
-        `${manifest.name} ${manifest.version} is not above the latest published ${line.latest}`,
+        `${manifest.name} ${manifest.version} is not above the current ${line.current} (nor a signed rollback of it)`,
         '/manifest/version',
       );
   }
-  return withEvent(
-    base,
-    { action: 'publish', version: manifest.version, atMs: nowMs, by },
-    { latest: manifest.version },
-  );
+  const latest = line && compareVersions(line.latest, manifest.version) > 0 ? line.latest : manifest.version;
+  return withEvent(base, { action: 'publish', version: manifest.version, atMs: nowMs, by }, { latest });
 }
 
 /**
@@ -132,6 +145,8 @@ export function applyPromote(
   nowMs: number,
   toStage?: number,
   reason?: string,
+  /** The version is an explicit signed rollback of the current one ({@link isSignedRollback}). */
+  signedRollback = false,
 ): ArtefactLine {
   if (compareVersions(version, line.latest) > 0) throw new OtaError('NOT_FOUND', `no version ${version}`);
   if (line.rolledBack.includes(version))
@@ -142,9 +157,10 @@ export function applyPromote(
       'ROLLOUT_IN_PROGRESS',
       `${line.candidate} is rolling out; roll it back or complete it first`,
     );
-  if (line.current && compareVersions(version, line.current) <= 0)
-    throw new OtaError('NOT_NEWER', `${version} is not above the current ${line.current}`);
   const rolling = line.candidate === version;
+  // Checked when a rollout starts (the current version does not change while it runs).
+  if (!rolling && !signedRollback && line.current && compareVersions(version, line.current) <= 0)
+    throw new OtaError('NOT_NEWER', `${version} is not above the current ${line.current}`);
   const from = rolling ? (line.stage ?? 0) : undefined;
   const to = toStage ?? (from === undefined ? 0 : from + 1);
   if (!Number.isInteger(to) || to < 0 || to > FINAL_STAGE)
