@@ -86,6 +86,9 @@ export async function runNightBench(): Promise<BenchResult[]> {
   };
   for (const cameras of CAMERA_COUNTS) curve(`cameras_${cameras}`, { cameras, nights: 3 });
   for (const nights of NIGHT_COUNTS) curve(`nights_${nights}`, { cameras: 50, nights });
+  // The baseline is not a straw man: on clean reports it is as good; outliers are what break it.
+  curve('cameras_200.no_outliers', { cameras: 200, nights: 3, headlightShare: 0, dirtyShare: 0 });
+  curve('cameras_200.headlights_30pct', { cameras: 200, nights: 3, headlightShare: 0.3 });
 
   out.push({
     name: 'night.guard_min_cameras',
