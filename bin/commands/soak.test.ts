@@ -11,6 +11,7 @@ function samples(f: (hour: number) => Partial<SoakSample>, n = 30, everyS = 60):
       iteratorAgeMs: 500,
       handles: 40,
       dataDirMb: 10 + i * 0.1,
+      emulatorRssMb: 200,
       accepted: (i + 1) * 1000,
       processed: (i + 1) * 1000,
       ...f(elapsedS / 3600),
@@ -31,6 +32,7 @@ describe('soak verdict', () => {
       ['iteratorAge', 'flat'],
       ['handles', 'flat'],
       ['dataDir', 'flat'],
+      ['emulatorRss', 'flat'],
     ]);
     expect(overallVerdict(checks)).toBe('flat');
   });
@@ -62,6 +64,18 @@ describe('soak verdict', () => {
       0,
     );
     expect(checks.find((c) => c.name === 'dataDir')?.verdict).toBe('growing');
+  });
+
+  it("reports the emulators' memory without letting it decide the verdict", () => {
+    const checks = soakChecks(
+      samples((h) => ({ emulatorRssMb: 200 + 500 * h })),
+      0,
+    );
+    expect(checks.find((c) => c.name === 'emulatorRss')).toMatchObject({
+      verdict: 'growing',
+      informational: true,
+    });
+    expect(overallVerdict(checks)).toBe('flat');
   });
 
   it('leaves warm-up samples out of the slopes', () => {
@@ -99,7 +113,7 @@ describe('dashnet soak', () => {
     const verdict = lines.find((l) => l.startsWith('soak verdict: '));
     expect(verdict).toMatch(/^soak verdict: (flat|growing|inconclusive)/);
     expect(code).toBe(verdict?.includes('growing') ? 1 : 0);
-    for (const name of ['rss', 'heapFloor', 'iteratorAge', 'handles', 'dataDir'])
+    for (const name of ['rss', 'heapFloor', 'iteratorAge', 'handles', 'dataDir', 'emulatorRss'])
       expect(lines.some((l) => l.trimStart().startsWith(name))).toBe(true);
   }, 180_000);
 });

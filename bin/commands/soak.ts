@@ -18,12 +18,17 @@ import { type FleetHandle, runFleet } from './simulate.ts';
 export interface SoakSample {
   elapsedS: number;
   /**
-   * Resident set of the stack's process (HTTP handlers, emulator and consumer worker threads),
-   * MB; NaN for a remote stack (`--api`), whose process the soak cannot see.
+   * Resident set of the stack's process (HTTP handlers, the stream consumers' worker thread,
+   * background jobs), MB; NaN for a remote stack (`--api`), whose process the soak cannot see.
    */
   rssMb: number;
   /** Lowest main-thread heap in use of the stack since the previous sample (after GC), MB. */
   heapFloorMb: number;
+  /**
+   * Resident set of the Kinesis and DynamoDB emulators' process, MB (informational: on AWS they
+   * are managed services; NaN for a remote stack).
+   */
+  emulatorRssMb: number;
   /** `iteratorAgeMs` of `GET /v1/ops/stats`; NaN when the stats did not answer. */
   iteratorAgeMs: number;
   /** `process.getActiveResourcesInfo().length` of the stack's process: sockets, timers, files. */
@@ -66,7 +71,9 @@ export const SOAK_BOUNDS = {
 
 /** The verdict of one series. */
 export interface SoakCheck {
-  name: 'rss' | 'heapFloor' | 'iteratorAge' | 'handles' | 'dataDir';
+  name: 'rss' | 'heapFloor' | 'iteratorAge' | 'handles' | 'dataDir' | 'emulatorRss';
+  /** Reported, but not part of the overall verdict (the emulators are not dashnet's code). */
+  informational?: boolean;
   verdict: TrendVerdict;
   /** Slope per hour (MB/h, ms/h, handles/h) with its 95 % half-interval; data dir: MB/h. */
   perH: number;
@@ -239,6 +246,10 @@ export function soakChecks(samples: readonly SoakSample[], warmupS: number): Soa
     slopeCheck('iteratorAge', measured, (s) => s.iteratorAgeMs, SOAK_BOUNDS.iteratorAgeMsPerH, 'ms'),
     slopeCheck('handles', measured, (s) => s.handles, SOAK_BOUNDS.handlesPerH, 'handles'),
     dataDirCheck(measured),
+    {
+      ...slopeCheck('emulatorRss', measured, (s) => s.emulatorRssMb, SOAK_BOUNDS.rssMbPerH, 'MB'),
+      informational: true,
+    },
   ];
   if (spanS >= SOAK_BOUNDS.minGrowthSpanS) return checks;
   return checks.map((c) =>
@@ -254,8 +265,9 @@ export function soakChecks(samples: readonly SoakSample[], warmupS: number): Soa
 
 /** `growing` when any check grows, `flat` when every check is flat, else `inconclusive`. */
 export function overallVerdict(checks: readonly SoakCheck[]): TrendVerdict {
-  if (checks.some((c) => c.verdict === 'growing')) return 'growing';
-  return checks.every((c) => c.verdict === 'flat') ? 'flat' : 'inconclusive';
+  const counted = checks.filter((c) => !c.informational);
+  if (counted.some((c) => c.verdict === 'growing')) return 'growing';
+  return counted.every((c) => c.verdict === 'flat') ? 'flat' : 'inconclusive';
 }
 
 /** Formats one sample as a line of the printed series. */
@@ -267,15 +279,15 @@ export function sampleLine(s: SoakSample): string {
     `heap floor ${f(s.heapFloorMb).padStart(6)} MB`,
     `iterator age ${f(s.iteratorAgeMs, 0).padStart(6)} ms`,
     `handles ${String(s.handles).padStart(4)}`,
+    `emulators ${f(s.emulatorRssMb).padStart(7)} MB`,
     `data ${f(s.dataDirMb, 2).padStart(8)} MB`,
     `accepted ${Number.isFinite(s.accepted) ? s.accepted : '-'}`,
     `processed ${Number.isFinite(s.processed) ? s.processed : '-'}`,
   ].join('  ');
 }
 
-interface StackProcess {
-  url: string;
-  operatorToken: string;
+interface HostProcess<Ready> {
+  ready: Ready;
   sample(): Promise<{ rssMb: number; heapFloorMb: number; handles: number }>;
   stop(): Promise<void>;
 }
@@ -283,11 +295,11 @@ interface StackProcess {
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * The local stack in a child process (`soakStackHost.ts`), so that what is sampled is the
- * stack alone: the simulated fleet runs here and would otherwise blur every memory figure.
+ * Forks `soakStackHost.ts` in a role (the emulators, or the stack on them): what is sampled is
+ * then one component alone, not the simulated fleet that runs in this process.
  */
-async function forkStack(dataDir: string): Promise<StackProcess> {
-  const child = fork(fileURLToPath(new URL('./soakStackHost.ts', import.meta.url)), [dataDir], {
+async function forkHost<Ready>(args: string[]): Promise<HostProcess<Ready>> {
+  const child = fork(fileURLToPath(new URL('./soakStackHost.ts', import.meta.url)), args, {
     cwd: REPO_ROOT,
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
@@ -297,19 +309,19 @@ async function forkStack(dataDir: string): Promise<StackProcess> {
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString('utf8')).slice(-2000);
   });
-  const ready = await new Promise<{ url: string; operatorToken: string }>((resolve, reject) => {
+  const ready = await new Promise<Ready>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error('the local stack did not start within 120 s'));
+      reject(new Error(`soak host ${args[0]} did not start within 120 s`));
     }, 120_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`the local stack exited with ${code}: ${stderr.trim()}`));
+      reject(new Error(`soak host ${args[0]} exited with ${code}: ${stderr.trim()}`));
     });
-    child.on('message', (msg: { type: string; url: string; operatorToken: string }) => {
+    child.on('message', (msg: { type: string }) => {
       if (msg.type !== 'ready') return;
       clearTimeout(timer);
-      resolve(msg);
+      resolve(msg as Ready);
     });
   });
   child.removeAllListeners('exit');
@@ -348,7 +360,7 @@ async function forkStack(dataDir: string): Promise<StackProcess> {
     await exited;
     clearTimeout(timer);
   };
-  return { ...ready, sample, stop };
+  return { ready, sample, stop };
 }
 
 /**
@@ -359,7 +371,12 @@ async function forkStack(dataDir: string): Promise<StackProcess> {
 export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   const log = opts.log ?? (() => {});
   let stop = async () => {};
-  let probe = async () => ({ rssMb: Number.NaN, heapFloorMb: Number.NaN, handles: Number.NaN });
+  let probe = async () => ({
+    rssMb: Number.NaN,
+    heapFloorMb: Number.NaN,
+    handles: Number.NaN,
+    emulatorRssMb: Number.NaN,
+  });
   let apiUrl = opts.apiUrl;
   let operatorToken = opts.operatorToken;
   let dataDir = opts.dataDir;
@@ -369,12 +386,29 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       tempDir = await mkdtemp(join(tmpdir(), 'dashnet-soak-'));
       dataDir = tempDir;
     }
-    const stack = await forkStack(dataDir);
-    apiUrl = stack.url;
-    operatorToken = stack.operatorToken;
-    stop = () => stack.stop();
-    probe = () => stack.sample();
-    log(`soak: local stack (pid of its own) at ${apiUrl}, data in ${dataDir}`);
+    const emulators = await forkHost<{ endpoints: { kinesis: string; dynamodb: string } }>([
+      'emulators',
+      dataDir,
+    ]);
+    let stack: HostProcess<{ url: string; operatorToken: string }>;
+    try {
+      stack = await forkHost(['stack', dataDir, JSON.stringify(emulators.ready.endpoints)]);
+    } catch (err) {
+      await emulators.stop();
+      throw err;
+    }
+    apiUrl = stack.ready.url;
+    operatorToken = stack.ready.operatorToken;
+    // The stack first: it drains the stream into the emulators before they close.
+    stop = async () => {
+      await stack.stop();
+      await emulators.stop();
+    };
+    probe = async () => {
+      const [s, e] = await Promise.all([stack.sample(), emulators.sample()]);
+      return { ...s, emulatorRssMb: e.rssMb };
+    };
+    log(`soak: local stack at ${apiUrl} (its own process; the emulators in another), data in ${dataDir}`);
   }
   if (!operatorToken) throw new ArgsError('an operator token is required with --api');
 

@@ -1,20 +1,36 @@
 /**
- * The local stack in a process of its own for `dashnet soak`: the soak samples the stack's
- * memory and handles, not the simulated fleet's (which shares nothing with it but HTTP).
+ * A process of its own for `dashnet soak`, in one of two roles, so that what is sampled is
+ * dashnet's code alone: the simulated fleet runs in the soak's process, and the Kinesis and
+ * DynamoDB emulators (managed services on AWS, not dashnet's code) in a process of their own.
+ * - `emulators <dataDir>`: the emulators, persisted under the data directory;
+ * - `stack <dataDir> <endpointsJson>`: the local stack (handlers, stream consumers, background
+ *   jobs, HTTP API) on those emulators.
  * Forked by `bin/commands/soak.ts` with an IPC channel:
- * - child → parent `{ type: 'ready', url, operatorToken }` once listening;
+ * - child → parent `{ type: 'ready', url?, operatorToken?, endpoints? }` once serving;
  * - parent → child `{ type: 'sample' }`, answered `{ type: 'sample', rssBytes, heapFloorBytes, handles }`
- *   (the heap floor is the lowest heap in use since the previous sample: after-GC level);
- * - parent → child `{ type: 'stop' }`: stops the stack cleanly and exits.
+ *   (the heap floor is the lowest heap in use since the previous sample: the after-GC level);
+ * - parent → child `{ type: 'stop' }`: stops cleanly and exits.
  */
+import { startEmulators } from '../../local/emulators.ts';
 import { startLocalStack } from '../../local/localStack.ts';
 
 type Request = { type: 'sample' } | { type: 'stop' };
 
 async function main(): Promise<void> {
-  const dataDir = process.argv[2];
-  if (!dataDir || !process.send) throw new Error('usage: forked by dashnet soak with a data directory');
-  const stack = await startLocalStack({ dataDir });
+  const [role, dataDir, endpointsJson] = process.argv.slice(2);
+  if (!dataDir || !process.send || (role !== 'emulators' && role !== 'stack'))
+    throw new Error('usage: forked by dashnet soak: emulators|stack <dataDir> [endpointsJson]');
+  let stop: () => Promise<void>;
+  if (role === 'emulators') {
+    const emulators = await startEmulators(dataDir);
+    stop = () => emulators.close();
+    process.send({ type: 'ready', endpoints: emulators.endpoints });
+  } else {
+    const endpoints = JSON.parse(endpointsJson ?? '') as { kinesis: string; dynamodb: string };
+    const stack = await startLocalStack({ dataDir, endpoints });
+    stop = () => stack.stop();
+    process.send({ type: 'ready', url: stack.url, operatorToken: stack.operatorToken });
+  }
   let heapFloor = Number.POSITIVE_INFINITY;
   const probe = setInterval(() => {
     heapFloor = Math.min(heapFloor, process.memoryUsage().heapUsed);
@@ -32,13 +48,12 @@ async function main(): Promise<void> {
       heapFloor = Number.POSITIVE_INFINITY;
     } else if (msg.type === 'stop') {
       clearInterval(probe);
-      void stack.stop().then(() => process.exit(0));
+      void stop().then(() => process.exit(0));
     }
   });
-  process.send({ type: 'ready', url: stack.url, operatorToken: stack.operatorToken });
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`soak stack host: ${String(err)}\n`);
+  process.stderr.write(`soak host: ${String(err)}\n`);
   process.exit(1);
 });
