@@ -1,9 +1,7 @@
 import { fromHex } from '../../lib/contract/artefact.ts';
-import { jsonArtefactConsumer } from './artefactConsumer.ts';
 import { ArtefactSlots } from './artefactSlots.ts';
 import { badasModelConsumer } from './badasModelConsumer.ts';
 import { base64ByteFetch } from './byteFetch.ts';
-import { decodeUtf8 } from './encoding.ts';
 import { DEFAULT_OTA_UPDATER, OtaUpdater } from './updater.ts';
 
 /**
@@ -26,8 +24,6 @@ export const otaApi = {
   DEFAULT_OTA_UPDATER,
   ArtefactSlots,
   badasModelConsumer,
-  jsonArtefactConsumer,
   base64ByteFetch,
   fromHex,
-  decodeUtf8,
 };
