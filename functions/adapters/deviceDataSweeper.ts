@@ -4,6 +4,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { SECTOR_ATTRS } from './bucketStore.ts';
 import type { DeletionPhase } from './deletionStore.ts';
 
 type Key = Record<string, string | number>;
@@ -11,6 +12,8 @@ type Key = Record<string, string | number>;
 /** One page of a deletion scan: the keys of items derived from the pseudonyms, and where to go on. */
 export interface SweepPage {
   keys: Key[];
+  /** With `withSets`, the bucket items themselves (key, `cams` and the per-sector sets). */
+  items?: Record<string, unknown>[];
   next?: string;
 }
 
@@ -28,7 +31,16 @@ export class DeviceDataSweeper {
     private readonly pageSize = 500,
   ) {}
 
-  async scanPage(phase: DeletionPhase, pseudonyms: readonly string[], cursor?: string): Promise<SweepPage> {
+  /**
+   * One page of items derived from the pseudonyms. `withSets` (Buckets) also returns each
+   * item's pseudonym sets, for a legal export that must say which sector held the device.
+   */
+  async scanPage(
+    phase: DeletionPhase,
+    pseudonyms: readonly string[],
+    cursor?: string,
+    withSets = false,
+  ): Promise<SweepPage> {
     const values: Record<string, string> = {};
     pseudonyms.forEach((p, i) => {
       values[`:p${i}`] = p;
@@ -46,20 +58,28 @@ export class DeviceDataSweeper {
         ExpressionAttributeValues: values,
         // Tables with a sort key need it in the key; Ingest has none. (InsightsRaw: the raw
         // contributions carry the pseudonym in `p`, like Ingest markers.)
-        ProjectionExpression: phase === 'Ingest' ? 'pk' : 'pk, sk',
+        ProjectionExpression:
+          phase === 'Ingest'
+            ? 'pk'
+            : phase === 'Buckets' && withSets
+              ? ['pk', 'sk', 'cams', ...SECTOR_ATTRS].join(', ')
+              : 'pk, sk',
         ...(cursor ? { ExclusiveStartKey: JSON.parse(cursor) as Key } : {}),
       }),
     );
+    const items = res.Items ?? [];
     return {
-      keys: (res.Items ?? []) as Key[],
+      keys: items.map((i) => (phase === 'Ingest' ? { pk: i.pk } : { pk: i.pk, sk: i.sk }) as Key),
+      ...(withSets ? { items } : {}),
       ...(res.LastEvaluatedKey ? { next: JSON.stringify(res.LastEvaluatedKey) } : {}),
     };
   }
 
   /**
    * Erases the given items. Idempotent, so a page interrupted by a crash is simply erased again:
-   * a bucket loses the pseudonyms from its set (`DELETE`), and goes entirely once its set is
-   * empty; markers and counters are deleted outright.
+   * a bucket loses the pseudonyms from its union and every sector set (`DELETE`; removing from
+   * a set the item lacks changes nothing), and goes entirely once the union is empty; markers
+   * and counters are deleted outright.
    */
   async erase(phase: DeletionPhase, keys: readonly Key[], pseudonyms: readonly string[]): Promise<void> {
     for (const key of keys) {
@@ -72,7 +92,7 @@ export class DeviceDataSweeper {
           new UpdateCommand({
             TableName: this.tables.Buckets,
             Key: key,
-            UpdateExpression: 'DELETE cams :p',
+            UpdateExpression: `DELETE ${['cams', ...SECTOR_ATTRS].map((a) => `${a} :p`).join(', ')}`,
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeValues: { ':p': new Set(pseudonyms) },
             ReturnValues: 'ALL_NEW',

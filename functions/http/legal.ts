@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { PROBLEM_TYPES } from '../../lib/contract/problem.ts';
 import { pseudonymOf, utcDay } from '../../lib/privacy/pseudonym.ts';
+import { bucketEntriesOf } from '../adapters/bucketStore.ts';
 import { DeviceDataSweeper } from '../adapters/deviceDataSweeper.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
@@ -118,11 +119,14 @@ export function createLegalExportHandler(deps: AppDeps) {
     if (pseudonyms.length > 0) {
       let cursor: string | undefined;
       do {
-        const page = await sweeper.scanPage('Buckets', pseudonyms, cursor);
-        for (const key of page.keys) {
-          const record = bucketRecord(String(key.pk), String(key.sk));
-          if (!record || record.minute < fromMin || record.minute > toMin) continue;
-          records.push({ ...record, minute: new Date(record.minute * 60_000).toISOString() });
+        const page = await sweeper.scanPage('Buckets', pseudonyms, cursor, true);
+        for (const item of page.items ?? []) {
+          for (const b of bucketEntriesOf(item)) {
+            if (b.minute < fromMin || b.minute > toMin) continue;
+            if (!b.pseudonyms.some((p) => pseudonyms.includes(p))) continue;
+            const minute = new Date(b.minute * 60_000).toISOString();
+            records.push({ signal: b.kind, cell: b.cell, minute, sector: String(b.sector) });
+          }
         }
         cursor = page.next;
       } while (cursor);
@@ -143,24 +147,6 @@ export function createLegalExportHandler(deps: AppDeps) {
       { 'cache-control': 'no-store' },
     );
   });
-}
-
-/**
- * A bucket's key read back as a record: sk `minute#kind#cell#sector` (pk `b#<res-8>`), or the
- * older `minute#cell#sector` under pk `<kind>#<res-8>`.
- */
-function bucketRecord(
-  pk: string,
-  sk: string,
-): { signal: string; cell: string; minute: number; sector: string } | undefined {
-  const parts = sk.split('#');
-  const [minute, a, b, c] = parts;
-  if (parts.length === 4 && a && b && c !== undefined)
-    return { minute: Number(minute), signal: a, cell: b, sector: c };
-  const signal = pk.split('#')[0];
-  if (parts.length === 3 && signal && a && b !== undefined)
-    return { minute: Number(minute), signal, cell: a, sector: b };
-  return undefined;
 }
 
 export const requestHandler = lambdaEntry(createLegalRequestHandler);

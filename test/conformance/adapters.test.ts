@@ -432,9 +432,11 @@ describe('deletion on DynamoDB Local', () => {
       pseudonyms: new Set(pseudonyms),
       lastTsMs: NOW,
     });
-    expect(await deps.buckets.write([bucket('brake', [mine, 'other']), bucket('debris', [mine])])).toEqual(
-      [],
-    );
+    // The brake item holds two sectors; the device is in both, another camera in one.
+    const otherSector: BucketDelta = { ...bucket('brake', [mine]), sector: 'x' };
+    expect(
+      await deps.buckets.write([bucket('brake', [mine, 'other']), otherSector, bucket('debris', [mine])]),
+    ).toEqual([]);
     await deps.ingest.mark('batch-e', 1, NOW, mine);
     const counts: CellCounts = { passes: 1, exposureM: 100, brakes: 1, nearMisses: 0, speeds: { '12': 1 } };
     const contribution: Contribution = {
@@ -450,8 +452,8 @@ describe('deletion on DynamoDB Local', () => {
     expect(await createDeletionWorker(deps, { pageSize: 2 })()).toBeGreaterThanOrEqual(1);
     expect(await deps.deletions.get('del-e')).toMatchObject({ status: 'done', deletedItems: 4 });
     const left = await deps.buckets.readPartitions([partitionOf(cell)], minute, minute, NOW);
-    expect(left.map((e) => ({ kind: e.kind, pseudonyms: e.pseudonyms }))).toEqual([
-      { kind: 'brake', pseudonyms: ['other'] },
+    expect(left.map((e) => ({ kind: e.kind, sector: e.sector, pseudonyms: e.pseudonyms }))).toEqual([
+      { kind: 'brake', sector: 4, pseudonyms: ['other'] },
     ]);
     const marker = await deps.clients.ddb.send(
       new GetCommand({ TableName: deps.names.ingestTable, Key: { pk: 'batch-e' }, ConsistentRead: true }),
