@@ -46,25 +46,39 @@ export function mlpForward(
 /**
  * Fits an MLP to (x, y) with weighted binary cross-entropy and Adam, mini-batches in a seeded
  * shuffle: the same data and seed give the same weights, bit for bit, on the same engine.
+ * With `init`, training starts from a copy of that network (fine-tuning) instead of a random
+ * draw; its shape must match `o.hidden` and the samples' length.
  */
 export function trainMlp(
   xs: readonly Float32Array[],
   ys: readonly (0 | 1)[],
   o: TrainOptions,
   sampleWeights?: Float32Array,
+  init?: Mlp,
 ): Mlp {
   const r = createSeededRandom(o.seed);
   const gauss = () => Math.sqrt(-2 * Math.log(Math.max(r.next(), 1e-12))) * Math.cos(2 * Math.PI * r.next());
   const d = xs[0]!.length;
   const hN = o.hidden;
-  const m: Mlp = {
-    inputs: d,
-    hidden: hN,
-    w1: Float64Array.from({ length: hN * d }, () => gauss() * Math.sqrt(2 / d)),
-    b1: new Float64Array(hN),
-    w2: Float64Array.from({ length: hN }, () => gauss() * Math.sqrt(1 / hN)),
-    b2: 0,
-  };
+  if (init && (init.inputs !== d || init.hidden !== hN))
+    throw new Error(`trainMlp: init is ${init.inputs}→${init.hidden}, expected ${d}→${hN}`);
+  const m: Mlp = init
+    ? {
+        inputs: d,
+        hidden: hN,
+        w1: Float64Array.from(init.w1),
+        b1: Float64Array.from(init.b1),
+        w2: Float64Array.from(init.w2),
+        b2: init.b2,
+      }
+    : {
+        inputs: d,
+        hidden: hN,
+        w1: Float64Array.from({ length: hN * d }, () => gauss() * Math.sqrt(2 / d)),
+        b1: new Float64Array(hN),
+        w2: Float64Array.from({ length: hN }, () => gauss() * Math.sqrt(1 / hN)),
+        b2: 0,
+      };
   const params = [m.w1, m.b1, m.w2];
   const grads = params.map((p) => new Float64Array(p.length));
   const mom = params.map((p) => new Float64Array(p.length));
