@@ -25,9 +25,11 @@ export function seedOf(label: string): Uint8Array {
   return Uint8Array.from({ length: 32 }, (_, i) => (label.charCodeAt(i % label.length) * 31 + i * 7) & 255);
 }
 
-/** The release key the camera pins in tests, and an attacker's key it does not. */
+/** The release signing seed of the tests. */
 export const RELEASE_SEED = seedOf('dashnet-release');
+/** A key the camera does not pin: what an attacker signs with. */
 export const ATTACKER_SEED = seedOf('someone-else');
+/** The public keys the camera pins in tests: the release key only. */
 export const RELEASE_KEYS: readonly Uint8Array[] = [publicKeyOf(RELEASE_SEED)];
 
 /** Deterministic pseudo-random artefact bytes of a given length. */
