@@ -151,7 +151,10 @@ export function detectHazards(input: {
           h.signal === g.kind &&
           (h.sector === sector || sectorGroup(h.sector).has(sector)) &&
           safeGridDistance(h.cell, g.cell) <= 2 * config.neighbourRings &&
-          isActiveAt(h, firstSeenMs),
+          // Active at either end of this evidence: late evidence (a retried batch after a crash)
+          // can make the rule qualify before the hazard's first sighting; that is the same
+          // incident, not a second one.
+          (isActiveAt(h, firstSeenMs) || isActiveAt(h, lastSeenMs)),
       );
       if (existing) {
         const updated: HazardRecord = {
