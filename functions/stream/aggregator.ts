@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { type BucketDelta, bucketId } from '../../lib/hazards/bucketing.ts';
+import { aggregateSignals, type BucketDelta, bucketId } from '../../lib/hazards/bucketing.ts';
 import { signalOf } from '../../lib/hazards/signals.ts';
 import { recordKeyOf } from '../../lib/insights/contributions.ts';
 import {
@@ -95,11 +95,9 @@ export function createAggregatorHandler(deps: AggregatorDeps, onReport?: (r: Agg
       }
       let applied: Awaited<ReturnType<typeof applyRecords>>;
       try {
-        applied = await applyRecords(
-          deps,
-          decoded.map((d) => d.record),
-          nowMs,
-        );
+        const records = decoded.map((d) => d.record);
+        applied = await applyRecords(deps, records, nowMs);
+        await markOldEvidence(deps, records);
       } catch (err) {
         if (err instanceof BucketWriteError && isRetryableAwsError(err.cause)) {
           const seq = firstRecordTouching(decoded, err.deltas);
@@ -137,6 +135,23 @@ export function createAggregatorHandler(deps: AggregatorDeps, onReport?: (r: Agg
       onReport?.({ records: event.Records.length, events, poison: poison.length, ...applied });
       return { batchItemFailures: [] };
     });
+}
+
+/**
+ * Marks every partition-hour the records' signals fall in for the baseline rollup. applyRecords
+ * marks them too, but returns before that for a batch of only old evidence (nothing live to
+ * detect on); such a batch is what a camera's retried backlog, or a redelivery after a crash,
+ * often is, and its hours were never rolled up (found by the crash harness, test/faults). The
+ * store remembers its marks, so hours applyRecords marked cost no second write.
+ */
+async function markOldEvidence(deps: AggregatorDeps, records: readonly StreamRecord[]): Promise<void> {
+  const dirty = new Map<string, { partition: string; hour: number }>();
+  for (const d of aggregateSignals(records).values()) {
+    const partition = deps.buckets.partitionOf(d.cell);
+    const hour = Math.floor(d.minute / 60);
+    dirty.set(`${hour}#${partition}`, { partition, hour });
+  }
+  if (dirty.size > 0) await deps.baselines.markDirty(dirty.values());
 }
 
 /** A retryable failure: the mapping checkpoints before `seq` and retries from there. */
