@@ -12,6 +12,15 @@ import { TABLE_NAME_OF } from './provision.ts';
 const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /**
+ * `DASHNET_ROLLUP_EVERY_MS` runs both rollups this often instead of their schedule: the crash
+ * harness needs rollups in progress within seconds of a start to kill one mid-way.
+ */
+function rollupEveryMs(scheduledS: number | undefined, fallbackS: number): number {
+  const override = Number(process.env.DASHNET_ROLLUP_EVERY_MS);
+  return override > 0 ? override : (scheduledS ?? fallbackS) * 1000;
+}
+
+/**
  * What AWS does on its own schedule, done locally on timers: the deletion worker (on AWS a
  * scheduled Lambda of the same module) and the TTL sweep (on AWS DynamoDB TTL). Runs never
  * overlap; `stop` waits for a run in progress.
@@ -31,11 +40,11 @@ export function startBackgroundJobs(deps: AppDeps, deletionIntervalMs: number, l
       : []),
     setInterval(
       guard('baseline rollup', () => rollupBaselines(deps, deps.clock())),
-      (SCHEDULES.baselineRollup?.localEveryS ?? 60) * 1000,
+      rollupEveryMs(SCHEDULES.baselineRollup?.localEveryS, 60),
     ),
     setInterval(
       guard('insights rollup', () => rollupInsights(deps, deps.clock())),
-      (SCHEDULES.insightsRollup?.localEveryS ?? 60) * 1000,
+      rollupEveryMs(SCHEDULES.insightsRollup?.localEveryS, 60),
     ),
     setInterval(
       guard('insurer exports', () => runScheduledExports(deps, exportDepsFromEnv(), deps.clock())),

@@ -27,7 +27,10 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 /** One rule: `fault` on calls whose `Operation Resource` text contains `match`, with probability `rate`. */
 export interface FaultRule {
   fault: FaultKind;
-  /** Substring of `<Operation> <TableName|StreamName>`, e.g. `PutRecords`, `UpdateItem Stats`; all calls when absent. */
+  /**
+   * Substring of `<Operation> <TableName|StreamName>`, e.g. `PutRecords`, `UpdateItem Stats`, or
+   * its end when it ends with `$`; all calls when absent.
+   */
   match?: string;
   rate: number;
   /** Latency in ms for `latency`. */
@@ -80,6 +83,11 @@ export function parseFaultSpec(text: string): FaultSpec {
     spec.rules.push(rule);
   }
   return spec;
+}
+
+/** `match` is a substring of the call's text, or its end when it ends with `$` (`PutItem dashnet-local-Insights$`). */
+function matches(text: string, match: string): boolean {
+  return match.endsWith('$') ? text.endsWith(match.slice(0, -1)) : text.includes(match);
 }
 
 /** A small seeded generator (mulberry32): the same spec and seed inject the same sequence of faults. */
@@ -272,7 +280,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     const text = `${call.operation} ${call.resource}`;
     let chosen: FaultRule | undefined;
     for (const rule of opts.spec.rules) {
-      if (rule.match !== undefined && !text.includes(rule.match)) continue;
+      if (rule.match !== undefined && !matches(text, rule.match)) continue;
       if (random() >= rule.rate) continue;
       if (rule.fault === 'latency') {
         bump('latency');
