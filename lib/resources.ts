@@ -1,3 +1,5 @@
+import { DEFAULT_DETECTOR_CONFIG } from './hazards/detector.ts';
+import { longestWindowMinutes } from './hazards/hazardKinds.ts';
 /**
  * Every AWS resource dashnet's code touches, defined once. The CDK stack, the local stack
  * and the tests all create and address resources from these definitions, so a key schema
@@ -226,8 +228,15 @@ export const AGGREGATOR_ESM = {
   /** Bounded retries: effects are idempotent, so retrying is safe; poison never retries (see aggregator). */
   retryAttempts: 5,
   bisectOnError: true,
-  /** A record older than the 20-minute window plus lateness cannot change a live hazard. */
-  maxRecordAgeS: 3600,
+  /**
+   * A record older than the longest hazard window plus the allowed lateness cannot change a live
+   * hazard: it goes to the on-failure destination (kept, replayable) instead of holding up the
+   * shard. Derived from the detector's defaults, not written twice.
+   */
+  maxRecordAgeS:
+    (longestWindowMinutes(DEFAULT_DETECTOR_CONFIG.windowMinutes) +
+      DEFAULT_DETECTOR_CONFIG.maxLatenessMinutes) *
+    60,
   parallelizationFactor: 2,
   reportBatchItemFailures: true,
 } as const;
