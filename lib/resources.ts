@@ -51,9 +51,10 @@ export const INGEST_TABLE: TableDef = {
 };
 
 /**
- * Buckets: per signal (or `pass` for exposure), H3 res-10 cell, minute and heading sector, the
- * set of camera pseudonyms. pk = `b#<res-8 parent>`, sk = zero-padded epoch
- * minute#kind#cell#sector, so one Query reads the sliding window of a whole neighbourhood.
+ * Buckets: per signal (or `pass` for exposure), H3 res-10 cell and minute, the set of camera
+ * pseudonyms of each heading sector (`s0`…`s7`, `sx`) and their union (`cams`). pk =
+ * `b#<res-8 parent>`, sk = zero-padded epoch minute#kind#cell, so one Query reads the sliding
+ * window of a whole neighbourhood and one write covers every sector of a cell-minute.
  */
 export const BUCKETS_TABLE: TableDef = {
   id: 'Buckets',
