@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { LogFormat } from '../../functions/runtime/observability.ts';
 import { HAZARD_RULE_NAMES, type HazardRuleName } from '../../lib/hazards/hazardRule.ts';
+import { FaultSpecError, parseFaultSpec } from '../../local/faultProxy.ts';
 import type { LocalStackHandle, LocalStackOptions } from '../../local/localStack.ts';
 import { ArgsError, intOption, parseOptions } from './args.ts';
 
@@ -29,7 +30,15 @@ async function runStack(
 }
 
 function commonOptions(argv: readonly string[], extra: readonly string[] = []) {
-  const opts = parseOptions(argv, ['port', 'data-dir', 'min-cameras', 'rule', 'log-format', ...extra]);
+  const opts = parseOptions(argv, [
+    'port',
+    'data-dir',
+    'min-cameras',
+    'rule',
+    'log-format',
+    'faults',
+    ...extra,
+  ]);
   const rule = opts.get('rule')?.at(-1) ?? 'statistical';
   if (!(HAZARD_RULE_NAMES as readonly string[]).includes(rule)) {
     throw new ArgsError(`--rule must be one of ${HAZARD_RULE_NAMES.join(', ')}`);
@@ -38,8 +47,20 @@ function commonOptions(argv: readonly string[], extra: readonly string[] = []) {
   const logFormat = opts.get('log-format')?.at(-1) ?? 'silent';
   if (logFormat !== 'json' && logFormat !== 'silent')
     throw new ArgsError('--log-format must be json or silent');
+  // Fault injection between the functions and the emulators (local/faultProxy.ts), checked here
+  // so a typo fails at once instead of at the first AWS call.
+  const faults = opts.get('faults')?.at(-1);
+  if (faults !== undefined) {
+    try {
+      parseFaultSpec(faults);
+    } catch (err) {
+      if (err instanceof FaultSpecError) throw new ArgsError(`--faults: ${err.message}`);
+      throw err;
+    }
+  }
   return {
     opts,
+    faults,
     port: intOption(opts, 'port', DEFAULT_PORT, 0, 65535),
     dataDir: resolve(opts.get('data-dir')?.at(-1) ?? '.dashnet'),
     hazardMinCameras: intOption(opts, 'min-cameras', 10, 1, 1000),
@@ -72,6 +93,7 @@ async function stackWithMap(parsed: ReturnType<typeof commonOptions>) {
     hazardMinCameras: parsed.hazardMinCameras,
     hazardRule: parsed.hazardRule,
     logFormat: parsed.logFormat,
+    ...(parsed.faults !== undefined ? { faults: parsed.faults } : {}),
     extra: map.extra,
     onAggregation: map.onAggregation,
     log: (line) => process.stderr.write(`${line}\n`),
@@ -79,7 +101,7 @@ async function stackWithMap(parsed: ReturnType<typeof commonOptions>) {
   return { map, options };
 }
 
-/** `dashnet serve [--port N] [--data-dir D]`: the local stack alone. */
+/** `dashnet serve [--port N] [--data-dir D] [--faults SPEC]`: the local stack alone. */
 export async function serveCommand(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof commonOptions>;
   try {
