@@ -256,21 +256,35 @@ export function signIspProfileCandidate(
   candidate: IspProfileCandidate,
   secretSeed: Uint8Array,
 ): ProfileArtefact {
+  const { bytes, manifest: unsigned } = unsignedIspProfileArtefact(candidate);
+  const manifest: ArtefactManifest = { ...unsigned, keyId: keyIdOf(publicKeyOf(secretSeed)) };
+  return { bytes, manifest, signature: signManifest(manifest, secretSeed) };
+}
+
+/**
+ * A candidate's bytes and its manifest without the signing key: what an operator reviews and
+ * signs offline (`dashnet artefact publish` with these fields, or {@link signIspProfileCandidate}).
+ */
+export function unsignedIspProfileArtefact(candidate: IspProfileCandidate): {
+  bytes: Uint8Array;
+  manifest: Omit<ArtefactManifest, 'keyId'>;
+} {
   const p = candidate.profile;
   const bytes = encodeIspProfile(p);
-  const manifest: ArtefactManifest = {
-    schema: 1,
-    kind: 'isp_profile',
-    name: profileName(p.cameraModel),
-    version: candidate.version,
-    sha256: sha256Hex(bytes),
-    size: bytes.length,
-    compatibility: { cameraModels: [p.cameraModel], minFirmware: p.firmware, maxFirmware: p.firmware },
-    provenance: candidate.provenance,
-    createdAt: candidate.createdAt,
-    keyId: keyIdOf(publicKeyOf(secretSeed)),
+  return {
+    bytes,
+    manifest: {
+      schema: 1,
+      kind: 'isp_profile',
+      name: profileName(p.cameraModel),
+      version: candidate.version,
+      sha256: sha256Hex(bytes),
+      size: bytes.length,
+      compatibility: { cameraModels: [p.cameraModel], minFirmware: p.firmware, maxFirmware: p.firmware },
+      provenance: candidate.provenance,
+      createdAt: candidate.createdAt,
+    },
   };
-  return { bytes, manifest, signature: signManifest(manifest, secretSeed) };
 }
 
 /** Candidate and signature in one step (tests, the local stack, the bench). */
