@@ -9,7 +9,13 @@ describe('crash at every step', () => {
   it('loses nothing and counts nothing twice across a dozen SIGKILLs and restarts', {
     timeout: 400_000,
   }, async () => {
-    const report = await runCrashHarness({ cycles: 12, cameras: 10, deletedCameras: 2, seed: 11 });
+    const report = await runCrashHarness({
+      cycles: 12,
+      cameras: 10,
+      deletedCameras: 2,
+      batchesPerCamera: 2,
+      seed: 11,
+    });
     const text = formatCrashReport(report);
     expect(report.refused, text).toBe(0);
     expect(report.verdict.mismatches, text).toEqual([]);
