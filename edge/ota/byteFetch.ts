@@ -28,14 +28,19 @@ export type ByteFetch = (req: ByteFetchRequest) => Promise<ByteFetchResponse>;
 
 /**
  * A {@link ByteFetch} over a QuickJS host function: only strings cross that boundary cheaply,
- * so the host answers a JSON `TransportResponse` whose `body` is the payload in base64.
+ * so the host answers a JSON `TransportResponse` whose `body` is the payload in base64. The host
+ * may stop reading one byte past `maxBytes` (the signed size; -1 when unknown).
  *
  * @example
  * const fetchBytes = base64ByteFetch((url, headersJson) => host.getBase64(url, headersJson));
  */
-export function base64ByteFetch(hostGet: (url: string, headersJson: string) => Promise<string>): ByteFetch {
+export function base64ByteFetch(
+  hostGet: (url: string, headersJson: string, maxBytes: number) => Promise<string>,
+): ByteFetch {
   return async (req) => {
-    const res = JSON.parse(await hostGet(req.url, JSON.stringify(req.headers))) as TransportResponse;
+    const res = JSON.parse(
+      await hostGet(req.url, JSON.stringify(req.headers), req.maxBytes ?? -1),
+    ) as TransportResponse;
     return { status: res.status, bytes: decodeBase64(res.body) };
   };
 }
