@@ -16,6 +16,7 @@ import { buildSignedExport } from '../lib/insights/exportManifest.ts';
 import { buildExportTables } from '../lib/insights/exportTables.ts';
 import { parseRoadCells, type RoadCellsFile } from '../lib/insights/roadCellsFile.ts';
 import type { SpeedHourItem } from '../lib/insights/speedCheck.ts';
+import { createPrng } from '../lib/sim/prng.ts';
 import type { BenchResult } from './types.ts';
 
 const CAMERAS = 1000;
@@ -27,23 +28,13 @@ const CELLS_PER_TRIP = 60;
 const USUAL_CELLS = 240;
 const DAY0_HOUR = 19_875 * 24; // 2024-06-01T00:00Z
 
-/** A small deterministic generator (the bench must be reproducible). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Cells weighted by road importance: fleets concentrate on motorways and arterials. */
 const CLASS_WEIGHT: Record<string, number> = { motorway: 6, trunk: 4, primary: 3, secondary: 2, tertiary: 1 };
 
 export async function runExportBench(): Promise<BenchResult[]> {
-  const rnd = mulberry32(14);
+  // The project's seeded generator: the bench must be reproducible.
+  const prng = createPrng(14);
+  const rnd = () => prng.next();
   const file = roadCellsFile as unknown as RoadCellsFile;
   const roadCells = parseRoadCells(file);
   const pool: string[] = [];
