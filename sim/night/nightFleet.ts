@@ -64,6 +64,11 @@ const FIRST_NIGHT_MS = Date.UTC(2026, 0, 5, 3);
  * are lit (street lights: scene luminance spread over two decades) or dark (own headlights
  * only); each device has its own sensor parameters around the model's, some a dirty lens, and
  * some reports are spoilt by oncoming headlights. A pure function of the options.
+ *
+ * It writes the reports (what `NightSceneReporter` would emit: an interval's medians) directly,
+ * not frame by frame through the camera code: the bench's error curves need up to 1000 cameras ×
+ * 4 models × 5 seeds, ~100× what the frame-level path (`nightDrive.ts`, the real reporter in the
+ * loop, checked in its test to calibrate the same way) can run in a bench's time.
  */
 export function simulateNightFleet(options: NightFleetOptions): NightFleet {
   const model = nightSensorModel(options.cameraModel);
