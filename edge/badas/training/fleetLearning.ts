@@ -20,7 +20,7 @@ import { type ApClips, apClips, apOn, type CurvePoint, learningCurve } from './l
 import { mlpFromOnnx } from './mlpFromOnnx.ts';
 import { DEFAULT_SHIP_GATE, type ShipGateOptions } from './shipGate.ts';
 import { replayOf, runTrainingRound, type TrainingRoundResult } from './trainingRound.ts';
-import { scenariosOf, trainingSamples } from './trainRecipe.ts';
+import { mlpBadasScorer, scenariosOf, trainingSamples } from './trainRecipe.ts';
 
 /** What to run. */
 export interface FleetLearningConfig {
@@ -102,7 +102,9 @@ export function runFleetLearning(config: FleetLearningConfig): FleetLearningResu
   const current = mlpFromOnnx(config.currentModel);
 
   const uploadDrives = fleetDrives({ seed: 'fleet-uploads-v1', count: config.fleetDrives });
-  const records = simulateFleetUploads(uploadDrives, scorer, DEFAULT_FLEET_LAYOUT);
+  // The fleet runs the deployed network; scored here without the `.onnx` interpreter (same arithmetic, faster).
+  const fleetScorer = mlpBadasScorer(current, scorer.modelVersion, scorer.operatingPoint);
+  const records = simulateFleetUploads(uploadDrives, fleetScorer, DEFAULT_FLEET_LAYOUT);
   const set = gatherTrainingSet(records.flatMap(trainingSamplesOf), {
     k: config.k,
     featureCount: BADAS_FEATURE_COUNT,

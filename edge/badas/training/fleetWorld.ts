@@ -63,12 +63,16 @@ export interface FleetSetSpec {
 export const FLEET_HELD_OUT_SETS: FleetSetSpec[] = [{ seed: 'fleet-heldout-v1', count: 800 }];
 
 /** The world of one fleet drive (heavy or not), drawn from `r`. */
-export function fleetDriveWorld(r: Random): WorldOptions {
-  return r.next() < FLEET_HEAVY_SHARE ? { ...FLEET_WORLD, ...HEAVY_VEHICLE } : FLEET_WORLD;
+export function fleetDriveWorld(r: Random, heavyShare = FLEET_HEAVY_SHARE): WorldOptions {
+  return r.next() < heavyShare ? { ...FLEET_WORLD, ...HEAVY_VEHICLE } : FLEET_WORLD;
 }
 
 /** Generates the drives of a fleet set: kinds from {@link FLEET_MIX}, each drive's world drawn with it. Reproducible. */
-export function fleetDrives(spec: FleetSetSpec, mix: ScenarioMix = FLEET_MIX): Scenario[] {
+export function fleetDrives(
+  spec: FleetSetSpec,
+  mix: ScenarioMix = FLEET_MIX,
+  heavyShare = FLEET_HEAVY_SHARE,
+): Scenario[] {
   const r = createSeededRandom(`${spec.seed}:fleet`);
   const kinds = Object.entries(mix) as [ScenarioKind, number][];
   const total = kinds.reduce((a, [, w]) => a + w, 0);
@@ -83,7 +87,7 @@ export function fleetDrives(spec: FleetSetSpec, mix: ScenarioMix = FLEET_MIX): S
         break;
       }
     }
-    out.push(generateScenario(kind, `${spec.seed}:${i}`, { world: fleetDriveWorld(r) }));
+    out.push(generateScenario(kind, `${spec.seed}:${i}`, { world: fleetDriveWorld(r, heavyShare) }));
   }
   return out;
 }

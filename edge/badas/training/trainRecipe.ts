@@ -6,7 +6,7 @@
  *
  * Node-only (the export uses onnx-proto); never imported by the camera bundle.
  */
-import { BADAS_METADATA, type BadasOperatingPoint } from '../badasScorer.ts';
+import { BADAS_METADATA, type BadasOperatingPoint, type BadasScorer } from '../badasScorer.ts';
 import { BADAS_FEATURE_NAMES, BadasFeatureWindow } from '../features.ts';
 import type { ScenarioSetSpec } from './datasets.ts';
 import { alertFigures, type ScoredScenario, scoreScenario } from './evaluate.ts';
@@ -102,6 +102,18 @@ export function fitBadas(samples: LabelledSamples, options: TrainOptions = TRAIN
 export function mlpScorer(net: Mlp): (features: Float32Array) => number {
   const h = new Float64Array(net.hidden);
   return (x) => Math.fround(mlpForward(net, x, h));
+}
+
+/**
+ * A network as the camera's {@link BadasScorer} (the same arithmetic as its `.onnx` in the
+ * portable interpreter, without the export): for simulating a fleet that runs it.
+ */
+export function mlpBadasScorer(
+  net: Mlp,
+  modelVersion: string,
+  operatingPoint: BadasOperatingPoint,
+): BadasScorer {
+  return { modelVersion, operatingPoint, score: mlpScorer(net) };
 }
 
 /**
