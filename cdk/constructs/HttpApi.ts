@@ -83,6 +83,11 @@ export interface HttpApiProps {
  * handlers do not take, and API keys in usage plans identify a caller but do not authorise one.
  * Metering and per-insurer limits live in the application (keys hashed in Identity); the stage
  * throttles each route class as a whole.
+ *
+ * AWS WAF cannot be associated with an HTTP API (it protects REST APIs, CloudFront, ALBs, …):
+ * per-address rate rules sit on a CloudFront distribution in front of this API, `ApiEdge`
+ * (cdk/constructs/ApiEdge.ts). Without it, per-address limiting is the application's: the
+ * per-source failed-credential lockout in functions/http/auth.ts.
  */
 export class HttpApi extends Construct {
   readonly api: apigw.HttpApi;
