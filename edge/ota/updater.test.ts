@@ -275,6 +275,19 @@ describe('OtaUpdater', () => {
       expect(r.reboot().boot()).toEqual([{ kind: 'model', version: '1.1.0', fellBack: false }]);
     });
 
+    it('does not let an edited copy of a genuine offer block the genuine one', async () => {
+      const r = rig();
+      await installed(r, v1);
+      r.server.publish(v2, {
+        offer: { ...v2.offer(), manifest: { ...v2.manifest, createdAt: '2027-01-01T00:00:00Z' } },
+      });
+      expect(await r.updater.checkNow('model')).toMatchObject({ status: 'refused', code: 'UNTRUSTED' });
+      r.server.publish(v2, { offer: { ...v2.offer(), size: 1 } });
+      expect(await r.updater.checkNow('model')).toMatchObject({ status: 'refused', code: 'BAD_OFFER' });
+      r.server.publish(v2);
+      expect(await r.updater.checkNow('model')).toMatchObject({ status: 'installed', version: '1.2.0' });
+    });
+
     it('does not download an offer it refused before again', async () => {
       const r = rig();
       r.server.publish(signedArtefact(artefactBytes(10, 5), { version: '1.3.0', cameraModels: ['cm-b'] }));

@@ -87,7 +87,7 @@ export type OtaOutcome =
   | { kind: ArtefactKind; status: 'current'; version: string }
   /** Verified, written, read back, adopted, pointer flipped. */
   | { kind: ArtefactKind; status: 'installed'; version: string; replaced?: string }
-  /** Refused for good (signature, compatibility, downgrade, consumer…); not downloaded again. */
+  /** Refused (signature, compatibility, downgrade, consumer…); a verified manifest's refusal is not fetched again. */
   | { kind: ArtefactKind; status: 'refused'; code: OtaErrorCode; version?: string }
   /** An offer refused earlier came again; skipped without a download. */
   | { kind: ArtefactKind; status: 'skipped'; version: string }
@@ -118,6 +118,20 @@ interface KindState {
 
 /** Refused offers remembered per kind; beyond this the memory starts over (a reboot clears it too). */
 const MAX_REMEMBERED_REFUSALS = 32;
+
+/**
+ * Refusals remembered by signature: only those decided on a manifest whose signature verified
+ * (so the signature names exactly that manifest). An edited manifest carrying a genuine
+ * signature (`UNTRUSTED`) or a genuine one in a doctored envelope (`BAD_OFFER`) is refused but not
+ * remembered — else whoever could alter one answer would block the genuine release until reboot.
+ */
+const REMEMBERED: ReadonlySet<OtaErrorCode> = new Set<OtaErrorCode>([
+  'WRONG_KIND',
+  'INCOMPATIBLE',
+  'TOO_LARGE',
+  'DOWNGRADE',
+  'CONSUMER_REFUSED',
+]);
 
 /**
  * The camera side of over-the-air updates. The host builds one, calls {@link boot} once before
@@ -267,13 +281,16 @@ export class OtaUpdater {
       offer = await this.fetchOffer(kind, s.line);
       if (!offer) return { kind, status: 'none' };
       if (s.refused.has(offer.signature)) return { kind, status: 'skipped', version: offer.version };
-      return await this.verifyAndInstall(kind, s, offer);
+      const outcome = await this.verifyAndInstall(kind, s, offer);
+      // What was refused against the old state (a floor, a consumer) deserves a new look.
+      if (outcome.status === 'installed') s.refused.clear();
+      return outcome;
     } catch (err) {
       const e =
         err instanceof OtaError ? err : new OtaError('DOWNLOAD_FAILED', (err as Error).message ?? 'error');
       this.deps.logger.warn('ota check failed', { kind, code: e.code, reason: e.message });
       if (e.retryable) return { kind, status: 'failed', code: e.code };
-      if (offer) {
+      if (offer && REMEMBERED.has(e.code)) {
         if (s.refused.size >= MAX_REMEMBERED_REFUSALS) s.refused.clear();
         s.refused.add(offer.signature);
       }
