@@ -13,6 +13,7 @@ import type { HazardRuleName } from '../lib/hazards/hazardRule.ts';
 import { ENV } from '../lib/resources.ts';
 import { startBackgroundJobs } from './backgroundJobs.ts';
 import { startConsumerWorker } from './consumerHost.ts';
+import { guardDisk } from './diskGuard.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import type { EsmSettings } from './esmRunner.ts';
 import { parseFaultSpec, startStackFaultProxies } from './faultProxy.ts';
@@ -64,6 +65,11 @@ export interface LocalStackOptions {
    * `throttle=0.05;lost@PutItem=0.01;seed=3`); `DASHNET_FAULTS` when absent; none when both are.
    */
   faults?: string;
+  /**
+   * Free bytes the data directory keeps: below it, telemetry is refused with 503 + Retry-After
+   * (`local/diskGuard.ts`; `DASHNET_DISK_RESERVE_MB` overrides it at run time).
+   */
+  diskReserveBytes?: number;
 }
 
 export interface LocalStackHandle {
@@ -151,6 +157,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const background = startBackgroundJobs(deps, opts.deletionWorkerIntervalMs ?? 1000, log);
 
   const handlers = Object.fromEntries(Object.entries(HTTP_FACTORIES).map(([id, f]) => [id, f(deps)]));
+  if (opts.dataDir && handlers.telemetry) {
+    handlers.telemetry = guardDisk(handlers.telemetry, {
+      dataDir: opts.dataDir,
+      ...(opts.diskReserveBytes !== undefined ? { reserveBytes: opts.diskReserveBytes } : {}),
+    });
+  }
   const handle: LocalStackHandle = {
     url: '',
     operatorToken,
