@@ -1,11 +1,19 @@
+import { nightIspProfile } from '../edge/night/ispProfile.ts';
 import { isNight } from '../edge/night/solarPosition.ts';
 import { calibrateNight, type SensorFit } from '../lib/night/calibration.ts';
+import type { IspProfile } from '../lib/night/ispProfileFormat.ts';
 import { cellNightDays, classifyCells, type LightingClass } from '../lib/night/lightingClass.ts';
 import { CLIPPED_LUMA, foldNightDay } from '../lib/night/nightAggregate.ts';
 import { type NightObservation, nightObservationsOf } from '../lib/night/nightObservations.ts';
 import { weightedLeastSquares } from '../lib/night/robustStats.ts';
+import { createPrng } from '../lib/sim/prng.ts';
 import { DEFAULT_NIGHT_FLEET, type NightFleetOptions, simulateNightFleet } from '../sim/night/nightFleet.ts';
-import { NIGHT_SENSOR_MODELS, type NightSensorModel } from '../sim/night/nightSensorModels.ts';
+import {
+  drawNightDevice,
+  NIGHT_SENSOR_MODELS,
+  type NightSensorModel,
+  nightFrameStats,
+} from '../sim/night/nightSensorModels.ts';
 import { GEOLIFE_DATASET, GEOLIFE_USERS, loadGeolifeUser } from '../test/real/geolife.ts';
 import { realDataset } from '../test/real/realDataRoot.ts';
 import type { BenchResult } from './types.ts';
@@ -99,6 +107,7 @@ export async function runNightBench(): Promise<BenchResult[]> {
     note: 'smallest simulated fleet (3 nights, every camera every night) that gets a profile; fewer distinct cameras → withheld',
   });
   out.push(lightingAccuracy());
+  out.push(...profileBenefit());
   out.push(...clockRuleOnRealTraces());
   return out;
 }
@@ -201,6 +210,89 @@ function lightingAccuracy(): BenchResult {
     better: 'higher',
     note: 'cells with ≥ 3 camera-days, 200 cameras × 3 nights per model, against the simulated truth',
   };
+}
+
+/**
+ * What a per-model profile buys a camera over one profile for the whole fleet (the same
+ * calibration over every model's reports pooled): on dark roads, the error of the signal the ISP
+ * estimates after subtracting the profile's black level, and of the noise σ its denoiser is set
+ * for, over 200 fresh devices per model (their own spread included).
+ */
+function profileBenefit(): BenchResult[] {
+  const fit = (cameraModel: string) => {
+    const obs = simulateNightFleet({
+      ...DEFAULT_NIGHT_FLEET,
+      cameraModel,
+      cameras: 200,
+      seed: 1,
+    }).records.flatMap(nightObservationsOf);
+    return obs;
+  };
+  const perModel = new Map<string, IspProfile>();
+  const pooled: NightObservation[] = [];
+  for (const m of NIGHT_SENSOR_MODELS) {
+    const obs = fleetReports(m.cameraModel);
+    pooled.push(...obs.map((o) => ({ ...o, cameraModel: 'fleet', firmware: '0.0.0' })));
+    const classes = classifyCells(cellNightDays(obs));
+    const r = calibrateNight(foldNightDay(obs, (c) => classes.get(c) ?? 'unknown'));
+    if (r.kind === 'profile') perModel.set(m.cameraModel, r.profile);
+  }
+  const classes = classifyCells(cellNightDays(pooled));
+  const fleetResult = calibrateNight(foldNightDay(pooled, (c) => classes.get(c) ?? 'unknown'));
+  if (fleetResult.kind !== 'profile' || perModel.size !== NIGHT_SENSOR_MODELS.length) return [];
+  const fleet = nightIspProfile(fleetResult.profile);
+  const err = { signal: { own: 0, fleet: 0 }, noise: { own: 0, fleet: 0 }, n: 0 };
+  for (const m of NIGHT_SENSOR_MODELS) {
+    const own = nightIspProfile(perModel.get(m.cameraModel) as IspProfile);
+    const prng = createPrng(99).fork(m.cameraModel);
+    for (let d = 0; d < 200; d++) {
+      const device = drawNightDevice(m, prng, 0);
+      // A dark road (low beams only), without disturbance: the regime the profile is for.
+      const s = nightFrameStats(device, 0.05, prng);
+      const signal = s.meanLuma - device.blackLevelDn;
+      const sigma = Math.sqrt(device.readNoiseDn ** 2 + device.shotGain * s.gain * Math.max(0, signal));
+      for (const [key, isp] of [
+        ['own', own],
+        ['fleet', fleet],
+      ] as const) {
+        err.signal[key] += Math.abs(s.meanLuma - isp.blackLevelOffset - signal) / signal;
+        err.noise[key] += Math.abs(isp.noiseSigmaFor(s.gain, s.meanLuma) - sigma) / sigma;
+      }
+      err.n++;
+    }
+  }
+  const note = (what: string) =>
+    `${what} on dark roads, 200 fresh devices per model (4 models), profiles from 200 cameras × 3 nights`;
+  return [
+    {
+      name: 'night.dark_signal_error_pct.per_model_profile',
+      value: round((100 * err.signal.own) / err.n),
+      unit: '%',
+      better: 'lower',
+      note: note('signal (luma − black) error after the per-model profile’s black level'),
+    },
+    {
+      name: 'night.dark_signal_error_pct.fleet_profile',
+      value: round((100 * err.signal.fleet) / err.n),
+      unit: '%',
+      better: 'lower',
+      note: note('the same with one profile calibrated over every model pooled (baseline)'),
+    },
+    {
+      name: 'night.noise_sigma_error_pct.per_model_profile',
+      value: round((100 * err.noise.own) / err.n),
+      unit: '%',
+      better: 'lower',
+      note: note('error of the noise σ the denoiser is set for, per-model profile'),
+    },
+    {
+      name: 'night.noise_sigma_error_pct.fleet_profile',
+      value: round((100 * err.noise.fleet) / err.n),
+      unit: '%',
+      better: 'lower',
+      note: note('the same with one fleet-wide profile (baseline)'),
+    },
+  ];
 }
 
 function mean(xs: readonly number[]): number {
