@@ -16,10 +16,28 @@ const USAGE = `usage: dashnet <command> [options]
                             collision anticipation on per-frame lead kinematics (CSV)
   edge detect --image FILE [--min-score S]
                             run the camera's object detector on one JPEG or PNG
+  edge ota --api URL --token T --camera-model M --firmware F (--key HEX ... | --local-keys DIR)
+           [--kind K ...] [--name KIND=LINE ...] [--state DIR]
+                            the camera's over-the-air updater once: fetch, verify, swap
   export --insurer ID --from T --to T --format csv|parquet --out DIR [--api URL]
                             an insurer's k-anonymous aggregate export, signed manifest
   coverage --bbox B [--from T --to T] [--api URL]
                             coverage of the real road network per road class
+  soak --minutes N [--sample-s S] [--cameras N] [--api URL --operator-token T]
+                            steady simulated load; memory, iterator age, handles and data
+                            size per minute, and a verdict
+  faults [--cycles N] [--seed S] [--cameras N] [--faults SPEC]
+                            crash harness: SIGKILL the stack at random points, restart,
+                            check nothing was lost or counted twice
+  artefact keygen|sign|publish|promote|rollback|status [options]
+                            over-the-air artefacts: release keys, signing, staged rollout
+  train [--curve] [--round] [--quick]
+                            BADAS learning from the fleet: the learning curve, a training
+                            round gated on held-out scenarios
+  priors sign|inspect [options]
+                            conflict-prior tiles: sign a candidate offline, inspect a tile
+  night candidates [--out DIR] [--api URL] [--operator-token T]
+                            night ISP profile candidates calibrated from the fleet
   bench [--only NAME,...]   benchmarks; prints a table and writes bench/results.json
   audit verify --api URL [--operator-token T]
                             verify the hash-chained audit log`;
@@ -49,6 +67,10 @@ export async function main(argv: string[]): Promise<number> {
         const { edgeDetectCommand } = await import('./commands/edgeDetect.ts');
         return edgeDetectCommand(rest.slice(1));
       }
+      if (rest[0] === 'ota') {
+        const { edgeOtaCommand } = await import('./commands/edgeOta.ts');
+        return edgeOtaCommand(rest.slice(1));
+      }
       return usage(`unknown edge command '${rest[0] ?? ''}'`);
     }
     case 'export': {
@@ -62,6 +84,30 @@ export async function main(argv: string[]): Promise<number> {
     case 'audit': {
       const { auditCommand } = await import('./commands/audit.ts');
       return auditCommand(rest);
+    }
+    case 'soak': {
+      const { soakCommand } = await import('./commands/soak.ts');
+      return soakCommand(rest);
+    }
+    case 'faults': {
+      const { faultsCommand } = await import('./commands/faults.ts');
+      return faultsCommand(rest);
+    }
+    case 'artefact': {
+      const { artefactCommand } = await import('./commands/artefact.ts');
+      return artefactCommand(rest);
+    }
+    case 'train': {
+      const { trainCommand } = await import('./commands/train.ts');
+      return trainCommand(rest);
+    }
+    case 'priors': {
+      const { priorsCommand } = await import('./commands/priors.ts');
+      return priorsCommand(rest);
+    }
+    case 'night': {
+      const { nightCommand } = await import('./commands/night.ts');
+      return nightCommand(rest);
     }
     case 'bench': {
       const { benchCommand } = await import('./commands/bench.ts');
