@@ -219,15 +219,10 @@ function lightingAccuracy(): BenchResult {
  * for, over 200 fresh devices per model (their own spread included).
  */
 function profileBenefit(): BenchResult[] {
-  const fit = (cameraModel: string) => {
-    const obs = simulateNightFleet({
-      ...DEFAULT_NIGHT_FLEET,
-      cameraModel,
-      cameras: 200,
-      seed: 1,
-    }).records.flatMap(nightObservationsOf);
-    return obs;
-  };
+  const fleetReports = (cameraModel: string): NightObservation[] =>
+    simulateNightFleet({ ...DEFAULT_NIGHT_FLEET, cameraModel, cameras: 200, seed: 1 }).records.flatMap(
+      nightObservationsOf,
+    );
   const perModel = new Map<string, IspProfile>();
   const pooled: NightObservation[] = [];
   for (const m of NIGHT_SENSOR_MODELS) {
