@@ -16,6 +16,12 @@ const GROUPS = [
   'perception',
   'badas',
   'export',
+  'ota',
+  'learning',
+  'priors',
+  'night',
+  'faults',
+  'soak',
 ] as const;
 
 function table(results: readonly BenchResult[]): string {
@@ -102,6 +108,31 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (only('export')) {
     const { runExportBench } = await import('../../bench/exportBench.ts');
     results.push(...(await runExportBench()));
+  }
+  if (only('ota')) {
+    const { runOtaBench } = await import('../../bench/otaBench.ts');
+    const { runOtaCameraBench } = await import('../../bench/otaCameraBench.ts');
+    results.push(...(await runOtaBench()), ...(await runOtaCameraBench()));
+  }
+  if (only('learning')) {
+    const { runLearningBench } = await import('../../bench/learningBench.ts');
+    results.push(...(await runLearningBench()));
+  }
+  if (only('priors')) {
+    const { runPriorsBench } = await import('../../bench/priorsBench.ts');
+    results.push(...(await runPriorsBench()));
+  }
+  if (only('night')) {
+    const { runNightBench } = await import('../../bench/nightBench.ts');
+    results.push(...(await runNightBench()));
+  }
+  if (only('faults')) {
+    const { runFaultsBench } = await import('../../bench/faultsBench.ts');
+    results.push(...(await runFaultsBench()));
+  }
+  if (only('soak')) {
+    const { runSoakBench } = await import('../../bench/soakBench.ts');
+    results.push(...(await runSoakBench()));
   }
   process.stdout.write(`${table(results)}\n`);
   mkdirSync('bench', { recursive: true });
