@@ -96,7 +96,7 @@ export class EdgePipeline {
     this.roadAnomaly = new RoadAnomalyDetector(config.roadAnomaly);
     this.trips = new TripDetector(config.trip);
     this.redactor = new Redactor(this.places, new H3Cells(), platform.random, config.redactor);
-    this.batcher = new Batcher(platform.random, config.batcher);
+    this.batcher = new Batcher(platform.random, config.batcher, platform.runningArtefacts);
     const scorer =
       platform.badasScorer ??
       (platform.badasModel ? createPortableBadasScorer(platform.badasModel) : undefined);

@@ -1,3 +1,4 @@
+import type { TelemetryEnvelope } from '../../lib/contract/telemetry.ts';
 import type { DriverWarning } from '../badas/badasMonitor.ts';
 import type { BadasScorer } from '../badas/badasScorer.ts';
 import type { Clock } from './clock.ts';
@@ -41,4 +42,10 @@ export interface EdgePlatform {
    * as JSON, and the way a camera beeps is its firmware's.
    */
   onDriverWarning?: (warning: DriverWarning) => void;
+  /**
+   * The over-the-air artefacts the camera runs, one per line (`OtaUpdater.running()` in
+   * `edge/ota/updater.ts`): every batch names them, so the cloud's staged rollout can compare
+   * the candidate's cohort with the control. Absent: batches carry no `artefacts` field.
+   */
+  runningArtefacts?: () => NonNullable<TelemetryEnvelope['artefacts']>;
 }

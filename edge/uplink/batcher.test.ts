@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '../../lib/contract/events.ts';
+import { telemetryEnvelopeSchema } from '../../lib/contract/telemetry.ts';
 import { createSeededRandom } from '../core/random.ts';
-import { Batcher } from './batcher.ts';
+import { Batcher, DEFAULT_BATCHER } from './batcher.ts';
 
 const event = (i: number): TelemetryEvent => ({
   id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
@@ -35,5 +36,17 @@ describe('Batcher', () => {
     expect(body.schema).toBe(1);
     expect(body.batchId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(body.sentAt).toBe('2023-11-14T22:13:20.000Z');
+  });
+
+  it('names the artefacts the camera runs, so a rollout can compare cohorts, and nothing when none', () => {
+    let running: { kind: 'model'; name: string; version: string }[] = [];
+    const b = new Batcher(createSeededRandom('b'), DEFAULT_BATCHER, () => running);
+    b.add(event(1), 0);
+    expect(JSON.parse(b.close(1000) as string)).not.toHaveProperty('artefacts');
+    running = [{ kind: 'model', name: 'badas-anticipation', version: '1.2.0' }];
+    b.add(event(2), 2000);
+    const body = JSON.parse(b.close(3000) as string);
+    expect(body.artefacts).toEqual(running);
+    expect(telemetryEnvelopeSchema.safeParse(body).success).toBe(true);
   });
 });

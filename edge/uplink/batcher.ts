@@ -1,4 +1,5 @@
 import type { TelemetryEvent } from '../../lib/contract/events.ts';
+import type { TelemetryEnvelope } from '../../lib/contract/telemetry.ts';
 import { type Random, randomUuid } from '../core/random.ts';
 import { floorTo, formatIsoUtc } from '../core/time.ts';
 
@@ -25,9 +26,15 @@ export class Batcher {
   private bytes = 0;
   private openedAtMs: number | undefined;
 
+  /**
+   * @param runningArtefacts the over-the-air artefacts the camera runs (the updater's
+   *   `running()`): each batch names them, so a staged rollout can compare cohorts. Absent or
+   *   empty: the envelope carries no `artefacts` field.
+   */
   constructor(
     private readonly random: Random,
     private readonly config: BatcherConfig = DEFAULT_BATCHER,
+    private readonly runningArtefacts?: () => NonNullable<TelemetryEnvelope['artefacts']>,
   ) {}
 
   /** Marks the batch as holding content from `nowMs` (trip path waiting to ride along). */
@@ -60,11 +67,13 @@ export class Batcher {
   close(nowMs: number): string | undefined {
     this.openedAtMs = undefined;
     if (this.events.length === 0) return undefined;
+    const artefacts = this.runningArtefacts?.() ?? [];
     const body = JSON.stringify({
       schema: 1,
       batchId: randomUuid(this.random),
       // Seconds are enough for the cloud's clock-skew checks.
       sentAt: formatIsoUtc(floorTo(nowMs, 1000)),
+      ...(artefacts.length > 0 ? { artefacts } : {}),
       events: this.events,
     });
     this.events = [];
