@@ -91,6 +91,46 @@ describe('dashnet artefact', () => {
     );
   });
 
+  it('publishes a file above 4 MiB through the upload URL the API hands out', async () => {
+    const big = join(dir, 'big.onnx');
+    writeFileSync(big, Buffer.alloc(5 * 1024 * 1024, 1));
+    const calls: { url: string; method: string; body: unknown }[] = [];
+    const answers = [
+      { status: 202, body: { upload: { url: 'http://store.test/put?sig=x' } } },
+      { status: 200, body: {} },
+      { status: 201, body: { version: '1.2.0' } },
+    ];
+    const fakeFetch = (async (url: URL | string, init: RequestInit) => {
+      calls.push({ url: String(url), method: String(init.method), body: init.body });
+      const a = answers.shift()!;
+      return new Response(JSON.stringify(a.body), { status: a.status });
+    }) as unknown as typeof fetch;
+    const code = await artefactCommand(
+      [
+        'publish',
+        '--file',
+        big,
+        ...fields,
+        '--key',
+        seedFile,
+        '--api',
+        'http://api.test',
+        '--operator-token',
+        't',
+      ],
+      { log: () => {}, fetch: fakeFetch },
+    );
+    expect(code).toBe(0);
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      'POST http://api.test/v1/artefacts',
+      'PUT http://store.test/put?sig=x',
+      'POST http://api.test/v1/artefacts',
+    ]);
+    expect(JSON.parse(String(calls[0]!.body)).bytes).toBeUndefined();
+    expect((calls[1]!.body as Uint8Array).length).toBe(5 * 1024 * 1024);
+    expect(JSON.parse(String(calls[2]!.body)).uploaded).toBe(true);
+  });
+
   it('promotes to a stage given as a percentage, and reports a refusal with exit 1', async () => {
     const p = io(200);
     expect(

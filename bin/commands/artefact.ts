@@ -6,8 +6,9 @@
  * - `sign --file BYTES --kind K --name N --version V [--camera-models a,b] [--min-firmware V]
  *   [--max-firmware V] [--provenance key=value]… [--key SEED | --data-dir D] --out SIGNED.json`:
  *   builds and signs the manifest offline;
- * - `publish --file BYTES (--signed SIGNED.json | --kind … as for sign)`: uploads; without
- *   `--signed` it signs with `--key`, or the local stack's release key in the data directory;
+ * - `publish --file BYTES (--signed SIGNED.json | --kind … as for sign)`: uploads (inline up to
+ *   4 MiB, through an upload URL up to 20 MiB); without `--signed` it signs with `--key`, or the
+ *   local stack's release key in the data directory;
  * - `promote --kind K --name N --version V [--stage 0..3 | --percent 1|10|50|100] [--reason R]`;
  * - `rollback --kind K --name N --version V [--reason R]`;
  * - `status [--kind K [--name N]]`.
@@ -43,6 +44,9 @@ export interface ArtefactIo {
   /** For `createdAt`; defaults to now. */
   now?: () => number;
 }
+
+/** Inline publishes carry at most 4 MiB (functions/http/artefacts.ts MAX_INLINE_ARTEFACT_BYTES). */
+const INLINE_LIMIT_BYTES = 4 * 1024 * 1024;
 
 const OPTIONS = {
   out: { type: 'string' },
@@ -224,8 +228,20 @@ export async function artefactCommand(
           const manifest = manifestFromOptions(v, bytes, seed, now());
           signed = { manifest, signature: signManifest(manifest, seed) };
         }
-        const body = { ...signed, bytes: Buffer.from(bytes).toString('base64') };
-        return report(io, await call(v, io, 'POST', '/v1/artefacts', body), 201);
+        if (bytes.length <= INLINE_LIMIT_BYTES) {
+          const body = { ...signed, bytes: Buffer.from(bytes).toString('base64') };
+          return report(io, await call(v, io, 'POST', '/v1/artefacts', body), 201);
+        }
+        // Too large for a request body: an upload URL for exactly this manifest, then publish.
+        const step1 = await call(v, io, 'POST', '/v1/artefacts', signed);
+        if (step1.status !== 202) return report(io, step1, 202);
+        const upload = step1.body.upload as { url: string };
+        const put = await (io.fetch ?? fetch)(upload.url, { method: 'PUT', body: bytes });
+        if (put.status !== 200) {
+          io.log(`refused: upload HTTP ${put.status}`);
+          return 1;
+        }
+        return report(io, await call(v, io, 'POST', '/v1/artefacts', { ...signed, uploaded: true }), 201);
       }
       case 'promote': {
         if (v.stage !== undefined && v.percent !== undefined)

@@ -24,6 +24,14 @@ export interface ArtefactBlobStore {
   urlFor(key: string, expiresAtMs: number, baseUrl: string): Promise<string>;
   /** Local store only: whether a download URL's signature holds (S3 checks its own). */
   verifyUrl?(key: string, expiresAtMs: number, signature: string, nowMs: number): boolean;
+  /**
+   * A URL that accepts one PUT of `key`'s bytes until `expiresAtMs`: how artefacts too large
+   * for a request body reach the store (S3 presigned PUT; locally an HMAC-signed URL of the API).
+   * Nothing uploaded is trusted: the registry re-reads and verifies the bytes before publishing.
+   */
+  uploadUrlFor(key: string, expiresAtMs: number, baseUrl: string): Promise<string>;
+  /** Local store only: whether an upload URL's signature holds. */
+  verifyUploadUrl?(key: string, expiresAtMs: number, signature: string, nowMs: number): boolean;
 }
 
 /** Artefact bytes in S3 (SSE, TLS-only and versioning set by the bucket: cdk/constructs/ArtifactsBucket.ts). */
@@ -55,14 +63,28 @@ export class S3ArtefactBlobStore implements ArtefactBlobStore {
   }
 
   async urlFor(key: string, expiresAtMs: number): Promise<string> {
-    // SigV4 presigned URLs last at most 7 days (S3 user guide, "Sharing objects with presigned URLs").
-    const expiresIn = Math.max(1, Math.min(7 * 86_400, Math.floor((expiresAtMs - Date.now()) / 1000)));
-    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn });
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: expiresInS(expiresAtMs),
+    });
+  }
+
+  async uploadUrlFor(key: string, expiresAtMs: number): Promise<string> {
+    return getSignedUrl(
+      this.s3,
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: 'application/octet-stream' }),
+      { expiresIn: expiresInS(expiresAtMs) },
+    );
   }
 }
 
+/** SigV4 presigned URLs last at most 7 days (S3 user guide, "Sharing objects with presigned URLs"). */
+const expiresInS = (expiresAtMs: number) =>
+  Math.max(1, Math.min(7 * 86_400, Math.floor((expiresAtMs - Date.now()) / 1000)));
+
 /** The local stack's download route for artefact bytes (`functions/http/artefacts.ts`). */
 export const LOCAL_ARTEFACT_DOWNLOAD_PATH = '/v1/artefacts/download';
+/** The local stack's upload route for artefact bytes (the S3 presigned PUT's stand-in). */
+export const LOCAL_ARTEFACT_UPLOAD_PATH = '/v1/artefacts/upload';
 
 /** Artefact bytes in a local folder, downloads through HMAC-signed URLs of the local API. */
 export class LocalArtefactBlobStore implements ArtefactBlobStore {
@@ -98,22 +120,41 @@ export class LocalArtefactBlobStore implements ArtefactBlobStore {
     }
   }
 
-  private sign(key: string, expiresAtMs: number): string {
-    return createHmac('sha256', this.urlKey).update(`artefact\n${key}\n${expiresAtMs}`).digest('base64url');
+  /** The purpose is signed too: a download URL never opens an upload, nor the reverse. */
+  private sign(purpose: 'get' | 'put', key: string, expiresAtMs: number): string {
+    return createHmac('sha256', this.urlKey)
+      .update(`artefact-${purpose}\n${key}\n${expiresAtMs}`)
+      .digest('base64url');
   }
 
-  async urlFor(key: string, expiresAtMs: number, baseUrl: string): Promise<string> {
-    const u = new URL(LOCAL_ARTEFACT_DOWNLOAD_PATH, baseUrl);
+  private url(purpose: 'get' | 'put', path: string, key: string, expiresAtMs: number, baseUrl: string) {
+    const u = new URL(path, baseUrl);
     u.searchParams.set('key', key);
     u.searchParams.set('expires', String(expiresAtMs));
-    u.searchParams.set('sig', this.sign(key, expiresAtMs));
+    u.searchParams.set('sig', this.sign(purpose, key, expiresAtMs));
     return u.toString();
   }
 
-  verifyUrl(key: string, expiresAtMs: number, signature: string, nowMs: number): boolean {
+  private check(purpose: 'get' | 'put', key: string, expiresAtMs: number, signature: string, nowMs: number) {
     if (!(expiresAtMs > nowMs)) return false;
-    const a = Buffer.from(this.sign(key, expiresAtMs));
+    const a = Buffer.from(this.sign(purpose, key, expiresAtMs));
     const b = Buffer.from(signature);
     return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  async urlFor(key: string, expiresAtMs: number, baseUrl: string): Promise<string> {
+    return this.url('get', LOCAL_ARTEFACT_DOWNLOAD_PATH, key, expiresAtMs, baseUrl);
+  }
+
+  verifyUrl(key: string, expiresAtMs: number, signature: string, nowMs: number): boolean {
+    return this.check('get', key, expiresAtMs, signature, nowMs);
+  }
+
+  async uploadUrlFor(key: string, expiresAtMs: number, baseUrl: string): Promise<string> {
+    return this.url('put', LOCAL_ARTEFACT_UPLOAD_PATH, key, expiresAtMs, baseUrl);
+  }
+
+  verifyUploadUrl(key: string, expiresAtMs: number, signature: string, nowMs: number): boolean {
+    return this.check('put', key, expiresAtMs, signature, nowMs);
   }
 }

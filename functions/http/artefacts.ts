@@ -49,9 +49,11 @@ import {
 /**
  * Largest artefact published inline (base64 in the JSON body). Lambda takes at most 6 MB per
  * synchronous request (Lambda quotas, "Invocation payload"); base64 inflates by 4/3, so 4 MiB of
- * bytes is what fits with the manifest beside it. Larger artefacts are not supported yet (docs/ota.md).
+ * bytes is what fits with the manifest beside it. Larger ones go through an upload URL.
  */
 export const MAX_INLINE_ARTEFACT_BYTES = 4 * 1024 * 1024;
+/** Largest artefact at all (issue 12): a BADAS model or a priors tile is far below it. */
+export const MAX_ARTEFACT_BYTES = 20 * 1024 * 1024;
 const MAX_PUBLISH_BODY_BYTES = Math.ceil((MAX_INLINE_ARTEFACT_BYTES * 4) / 3) + 64 * 1024;
 /** Download URLs live an hour: a camera on a slow link finishes; a leaked URL soon stops working. */
 const URL_TTL_MS = 3_600_000;
@@ -69,10 +71,19 @@ const publishSchema = z
   .object({
     manifest: z.record(z.string(), z.unknown()),
     signature: z.string().regex(/^[0-9a-f]{128}$/, 'an Ed25519 signature, 128 lowercase hex digits'),
-    /** The artefact's bytes, base64. */
-    bytes: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64'),
+    /** The artefact's bytes, base64 (≤ 4 MiB); omit them to get an upload URL instead. */
+    bytes: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
+      .optional(),
+    /** `true` once the bytes were PUT to the upload URL: the registry reads them from the store. */
+    uploaded: z.literal(true).optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => !(b.bytes !== undefined && b.uploaded), {
+    message: 'bytes or uploaded, not both',
+    path: ['uploaded'],
+  });
 const promoteSchema = z
   .object({
     stage: z.number().int().min(0).max(FINAL_STAGE).optional(),
@@ -149,30 +160,56 @@ async function changeLine(
   }
 }
 
+const tooLarge = (detail: string) =>
+  new HttpError(413, 'https://dashnet.dev/problems/payload-too-large', 'Payload too large', detail);
+
+/**
+ * Publishes in one call (`bytes` inline, ≤ 4 MiB) or two (≤ 20 MiB): without `bytes` the answer
+ * is `202` with an upload URL for exactly this manifest's key; after the PUT, the same body with
+ * `uploaded: true` publishes what the store holds. Either way the bytes are verified against the
+ * signed manifest before anything is recorded.
+ */
 async function publish(deps: ArtefactDeps, channel: ArtefactChannelDeps, event: HttpEvent, p: Principal) {
   const body = parseWith(publishSchema, jsonBody(event, MAX_PUBLISH_BODY_BYTES), 'artefact publish');
-  const bytes = new Uint8Array(Buffer.from(body.bytes, 'base64'));
-  if (bytes.length > MAX_INLINE_ARTEFACT_BYTES)
-    throw new HttpError(
-      413,
-      'https://dashnet.dev/problems/payload-too-large',
-      'Payload too large',
-      `artefact exceeds ${MAX_INLINE_ARTEFACT_BYTES} bytes`,
-    );
+  const claimed = parseManifest(body.manifest);
+  if (claimed.size > MAX_ARTEFACT_BYTES) throw tooLarge(`artefact exceeds ${MAX_ARTEFACT_BYTES} bytes`);
+  const blobKey = artefactBlobKey(claimed.kind, claimed.name, claimed.version, claimed.sha256);
+  let bytes: Uint8Array | undefined;
+  if (body.bytes !== undefined) {
+    bytes = new Uint8Array(Buffer.from(body.bytes, 'base64'));
+    if (bytes.length > MAX_INLINE_ARTEFACT_BYTES)
+      throw tooLarge(
+        `inline artefacts are at most ${MAX_INLINE_ARTEFACT_BYTES} bytes; omit bytes to get an upload URL`,
+      );
+  } else if (body.uploaded) {
+    bytes = await channel.blobs.get(blobKey);
+    if (!bytes)
+      throw badRequest('nothing was uploaded for this manifest', [
+        { path: '/uploaded', message: 'no bytes in the store' },
+      ]);
+  } else {
+    // Step one of a large publish: check everything that can be checked without the bytes.
+    verifyArtefact(claimed, body.signature, channel.trustedKeys);
+    applyPublish(await deps.artefacts.line(claimed.kind, claimed.name), claimed, actorOf(p), deps.clock());
+    const expiresAtMs = deps.clock() + URL_TTL_MS;
+    return json(202, {
+      upload: {
+        method: 'PUT',
+        url: await channel.blobs.uploadUrlFor(blobKey, expiresAtMs, origin(event)),
+        expiresAt: new Date(expiresAtMs).toISOString(),
+        maxBytes: MAX_ARTEFACT_BYTES,
+      },
+      next: 'PUT the bytes to upload.url, then POST /v1/artefacts again with { manifest, signature, uploaded: true }',
+    });
+  }
   // Shape first (names the field), then the signature against the stack's trusted release keys
-  // and the bytes against the signed size and digest: nothing unsigned is ever stored.
-  const manifest: ArtefactManifest = verifyArtefact(
-    parseManifest(body.manifest),
-    body.signature,
-    channel.trustedKeys,
-    bytes,
-  );
+  // and the bytes against the signed size and digest: nothing unsigned is ever recorded.
+  const manifest: ArtefactManifest = verifyArtefact(claimed, body.signature, channel.trustedKeys, bytes);
   const nowMs = deps.clock();
   const actor = actorOf(p);
   const existing = await deps.artefacts.line(manifest.kind, manifest.name);
   applyPublish(existing, manifest, actor, nowMs); // refuses before any write
-  const blobKey = artefactBlobKey(manifest.kind, manifest.name, manifest.version, manifest.sha256);
-  await channel.blobs.put(blobKey, bytes);
+  if (body.bytes !== undefined) await channel.blobs.put(blobKey, bytes);
   const record: ArtefactVersionRecord = {
     kind: manifest.kind,
     name: manifest.name,
@@ -283,8 +320,10 @@ async function status(deps: ArtefactDeps, event: HttpEvent) {
 
 /**
  * The operator side of the over-the-air channel, one function (docs/ota.md):
- * - `POST /v1/artefacts`: publish `{ manifest, signature, bytes }` (bytes base64, ≤ 4 MiB), refused
- *   with problem+json naming the field unless signed by a trusted release key and matching the bytes;
+ * - `POST /v1/artefacts`: publish `{ manifest, signature, bytes }` (bytes base64, ≤ 4 MiB), or
+ *   without `bytes` for an upload URL and then `{ manifest, signature, uploaded: true }` (≤ 20 MiB);
+ *   refused with problem+json naming the field unless signed by a trusted release key and matching the bytes;
+ * - `PUT /v1/artefacts/upload` (public, signed URL): local stack only, like downloads;
  * - `GET /v1/artefacts` (`?kind=`): every line's rollout state;
  * - `GET /v1/artefacts/{kind}/{name}`: a line, its versions and the controller's current verdict;
  * - `POST /v1/artefacts/{kind}/{name}/{version}/promote` `{ stage?, reason? }`: start, advance one
@@ -320,6 +359,24 @@ export function createArtefactsHandler(deps: ArtefactDeps, given?: ArtefactChann
             body: Buffer.from(bytes).toString('base64'),
             isBase64Encoded: true,
           };
+        }
+        case 'PUT /v1/artefacts/upload': {
+          // Local stack only (on AWS the upload URL is an S3 presigned PUT): the signed URL authorises.
+          const q = event.queryStringParameters ?? {};
+          const store = channel.blobs;
+          if (
+            !store.verifyUploadUrl ||
+            !q.key ||
+            !q.sig ||
+            !store.verifyUploadUrl(q.key, Number(q.expires), q.sig, deps.clock())
+          )
+            throw notFound('no such upload, or its URL expired');
+          const raw = event.body ?? '';
+          const bytes = new Uint8Array(Buffer.from(raw, event.isBase64Encoded ? 'base64' : 'utf8'));
+          if (bytes.length > MAX_ARTEFACT_BYTES)
+            throw tooLarge(`artefact exceeds ${MAX_ARTEFACT_BYTES} bytes`);
+          await store.put(q.key, bytes);
+          return json(200, { key: q.key, size: bytes.length });
         }
         case 'POST /v1/artefacts':
           return await publish(deps, channel, event, await requireOperator(event, deps));

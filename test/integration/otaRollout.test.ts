@@ -64,6 +64,12 @@ const ARTEFACT_ROUTES: { method: string; path: string; fn: 'artefacts' | 'offer'
       fn: 'artefacts',
       roles: ['operator'],
     },
+    {
+      method: 'PUT',
+      path: '/v1/artefacts/upload',
+      fn: 'artefacts',
+      roles: ['device', 'public', 'insurer', 'operator', 'legal'],
+    },
     { method: 'GET', path: '/v1/models/current', fn: 'offer', roles: ['device'] },
     { method: 'GET', path: '/v1/config/current', fn: 'offer', roles: ['device'] },
   ];
@@ -257,6 +263,56 @@ describe('OTA publish refuses what the release key did not sign', () => {
   });
 });
 
+describe('OTA publish of a large artefact through an upload URL', () => {
+  const big = new Uint8Array(5 * 1024 * 1024).map((_, i) => (i * 31) % 251);
+
+  it('hands out an upload URL, then publishes the uploaded bytes once they match the signed manifest', async () => {
+    const manifest = { ...manifestOf('1.0.0', big), name: 'badas-large' };
+    const signature = signManifest(manifest, seed);
+    const step1 = await api.request('POST', '/v1/artefacts', {
+      token: stack.operatorToken,
+      body: { manifest, signature },
+    });
+    expect(step1.status).toBe(202);
+    const put = await fetch(step1.body.upload.url, { method: 'PUT', body: big });
+    expect(put.status).toBe(200);
+    const step2 = await api.request('POST', '/v1/artefacts', {
+      token: stack.operatorToken,
+      body: { manifest, signature, uploaded: true },
+    });
+    expect(step2.status).toBe(201);
+    expect(step2.body).toMatchObject({ name: 'badas-large', version: '1.0.0', status: 'published' });
+  });
+
+  it('refuses uploaded bytes that do not match, and a publish with nothing uploaded', async () => {
+    const other = { ...manifestOf('1.1.0', big), name: 'badas-large' };
+    const signature = signManifest(other, seed);
+    const step1 = await api.request('POST', '/v1/artefacts', {
+      token: stack.operatorToken,
+      body: { manifest: other, signature },
+    });
+    const evil = Uint8Array.from(big);
+    evil[1234] = (evil[1234] ?? 0) ^ 0xff;
+    expect((await fetch(step1.body.upload.url, { method: 'PUT', body: evil })).status).toBe(200);
+    const refused = await api.request('POST', '/v1/artefacts', {
+      token: stack.operatorToken,
+      body: { manifest: other, signature, uploaded: true },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].path).toBe('/bytes');
+    const none = { ...manifestOf('1.2.0', big), name: 'badas-large' };
+    const nothing = await api.request('POST', '/v1/artefacts', {
+      token: stack.operatorToken,
+      body: { manifest: none, signature: signManifest(none, seed), uploaded: true },
+    });
+    expect(nothing.status).toBe(400);
+    expect(nothing.body.errors[0].path).toBe('/uploaded');
+    const forged = new URL(step1.body.upload.url);
+    forged.searchParams.set('key', 'artefacts/model/badas/9.9.9/x');
+    expect((await fetch(forged, { method: 'PUT', body: evil })).status).toBe(404);
+  });
+});
+
 describe('OTA staged rollout through the stack', () => {
   it('publishes and completes a first release by hand; every camera is offered it, signed and downloadable', async () => {
     expect((await publish('1.0.0')).status).toBe(201);
@@ -269,6 +325,11 @@ describe('OTA staged rollout through the stack', () => {
     expect(verifyArtefact(offer.manifest, offer.signature, [publicKeyOf(seed)], bytes).version).toBe('1.0.0');
     const config = await api.request('GET', '/v1/config/current', { token: cameras[0]!.token });
     expect(config.status).toBe(204);
+    const wrongChannel = await api.request('GET', '/v1/models/current?kind=isp_profile', {
+      token: cameras[0]!.token,
+    });
+    expect(wrongChannel.status).toBe(400);
+    expect(wrongChannel.body.errors[0].path).toBe('/kind');
     expect((await publish('0.9.0')).status).toBe(409);
   });
 
