@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readBadasModel } from '../../edge/badas/modelFile.ts';
-import { HELD_OUT_SETS } from '../../edge/badas/training/datasets.ts';
+import { HELD_OUT_SETS, VALIDATION_SETS } from '../../edge/badas/training/datasets.ts';
 import {
   type FleetLearningConfig,
   type FleetLearningResult,
@@ -9,21 +9,31 @@ import {
   runFleetLearning,
 } from '../../edge/badas/training/fleetLearning.ts';
 import { FLEET_HELD_OUT_SETS } from '../../edge/badas/training/fleetWorld.ts';
+import { DEFAULT_SHIP_GATE } from '../../edge/badas/training/shipGate.ts';
 import { ArgsError, intOption, parseOptions } from './args.ts';
 
 /**
- * The quick configuration (`--quick`, and the `learning` bench): a fifth of the fleet, a
- * 1-in-10 replay, half the held-out drives, two seeds, and no full round unless asked. The
- * curve's shape is the same; its points are noisier.
+ * The quick configuration (`--quick`, and the `learning` bench): half the fleet, a 1-in-10
+ * replay, half of every held-out and validation set, two seeds, 500 bootstrap resamples. The
+ * curve's shape is the same; its points and the gate's interval are noisier.
  */
 export const QUICK_FLEET_LEARNING: Omit<FleetLearningConfig, 'currentModel'> = {
   ...FULL_FLEET_LEARNING,
-  fleetDrives: 600,
+  fleetDrives: 1500,
   replayStride: 10,
-  heldOut: HELD_OUT_SETS.map((s) => ({ ...s, count: Math.round(s.count / 2) })),
-  heldOutFleet: FLEET_HELD_OUT_SETS.map((s) => ({ ...s, count: Math.round(s.count / 2) })),
-  curve: { sizes: [0, 300, 1000, 3000], seeds: ['a', 'b'] },
+  heldOut: halve(HELD_OUT_SETS),
+  heldOutFleet: halve(FLEET_HELD_OUT_SETS),
+  curve: { sizes: [0, 1000, 3000, 10_000], seeds: ['a', 'b'] },
+  round: {
+    ...FULL_FLEET_LEARNING.round!,
+    validation: halve(VALIDATION_SETS),
+    gate: { ...DEFAULT_SHIP_GATE, resamples: 500 },
+  },
 };
+
+function halve<T extends { count: number }>(specs: readonly T[]): T[] {
+  return specs.map((s) => ({ ...s, count: Math.round(s.count / 2) }));
+}
 
 const f3 = (v: number) => v.toFixed(3);
 

@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { getResolution } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { trainingSampleSchema } from '../../../lib/contract/events.ts';
 import { createSeededRandom } from '../../core/random.ts';
-import type { PrivacyZone } from '../../privacy/privacyZones.ts';
+import { insideAnyZone, type PrivacyZone } from '../../privacy/privacyZones.ts';
 import type { LabelledWindow } from './trainingSampleCollector.ts';
 import { toTrainingSampleEvent } from './trainingSampleEvent.ts';
 
@@ -64,5 +65,25 @@ describe('toTrainingSampleEvent', () => {
 
   it('drops every window when network sharing is off', () => {
     expect(toTrainingSampleEvent(window, at, { ...ctx, sharing: false })).toBeUndefined();
+  });
+
+  it('never emits a window that ended inside any zone (property)', () => {
+    const zone = fc.record({
+      lat: fc.double({ min: 52.4, max: 52.6, noNaN: true }),
+      lng: fc.double({ min: 13.2, max: 13.6, noNaN: true }),
+      radiusM: fc.double({ min: 250, max: 400, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(zone, { maxLength: 3 }),
+        fc.double({ min: 52.4, max: 52.6, noNaN: true }),
+        fc.double({ min: 13.2, max: 13.6, noNaN: true }),
+        (zones, lat, lng) => {
+          const e = toTrainingSampleEvent(window, { lat, lng, tMs: at.tMs }, { ...ctx, zones });
+          return e === undefined ? insideAnyZone(zones, lat, lng) : !insideAnyZone(zones, lat, lng);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
