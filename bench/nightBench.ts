@@ -7,6 +7,7 @@ import { CLIPPED_LUMA, foldNightDay } from '../lib/night/nightAggregate.ts';
 import { type NightObservation, nightObservationsOf } from '../lib/night/nightObservations.ts';
 import { weightedLeastSquares } from '../lib/night/robustStats.ts';
 import { createPrng } from '../lib/sim/prng.ts';
+import { simulateNightFleetThroughReporter } from '../sim/night/nightDrive.ts';
 import { DEFAULT_NIGHT_FLEET, type NightFleetOptions, simulateNightFleet } from '../sim/night/nightFleet.ts';
 import {
   drawNightDevice,
@@ -106,6 +107,7 @@ export async function runNightBench(): Promise<BenchResult[]> {
     target: 20,
     note: 'smallest simulated fleet (3 nights, every camera every night) that gets a profile; fewer distinct cameras → withheld',
   });
+  out.push(...throughReporter());
   out.push(lightingAccuracy());
   out.push(...profileBenefit());
   out.push(...clockRuleOnRealTraces());
@@ -210,6 +212,52 @@ function lightingAccuracy(): BenchResult {
     better: 'higher',
     note: 'cells with ≥ 3 camera-days, 200 cameras × 3 nights per model, against the simulated truth',
   };
+}
+
+/**
+ * The whole camera path at small scale: 40 cameras per model drive 2 nights frame by frame (5 fps)
+ * through the real `NightSceneReporter` (sim/night/nightDrive.ts), and the cloud calibrates from
+ * what it sent — beside the same plain baseline.
+ */
+function throughReporter(): BenchResult[] {
+  const keys = ['black_level_dn', 'read_noise_pct', 'shot_gain_pct'];
+  const sums = new Map<string, { robust: number; plain: number; n: number }>();
+  for (const truth of NIGHT_SENSOR_MODELS)
+    for (const seed of [1, 2]) {
+      const obs = simulateNightFleetThroughReporter({
+        cameraModel: truth.cameraModel,
+        cameras: 40,
+        nights: 2,
+        seed,
+      }).flatMap(nightObservationsOf);
+      const classes = classifyCells(cellNightDays(obs));
+      const classOf = (c: string): LightingClass => classes.get(c) ?? 'unknown';
+      const r = calibrateNight(foldNightDay(obs, classOf));
+      if (r.kind !== 'profile') continue;
+      const plain = plainCalibration(obs, classOf);
+      for (const p of PARAMETERS.filter((x) => keys.includes(x.key))) {
+        const sum = sums.get(p.key) ?? { robust: 0, plain: 0, n: 0 };
+        sum.robust += p.error(r.fit, truth);
+        sum.plain += p.error(plain, truth);
+        sum.n++;
+        sums.set(p.key, sum);
+      }
+    }
+  return PARAMETERS.filter((p) => sums.has(p.key)).flatMap((p) => {
+    const sum = sums.get(p.key) as { robust: number; plain: number; n: number };
+    const name = `night.calibration_error.${p.key}.through_reporter_40`;
+    const note = `40 cameras × 2 nights per model through the camera's NightSceneReporter (frames at 5 fps, headlights in view 15 % of the time), ${sum.n} runs`;
+    return [
+      { name, value: round(sum.robust / sum.n), unit: p.unit, better: 'lower' as const, note },
+      {
+        name: `${name}.baseline`,
+        value: round(sum.plain / sum.n),
+        unit: p.unit,
+        better: 'lower' as const,
+        note,
+      },
+    ];
+  });
 }
 
 /**

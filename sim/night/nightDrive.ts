@@ -1,4 +1,4 @@
-import { cellToLatLng, cellToParent, gridRing } from 'h3-js';
+import { cellToLatLng, cellToParent, gridRing, latLngToCell } from 'h3-js';
 import {
   DEFAULT_NIGHT_SCENE,
   type NightSceneEvent,
@@ -6,8 +6,15 @@ import {
 } from '../../edge/night/nightSceneReporter.ts';
 import { haversineM } from '../../lib/geo/distance.ts';
 import { createPrng, type Prng } from '../../lib/sim/prng.ts';
+import type { StreamRecord } from '../../lib/stream/streamRecord.ts';
 import type { TrueLighting } from './nightFleet.ts';
-import { gaussian, type NightDevice, nightFrameStats } from './nightSensorModels.ts';
+import {
+  drawNightDevice,
+  gaussian,
+  type NightDevice,
+  nightFrameStats,
+  nightSensorModel,
+} from './nightSensorModels.ts';
 
 /** A road cell of the town at night: its true lighting and its scene luminance. */
 export interface NightCell {
@@ -133,4 +140,57 @@ function centreDistanceM(a: string, b: string): number {
   const [aLat, aLng] = cellToLatLng(a);
   const [bLat, bLng] = cellToLatLng(b);
   return haversineM(aLat, aLng, bLat, bLng);
+}
+
+/** Four 12-cell loops (~1.5 km) across Pittsburgh, in lit and in dark neighbourhoods. */
+export const PITTSBURGH_LOOPS: readonly string[][] = [
+  [40.4406, -79.9959],
+  [40.4512, -79.9801],
+  [40.4312, -79.9301],
+  [40.4606, -79.9459],
+].map(([lat, lng]) => loopRoute(latLngToCell(lat as number, lng as number, 10), 2));
+
+/** 03:00 UTC = 22:00 in Pittsburgh in January: well past civil dusk. */
+const FIRST_NIGHT_MS = Date.UTC(2026, 0, 5, 3);
+
+/**
+ * A fleet of `cameras` devices of one model, each driving one of the loops for 30 minutes a
+ * night, frame by frame through the camera's real `NightSceneReporter`; the events it sent, as
+ * stream records under a pseudonym per camera and night. Each drive has its own pace, so
+ * reports fall all round the loops.
+ */
+export function simulateNightFleetThroughReporter(options: {
+  cameraModel: string;
+  cameras: number;
+  nights: number;
+  seed: number;
+}): StreamRecord[] {
+  const model = nightSensorModel(options.cameraModel);
+  const prng = createPrng(options.seed);
+  const records: StreamRecord[] = [];
+  for (let c = 0; c < options.cameras; c++) {
+    const device = drawNightDevice(model, prng.fork(`device-${c}`));
+    for (let night = 0; night < options.nights; night++) {
+      const drivePrng = prng.fork(`drive-${c}-${night}`);
+      const events = driveAtNight(
+        device,
+        {
+          ...DEFAULT_NIGHT_DRIVE,
+          speedMps: drivePrng.uniform(9, 15),
+          route: PITTSBURGH_LOOPS[c % PITTSBURGH_LOOPS.length] as string[],
+          startIndex: c * 7 + night * 3,
+          startMs: FIRST_NIGHT_MS + night * 86_400_000 + c * 60_000,
+        },
+        drivePrng,
+      );
+      if (events.length > 0)
+        records.push({
+          v: 1,
+          pseudonym: `sim-drive-${options.seed}-${c}-${night}`.padEnd(16, '0'),
+          batchKey: `drive${options.seed}c${c}n${night}`,
+          events,
+        });
+    }
+  }
+  return records;
 }
