@@ -30,6 +30,7 @@ export type Strata = Map<string, StratumCounts>;
 
 /** The health metrics a rollout is judged on. */
 export const HEALTH_METRICS = ['alerts', 'nearMisses', 'errors'] as const;
+/** One of {@link HEALTH_METRICS}. */
 export type HealthMetric = (typeof HEALTH_METRICS)[number];
 
 /** A stratum's key: zero-padded epoch hour, then the res-7 cell, so keys sort by time. */
