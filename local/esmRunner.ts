@@ -39,7 +39,15 @@ export interface EsmRunnerOptions {
   failureSink: FailureSink;
   /** Where checkpoints persist between runs; in memory when undefined. */
   checkpointFile?: string;
-  onFailedToDestination?: (records: number) => void;
+  /**
+   * Called with the records sent to the on-failure destination: their count, and each one's
+   * stable id (`<shardId>:<sequenceNumber>`), payload and arrival time, so a counter can count each once and
+   * in events (see `destinationCounts` in functions/stream/aggregator.ts).
+   */
+  onFailedToDestination?: (
+    records: number,
+    sent: readonly { id: string; data: Uint8Array; arrivalMs: number }[],
+  ) => void;
   log?: (line: string) => void;
   idlePollMs?: number;
 }
@@ -261,7 +269,14 @@ export class EsmRunner {
         dataBase64: Buffer.from(r.Data ?? new Uint8Array()).toString('base64'),
       })),
     });
-    this.opts.onFailedToDestination?.(records.length);
+    this.opts.onFailedToDestination?.(
+      records.length,
+      records.map((r) => ({
+        id: `${shardId}:${r.SequenceNumber ?? ''}`,
+        data: r.Data ?? new Uint8Array(),
+        arrivalMs: r.ApproximateArrivalTimestamp?.getTime() ?? 0,
+      })),
+    );
   }
 }
 

@@ -11,6 +11,7 @@ import {
 } from '../../lib/stream/applyRecords.ts';
 import { decodeStreamRecord, PoisonRecordError, type StreamRecord } from '../../lib/stream/streamRecord.ts';
 import { isRetryableAwsError } from '../adapters/awsClients.ts';
+import type { CountOnce } from '../adapters/statsStore.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { logger, METRIC, MetricUnit, metrics, observability } from '../runtime/observability.ts';
@@ -123,7 +124,10 @@ export function createAggregatorHandler(deps: AggregatorDeps, onReport?: (r: Agg
           deltas: { failedToDestination: 1 },
         })),
       ]);
-      if (event.Records.length > 0) await deps.stats.setIteratorAge(Math.max(0, nowMs - oldest), nowMs);
+      // A gauge, rewritten every batch: a failed write of it must not fail a batch already
+      // counted as processed (a retry could then send it to the destination and count it twice).
+      if (event.Records.length > 0)
+        await deps.stats.setIteratorAge(Math.max(0, nowMs - oldest), nowMs).catch(() => {});
       metrics.addMetric(METRIC.processed, MetricUnit.Count, events);
       metrics.addMetric(METRIC.hazardsRaised, MetricUnit.Count, applied.hazardsCreated.length);
       metrics.addMetric(METRIC.hazardsCleared, MetricUnit.Count, applied.hazardsCleared.length);
@@ -152,6 +156,27 @@ async function markOldEvidence(deps: AggregatorDeps, records: readonly StreamRec
     dirty.set(`${hour}#${partition}`, { partition, hour });
   }
   if (dirty.size > 0) await deps.baselines.markDirty(dirty.values());
+}
+
+/**
+ * The ops counts of records the aggregator's event source mapping sent to the failure
+ * destination (retries exhausted, too old): each record once (by its shard and sequence number,
+ * however often the mapping's callback runs) and in events, as `accepted` counts them, so that
+ * accepted = processed + failedToDestination; a poison record counts as one.
+ */
+export function destinationCounts(
+  sent: readonly { id: string; data: Uint8Array; arrivalMs: number }[],
+): CountOnce[] {
+  return sent.map(({ id, data, arrivalMs }) => {
+    let events = 1;
+    try {
+      events = decodeStreamRecord(data).events.length;
+    } catch (err) {
+      if (!(err instanceof PoisonRecordError)) throw err;
+    }
+    // Keyed and placed as the aggregator counts a poison record itself: one count whoever reports it.
+    return { id: `x#${id}`, atMs: arrivalMs, deltas: { failedToDestination: events } };
+  });
 }
 
 /** A retryable failure: the mapping checkpoints before `seq` and retries from there. */

@@ -6,7 +6,7 @@ import { encodeStreamRecord, type StreamRecord } from '../../lib/stream/streamRe
 import { toLambdaRecord } from '../../local/esmRunner.ts';
 import { hardBrake } from '../../test/factories.ts';
 import type { CountOnce } from '../adapters/statsStore.ts';
-import { type AggregatorDeps, createAggregatorHandler } from './aggregator.ts';
+import { type AggregatorDeps, createAggregatorHandler, destinationCounts } from './aggregator.ts';
 
 const NOW = Date.parse('2026-03-02T12:00:00Z');
 
@@ -74,5 +74,24 @@ describe('aggregator on a batch of only old evidence', () => {
     expect(marked).toEqual([{ partition: 'p', hour: Math.floor(old / 3600_000) }]);
     const processed = counted.filter((c) => c.deltas.processed);
     expect(new Set(processed.map((c) => c.id)).size).toBe(1);
+  });
+});
+
+describe('destinationCounts', () => {
+  it('counts a record sent to the failure destination in events, once per shard position', () => {
+    const record: StreamRecord = {
+      v: 1,
+      pseudonym: 'pseudonym-0000000001',
+      batchKey: 'batch-000001',
+      events: [hardBrake(), hardBrake(), hardBrake()],
+    };
+    const sent = [
+      { id: 'shardId-0:1', data: encodeStreamRecord(record), arrivalMs: NOW },
+      { id: 'shardId-0:2', data: new TextEncoder().encode('not json'), arrivalMs: NOW },
+    ];
+    expect(destinationCounts(sent)).toEqual([
+      { id: 'x#shardId-0:1', atMs: NOW, deltas: { failedToDestination: 3 } },
+      { id: 'x#shardId-0:2', atMs: NOW, deltas: { failedToDestination: 1 } },
+    ]);
   });
 });

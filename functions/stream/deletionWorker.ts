@@ -105,7 +105,8 @@ export function createDeletionWorker(deps: AppDeps, opts: DeletionWorkerOptions 
         }
       }
     }
-    await deps.deletions.finish(job, deps.clock());
+    // Audited before the job is marked done: a crash between the two repeats the entry on the
+    // resumed run, where the other order would lose it (a done job is never visited again).
     await deps.audit.append({
       at: new Date(deps.clock()).toISOString(),
       actor: { role: 'system', id: 'deletion-worker' },
@@ -113,6 +114,7 @@ export function createDeletionWorker(deps: AppDeps, opts: DeletionWorkerOptions 
       target: `deletion:${requestId}`,
       details: { deletedItems: job.deletedItems },
     });
+    await deps.deletions.finish(job, deps.clock());
   }
 
   /** Runs every queued job once; returns how many it finished. */
