@@ -98,6 +98,25 @@ describe('NightSceneReporter', () => {
     expect(control.takeEvents()).toHaveLength(1);
   });
 
+  it('uses no frame without a recent fix: a tunnel is not credited to the cell where GNSS was lost', () => {
+    const r = new NightSceneReporter(CONFIG, createSeededRandom('tunnel'));
+    const atM = drive(r, DEC_21H, 5);
+    r.takeEvents();
+    // 20 minutes of frames with no fix after the last one.
+    for (let i = 0; i < 20 * 60 * 5; i++)
+      r.pushStats({
+        tMs: DEC_21H + 5 * 60_000 + i * 200,
+        meanLuma: 60,
+        noiseSigma: 4,
+        exposureMs: 33,
+        gain: 8,
+      });
+    drive(r, DEC_21H + 25 * 60_000, 1, { fromM: atM + 400 });
+    const events = r.takeEvents();
+    // The only report (if any) is from the frames after the fixes came back, not from the tunnel.
+    for (const e of events) expect(Date.parse(e.ts)).toBeGreaterThanOrEqual(DEC_21H + 25 * 60_000);
+  });
+
   it('does not report before the vehicle is well away from where it started', () => {
     const slow = new NightSceneReporter(CONFIG, createSeededRandom('slow'));
     // 0.5 m/s for 25 minutes: 750 m driven, but a report would sit within 500 m of the start.

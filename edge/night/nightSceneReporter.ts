@@ -69,6 +69,11 @@ export interface NightSceneConfig {
   holdM: number;
   /** Nothing is reported until this far from the last stop (past the redactor's start trim). */
   minFromStopM: number;
+  /**
+   * A frame is placed by a fix at most this old; without one (a tunnel, a GNSS outage) it is not
+   * used, rather than credited to the cell where the fix was lost.
+   */
+  maxFixAgeMs: number;
   /** Below this speed for {@link stopAfterMs} the vehicle has stopped. */
   stopSpeedMps: number;
   stopAfterMs: number;
@@ -84,6 +89,7 @@ export const DEFAULT_NIGHT_SCENE: Omit<NightSceneConfig, 'cameraModel' | 'firmwa
   cellResolution: 10,
   holdM: 400,
   minFromStopM: 500,
+  maxFixAgeMs: 5000,
   stopSpeedMps: 1,
   stopAfterMs: 60_000,
 };
@@ -99,8 +105,8 @@ interface Held {
  * inside one road cell by their medians (a passing pair of headlights moves a mean, not a
  * median) and reports at most once per interval, at the centre of that cell — so the cloud can
  * tell a lit junction from the dark road beyond it — never inside a privacy zone, never near
- * where a trip started or ended. Times are floored to
- * the minute and ids are fresh random UUIDs, as for every other event.
+ * where a trip started or ended. Times are floored to the minute and ids are fresh random
+ * UUIDs, as for every other event.
  *
  * @example
  * const r = new NightSceneReporter({ ...DEFAULT_NIGHT_SCENE, cameraModel: 'budget-10hz', firmware: '2.1.0' }, random, () => places.zones());
@@ -154,7 +160,7 @@ export class NightSceneReporter {
   pushStats(stats: SceneStats): void {
     const fix = this.fix;
     const cell = this.cell;
-    if (!fix || !cell || !this.isNightAt(stats.tMs, fix)) {
+    if (!fix || !cell || stats.tMs - fix.tMs > this.config.maxFixAgeMs || !this.isNightAt(stats.tMs, fix)) {
       this.resetWindow();
       return;
     }
@@ -198,33 +204,20 @@ export class NightSceneReporter {
     // The whole cell, not just its centre, must clear every zone: the centre is what is sent,
     // and a zone's edge must not be traceable from which cells never report.
     if (insideAnyZone(this.zones(), cell.lat, cell.lng, cell.radiusM)) return;
-    const m = (f: (s: SceneStats) => number) => median(frames.map(f));
+    const luma = median(frames.map((s) => s.meanLuma));
+    const noise = median(frames.map((s) => s.noiseSigma));
+    const exposure = median(frames.map((s) => s.exposureMs));
+    const gain = median(frames.map((s) => s.gain));
     const event: NightSceneEvent = {
       id: randomUuid(this.random),
       type: 'night_scene',
       ts: formatIsoUtc(floorTo(tMs, 60_000)),
       lat: round(cell.lat, 5),
       lng: round(cell.lng, 5),
-      meanLuma: clamp(
-        round(
-          m((s) => s.meanLuma),
-          2,
-        ),
-        0,
-        255,
-      ),
-      noiseSigma: round(
-        m((s) => s.noiseSigma),
-        3,
-      ),
-      exposureMs: round(
-        m((s) => s.exposureMs),
-        3,
-      ),
-      gain: round(
-        m((s) => s.gain),
-        3,
-      ),
+      meanLuma: clamp(round(luma, 2), 0, 255),
+      noiseSigma: round(noise, 3),
+      exposureMs: round(exposure, 3),
+      gain: round(gain, 3),
       cameraModel: this.config.cameraModel.slice(0, 64),
       firmware: this.config.firmware.slice(0, 64),
     };
