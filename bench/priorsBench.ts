@@ -311,43 +311,48 @@ function plainPointFor(
   return at(sigmoid(hi));
 }
 
+/** Per-road logit shifts for a covered-road offset: the camera's (from the tile) or the oracle's. */
+type ShiftFamily = (coveredOffsetLogit: number) => (road: Road) => number;
+
+const tileShifts =
+  (priors: ConflictPriors, gain: number): ShiftFamily =>
+  (coveredOffsetLogit) =>
+    priorShift(priors, { ...DEFAULT_PRIOR_ADJUST, gain, coveredOffsetLogit });
+
 /**
- * The prior-aware camera's recalibration for one gain: the largest offset (logits, covered roads
- * only) with at most `maxFalseAlarms` on `normal`. Uncovered roads keep the plain point.
+ * The prior-aware camera's recalibration: the largest covered-road offset (logits) with at most
+ * `maxFalseAlarms` on `normal`. Uncovered roads keep the plain point.
  */
 function offsetFor(
   normal: readonly RoadDrives[],
-  priors: ConflictPriors,
   point: BadasOperatingPoint,
-  gain: number,
+  family: ShiftFamily,
   maxFalseAlarms: number,
-): PriorAdjustConfig {
-  const config = (coveredOffsetLogit: number) => ({ ...DEFAULT_PRIOR_ADJUST, gain, coveredOffsetLogit });
-  const fa = (offset: number) => totals(normal, point, priorShift(priors, config(offset))).falseAlarms;
+): number {
+  const fa = (offset: number) => totals(normal, point, family(offset)).falseAlarms;
   let lo = -2 * DEFAULT_PRIOR_ADJUST.maxShiftLogit;
   let hi = DEFAULT_PRIOR_ADJUST.maxShiftLogit;
-  if (fa(hi) <= maxFalseAlarms) return config(hi);
+  if (fa(hi) <= maxFalseAlarms) return hi;
   for (let i = 0; i < 12; i++) {
     const mid = (lo + hi) / 2;
     if (fa(mid) <= maxFalseAlarms) lo = mid;
     else hi = mid;
   }
-  return config(lo);
+  return lo;
 }
 
 /** Plain and prior-aware at the same false-alarm count on `drives`, each at its most sensitive point. */
 function atEqualFalseAlarms(
   drives: readonly RoadDrives[],
-  priors: ConflictPriors,
+  family: ShiftFamily,
   base: BadasOperatingPoint,
   falseAlarmsPerH: number,
-  gain: number,
 ) {
   const normal = normalOnly(drives);
   const budget = Math.round(falseAlarmsPerH * totals(normal, base, noShift).normalHours);
   const point = plainPointFor(normal, base, budget);
-  const config = offsetFor(normal, priors, point, gain, budget);
-  return { point, config, budget };
+  const offset = offsetFor(normal, point, family, budget);
+  return { point, offset, budget };
 }
 
 /**
@@ -366,18 +371,63 @@ const meanOf = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.len
 function curve(
   calibrated: readonly RoadDrives[],
   measured: readonly RoadDrives[],
-  priors: ConflictPriors,
+  family: ShiftFamily,
   base: BadasOperatingPoint,
-  gain: number,
 ): { faPerH: number; plain: number; aware: number }[] {
   return FA_RATES_PER_H.map((faPerH) => {
-    const c = atEqualFalseAlarms(calibrated, priors, base, faPerH, gain);
+    const c = atEqualFalseAlarms(calibrated, family, base, faPerH);
     return {
       faPerH,
       plain: totals(measured, c.point, noShift).mttaS,
-      aware: totals(measured, c.point, priorShift(priors, c.config)).mttaS,
+      aware: totals(measured, c.point, family(c.offset)).mttaS,
     };
   });
+}
+
+/**
+ * The oracle's shifts: each covered road's *expected* conflict rate per hour, from its true
+ * scenario mix and each kind's conflicts and hours per drive (pooled over every held-out drive of
+ * every road, so no road is judged on its own few drives), relative to the covered roads' pooled
+ * rate, bounded like the camera's. No camera can have this; it says whether a perfectly known
+ * prior would help, i.e. whether the estimate or the mechanism limits the gain. (The reference
+ * rate does not matter: the recalibrated offset absorbs any constant.)
+ */
+function oracleShifts(all: readonly RoadDrives[], covered: readonly RoadDrives[]): ShiftFamily {
+  const perKind = new Map<ScenarioKind, { conflicts: number; hours: number; drives: number }>();
+  for (const { scored } of all)
+    for (const { scenario: s } of scored) {
+      const k = perKind.get(s.kind) ?? { conflicts: 0, hours: 0, drives: 0 };
+      k.conflicts += s.conflictOnsetsS.length;
+      k.hours += (s.frames.at(-1)?.tS ?? 0) / 3600;
+      k.drives++;
+      perKind.set(s.kind, k);
+    }
+  const expectedRate = (road: Road) => {
+    let conflicts = 0;
+    let hours = 0;
+    for (const [kind, w] of Object.entries(road.mix) as [ScenarioKind, number][]) {
+      const k = perKind.get(kind);
+      if (!k) continue;
+      conflicts += (w * k.conflicts) / k.drives;
+      hours += (w * k.hours) / k.drives;
+    }
+    return conflicts / hours;
+  };
+  const conflicts = covered.reduce(
+    (a, d) => a + d.scored.reduce((b, s) => b + s.scenario.conflictOnsetsS.length, 0),
+    0,
+  );
+  const hours =
+    covered.reduce((a, d) => a + d.scored.reduce((b, s) => b + (s.scenario.frames.at(-1)?.tS ?? 0), 0), 0) /
+    3600;
+  const lrr = new Map(
+    covered.map((d) => [d.road.cell, Math.log(expectedRate(d.road) / (conflicts / hours))]),
+  );
+  const max = DEFAULT_PRIOR_ADJUST.maxShiftLogit;
+  return (offset) => (road) => {
+    const r = lrr.get(road.cell);
+    return r === undefined ? 0 : Math.max(-max, Math.min(max, r + offset));
+  };
 }
 
 /** The bench's figures must come from the camera's own arithmetic: the shifted-threshold sweep against shiftScore. */
@@ -434,7 +484,9 @@ async function runWorld(world: WorldName, prefix: string, scorer: BadasScorer): 
   const testCovered = drivesOf(covered, `priors-bench:${world}:test`, TEST_DRIVES, score);
   const testUncovered = drivesOf(uncovered, `priors-bench:${world}:test`, UNCOVERED_TEST_DRIVES, score);
   const test = [...testCovered, ...testUncovered];
-  const { point, config, budget } = atEqualFalseAlarms(test, priors, base, TARGET_FA_PER_H, gain);
+  const family = tileShifts(priors, gain);
+  const { point, offset, budget } = atEqualFalseAlarms(test, family, base, TARGET_FA_PER_H);
+  const config: PriorAdjustConfig = { ...DEFAULT_PRIOR_ADJUST, gain, coveredOffsetLogit: offset };
   const aware = priorShift(priors, config);
   const fig = {
     coveredPlain: totals(testCovered, point, noShift),
@@ -448,7 +500,9 @@ async function runWorld(world: WorldName, prefix: string, scorer: BadasScorer): 
   const jPlain = totals(junctions, point, noShift);
   const jAware = totals(junctions, point, aware);
   const equivalent = checkEquivalence(test, point, aware);
-  const testCurve = curve(test, testCovered, priors, base, gain);
+  const testCurve = curve(test, testCovered, family, base);
+  const oracleCurve = curve(test, testCovered, oracleShifts(test, testCovered), base);
+  const oracleGainS = meanOf(oracleCurve.map((c) => c.aware - c.plain));
   const others = testCurve.map((c) => `at ${c.faPerH}/h: ${round(c.aware)} s vs plain ${round(c.plain)} s`);
   const curveGainS = meanOf(testCurve.map((c) => c.aware - c.plain));
   const meanShift = (k: RoadKind) => {
@@ -511,6 +565,13 @@ async function runWorld(world: WorldName, prefix: string, scorer: BadasScorer): 
       better: 'higher',
       target: 0,
       note: `prior-aware minus plain mTTA on covered held-out roads, mean over ${FA_RATES_PER_H.join(' / ')} false alarms per hour (each recalibrated on the held-out normal driving): ${others.join('; ')}`,
+    },
+    {
+      name: `${prefix}.mtta_gain_s.covered.oracle`,
+      value: round(oracleGainS),
+      unit: 's',
+      better: 'higher',
+      note: `the same comparison with each covered road's expected conflict rate from its true scenario mix in place of the tile's estimate — a prior no camera can have; it bounds what better estimation alone could add: ${oracleCurve.map((c) => `at ${c.faPerH}/h: ${round(c.aware)} s vs plain ${round(c.plain)} s`).join('; ')}`,
     },
     {
       name: `${prefix}.tile_bytes`,
