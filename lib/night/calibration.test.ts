@@ -8,7 +8,7 @@ import {
   DEFAULT_CALIBRATION,
   ispProfileArtefact,
 } from './calibration.ts';
-import { decodeIspProfile } from './ispProfileFormat.ts';
+import { decodeIspProfile, IspProfileError } from './ispProfileFormat.ts';
 import { cellNightDays, classifyCells } from './lightingClass.ts';
 import { foldNightDay } from './nightAggregate.ts';
 import { nightObservationsOf } from './nightObservations.ts';
@@ -68,6 +68,27 @@ describe('calibrateNight', () => {
       return sum / 4;
     };
     expect(err(400)).toBeLessThan(err(20));
+  });
+
+  it('ships nothing from a degenerate fit, and refuses to mix camera models', () => {
+    const fleet = simulateNightFleet({
+      ...DEFAULT_NIGHT_FLEET,
+      cameraModel: 'budget-10hz',
+      cameras: 30,
+      seed: 9,
+    });
+    const obs = fleet.records.flatMap(nightObservationsOf);
+    // Every report at one gain and one luma: the noise fit has nothing to find a slope in.
+    const flat = obs.map((o) => ({ ...o, gain: 4, meanLuma: 50, noiseSigma: 5 }));
+    expect(calibrateNight(foldNightDay(flat, () => 'dark'))).toMatchObject({ kind: 'withheld' });
+    const other = simulateNightFleet({
+      ...DEFAULT_NIGHT_FLEET,
+      cameraModel: 'phone-50hz',
+      cameras: 30,
+      seed: 9,
+    });
+    const mixed = [...obs, ...other.records.flatMap(nightObservationsOf)];
+    expect(() => calibrateNight(foldNightDay(mixed, () => 'dark'))).toThrow(IspProfileError);
   });
 
   it('signs a profile that a camera verifies, and a tampered one it refuses', () => {

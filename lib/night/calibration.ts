@@ -5,7 +5,7 @@ import {
   sha256Hex,
   signManifest,
 } from '../contract/artefact.ts';
-import { encodeIspProfile, type IspProfile } from './ispProfileFormat.ts';
+import { encodeIspProfile, type IspProfile, IspProfileError, parseIspProfile } from './ispProfileFormat.ts';
 import type { NightBin, NightDayAggregate } from './nightAggregate.ts';
 import { robustLinearFit, weightedMedian } from './robustStats.ts';
 
@@ -85,6 +85,12 @@ export function calibrateNight(
   aggregates: readonly NightDayAggregate[],
   config: CalibrationConfig = DEFAULT_CALIBRATION,
 ): CalibrationResult {
+  const group = aggregates[0];
+  if (group && aggregates.some((a) => a.cameraModel !== group.cameraModel || a.firmware !== group.firmware))
+    throw new IspProfileError(
+      'BAD_PROFILE',
+      'calibrateNight takes the aggregates of one (camera model, firmware)',
+    );
   const cameras = aggregates.reduce((m, a) => Math.max(m, a.cameras), 0);
   const cameraDays = aggregates.reduce((s, a) => s + a.cameras, 0);
   if (cameras < config.minCameras)
@@ -97,9 +103,23 @@ export function calibrateNight(
   if (!fit) return { kind: 'withheld', reason: 'FIT_FAILED', cameras, cameraDays };
   if (!Number.isFinite(fit.targetLuma))
     return { kind: 'withheld', reason: 'NO_LIT_STREETS', cameras, cameraDays };
+  if (aggregates.some((a) => a.cameraModel !== first.cameraModel || a.firmware !== first.firmware))
+    throw new IspProfileError(
+      'BAD_PROFILE',
+      'calibrateNight takes the aggregates of one (camera model, firmware)',
+    );
+  let profile: IspProfile;
+  try {
+    // A fit the profile format refuses (a limit that came out NaN, say) ships nothing.
+    profile = parseIspProfile(profileFromFit(first.cameraModel, first.firmware, fit, config));
+  } catch (err) {
+    if (err instanceof IspProfileError)
+      return { kind: 'withheld', reason: 'FIT_FAILED', cameras, cameraDays };
+    throw err;
+  }
   return {
     kind: 'profile',
-    profile: profileFromFit(first.cameraModel, first.firmware, fit, config),
+    profile,
     fit,
     cameras,
     cameraDays,
