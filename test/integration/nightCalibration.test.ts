@@ -3,11 +3,11 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifiedIspProfile } from '../../edge/night/ispProfile.ts';
 import { NightStore } from '../../functions/adapters/nightStore.ts';
+import { createNightCalibrationHandler } from '../../functions/scheduled/nightCalibration.ts';
 import { createDeletionWorker } from '../../functions/stream/deletionWorker.ts';
 import { createInsightsConsumerHandler } from '../../functions/stream/insightsConsumer.ts';
 import { publicKeyOf } from '../../lib/contract/artefact.ts';
 import { signIspProfileCandidate } from '../../lib/night/calibration.ts';
-import { runNightCalibration } from '../../lib/night/nightRollup.ts';
 import { localContext } from '../../local/esmRunner.ts';
 import { type LocalStackHandle, startLocalStack } from '../../local/localStack.ts';
 import { DEFAULT_NIGHT_FLEET, simulateNightFleet } from '../../sim/night/nightFleet.ts';
@@ -93,7 +93,9 @@ describe('night calibration through the emulators', () => {
 
   it('rolls the day up, calibrates the model from 24 cameras and stores a candidate the camera accepts once signed', async () => {
     const tomorrow = (Math.floor(Date.now() / DAY_MS) + 1) * DAY_MS;
-    const report = await runNightCalibration(store, tomorrow + 60 * 60_000);
+    // The scheduled function itself, run an hour into tomorrow (UTC).
+    const job = createNightCalibrationHandler({ ...stack.deps, clock: () => tomorrow + 60 * 60_000 });
+    const report = await job({}, localContext('night-calibration'));
     expect(report.rolledUp.find((r) => r.observations > 0)?.observations).toBe(sent);
     expect(report.candidates).toMatchObject([{ cameraModel: MODEL, cameras: CAMERAS }]);
     const truth = nightSensorModel(MODEL);
