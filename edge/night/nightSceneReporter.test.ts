@@ -117,6 +117,23 @@ describe('NightSceneReporter', () => {
     for (const e of events) expect(Date.parse(e.ts)).toBeGreaterThanOrEqual(DEC_21H + 25 * 60_000);
   });
 
+  it('reports nothing from a parked car whose GNSS position jitters', () => {
+    const r = new NightSceneReporter(CONFIG, createSeededRandom('parked'));
+    const atM = drive(r, DEC_21H, 12);
+    r.takeEvents();
+    const jitter = createSeededRandom('jitter');
+    for (let s = 0; s < 30 * 60; s++) {
+      const tMs = DEC_21H + 12 * 60_000 + s * 1000;
+      // ±5 m of position noise around the parking place, Doppler speed ~0.
+      const lng =
+        OSLO.lng + (atM + 10 * (jitter.next() - 0.5)) / (111_320 * Math.cos((OSLO.lat * Math.PI) / 180));
+      r.pushFix({ tMs, lat: OSLO.lat + (10 * (jitter.next() - 0.5)) / 111_320, lng, speedMps: 0.2 });
+      for (let f = 0; f < 5; f++)
+        r.pushStats({ tMs: tMs + f * 200, meanLuma: 60, noiseSigma: 4, exposureMs: 33, gain: 8 });
+    }
+    expect(r.takeEvents()).toEqual([]);
+  });
+
   it('does not report before the vehicle is well away from where it started', () => {
     const slow = new NightSceneReporter(CONFIG, createSeededRandom('slow'));
     // 0.5 m/s for 25 minutes: 750 m driven, but a report would sit within 500 m of the start.

@@ -139,7 +139,10 @@ export class NightSceneReporter {
 
   /** A position fix, in time order. */
   pushFix(fix: NightFix): void {
-    if (this.fix) this.alongM += haversineM(this.fix.lat, this.fix.lng, fix.lat, fix.lng);
+    // Distance counts only while moving: a parked car's GNSS jitter (a few metres a second)
+    // would otherwise "drive" it past the hold and start distances without it leaving.
+    if (this.fix && fix.speedMps >= this.config.stopSpeedMps)
+      this.alongM += haversineM(this.fix.lat, this.fix.lng, fix.lat, fix.lng);
     this.fix = fix;
     const cell = this.cells.at(fix.lat, fix.lng);
     // A report describes one cell: frames from the cell before are another scene.
@@ -201,6 +204,8 @@ export class NightSceneReporter {
     this.lastReportMs = tMs;
     this.resetWindow();
     if (this.alongM - this.lastStopAlongM < this.config.minFromStopM) return;
+    // Never from a standing car: where it stands may be where it parks.
+    if (!this.fix || this.fix.speedMps < this.config.stopSpeedMps) return;
     // The whole cell, not just its centre, must clear every zone: the centre is what is sent,
     // and a zone's edge must not be traceable from which cells never report.
     if (insideAnyZone(this.zones(), cell.lat, cell.lng, cell.radiusM)) return;
