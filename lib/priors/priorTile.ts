@@ -28,8 +28,11 @@ import { PriorsError } from './priorsError.ts';
  * below what a shrunk estimate can tell apart; its range ±4 (×55) is beyond any road's.
  */
 export const PRIOR_TILE_MAGIC = 'DNCP';
+/** Format version in byte 4; a decoder refuses any other. */
 export const PRIOR_TILE_VERSION = 1;
+/** Bytes before the first cell entry. */
 export const PRIOR_TILE_HEADER_BYTES = 22;
+/** Bytes per cell entry. */
 export const PRIOR_TILE_ENTRY_BYTES = 4;
 /** Quantisation step of the log rate ratio. */
 export const LOG_RATIO_STEP = 1 / 32;
