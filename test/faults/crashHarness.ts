@@ -326,6 +326,8 @@ export async function runCrashHarness(opts: CrashHarnessOptions): Promise<CrashR
     // Devices first, on a stack without faults: provisioning is not what is under test.
     child = await spawnListening(port, dataDir, baseEnv('', false), minCameras, log);
     for (let i = 0; i < cameras; i++) tokens.push((await api.camera()).token);
+    const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    log(`${since()}: ${cameras} cameras provisioned`);
     fleet = new FleetDriver(url, tokens, plan, opts.paceMs ?? 600);
     fleet.start();
     void fleet.done.then(() => {
@@ -415,6 +417,7 @@ export async function runCrashHarness(opts: CrashHarnessOptions): Promise<CrashR
     child ??= await spawnListening(port, dataDir, baseEnv(background, drainedBeforeJobs), minCameras, log);
     await child.ready;
     await fleet.done;
+    log(`${since()}: every batch acknowledged`);
     for (const cam of plan.deletedCameras.slice(deletionIds.length)) {
       const token = tokens[cam]!;
       const requestId = await until(async () => {
@@ -425,7 +428,7 @@ export async function runCrashHarness(opts: CrashHarnessOptions): Promise<CrashR
     }
     await until(() => drainedTo(events));
     const drainedAt = Date.now();
-    log(`drained ${((Date.now() - restartAt) / 1000).toFixed(1)} s after the last restart`);
+    log(`${since()}: drained, ${((Date.now() - restartAt) / 1000).toFixed(1)} s after the last restart`);
     for (const d of deletionIds) {
       await until(async () => {
         const r = await api.request('GET', `/v1/privacy/deletion/${d.requestId}`, { token: d.token });
@@ -433,10 +436,12 @@ export async function runCrashHarness(opts: CrashHarnessOptions): Promise<CrashR
       });
     }
     const recoveryS = (Date.now() - restartAt) / 1000;
+    log(`${since()}: deletions done`);
     // Settle: a last look at the counters once nothing is in flight.
     await sleep(1500);
     const stats = (await api.stats()).body as Record<string, number>;
-    child.proc.kill('SIGTERM');
+    // One more kill: everything acknowledged is drained by now, so nothing may depend on a clean stop.
+    child.proc.kill('SIGKILL');
     await child.exited;
     child = undefined;
 
@@ -469,6 +474,7 @@ export async function runCrashHarness(opts: CrashHarnessOptions): Promise<CrashR
     } finally {
       await stack.stop();
     }
+    log(`${since()}: verified`);
     const activeS = Math.max(0.001, (drainedAt - fleet.firstSendMs) / 1000);
     return {
       cycles: cyclesRun,
