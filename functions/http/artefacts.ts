@@ -403,15 +403,16 @@ export function createArtefactsHandler(deps: ArtefactDeps, given?: ArtefactChann
   });
 }
 
-/** The optional camera description of a poll. */
-const pollSchema = z
-  .object({
-    kind: kindSchema.optional(),
-    name: z.string().max(64).optional(),
-    cameraModel: z.string().min(1).max(64).optional(),
-    firmware: z.string().min(1).max(64).optional(),
-  })
-  .strict();
+/**
+ * The optional camera description of a poll. Unknown parameters are ignored, not refused: a
+ * camera on newer firmware may send more, and must still get its artefact.
+ */
+const pollSchema = z.object({
+  kind: kindSchema.optional(),
+  name: z.string().max(64).optional(),
+  cameraModel: z.string().min(1).max(64).optional(),
+  firmware: z.string().min(1).max(64).optional(),
+});
 
 /** The offer of `GET /v1/{models,config}/current` (API.md), with the rollout it comes from (a compatible extension). */
 export type ArtefactOfferResponse = ArtefactOffer & {
