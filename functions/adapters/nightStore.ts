@@ -18,6 +18,12 @@ const CONCURRENCY = 16;
  * DynamoDB partition's 1000 writes/s (DynamoDB developer guide, "Partitions and data distribution").
  */
 const SHARDS = '0123456789abcdef';
+/**
+ * Bins per item of a day's aggregate: a bin is ~170 bytes in DynamoDB, so 1000 stay well under
+ * the 400 KB item limit (DynamoDB developer guide, "Service, account, and table quotas"); a day
+ * with more bins spans several items.
+ */
+const BINS_PER_ITEM = 1000;
 
 /**
  * Night data in the insights tables, next to the insurer insights and with the same rules.
@@ -124,20 +130,32 @@ export class NightStore implements NightRepository {
 
   async putDayAggregates(aggregates: readonly NightDayAggregate[]): Promise<void> {
     await mapLimit(aggregates, CONCURRENCY, async (a) => {
-      await this.ddb.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            pk: `night#agg#${a.cameraModel}#${a.firmware}`,
-            sk: a.day,
-            cameraModel: a.cameraModel,
-            firmware: a.firmware,
-            cameras: a.cameras,
-            reports: a.reports,
-            bins: a.bins,
-          },
-        }),
-      );
+      const pk = `night#agg#${a.cameraModel}#${a.firmware}`;
+      const parts: NightBin[][] = [];
+      for (let i = 0; i < a.bins.length || parts.length === 0; i += BINS_PER_ITEM)
+        parts.push(a.bins.slice(i, i + BINS_PER_ITEM));
+      // The head item says how many parts the day has; parts past it, left by an earlier fold
+      // with more bins, are ignored on read and overwritten by the next fold that needs them.
+      await mapLimit(parts, CONCURRENCY, async (bins, k) => {
+        await this.ddb.send(
+          new PutCommand({
+            TableName: this.table,
+            Item:
+              k === 0
+                ? {
+                    pk,
+                    sk: a.day,
+                    cameraModel: a.cameraModel,
+                    firmware: a.firmware,
+                    cameras: a.cameras,
+                    reports: a.reports,
+                    parts: parts.length,
+                    bins,
+                  }
+                : { pk, sk: `${a.day}#${k}`, bins },
+          }),
+        );
+      });
       await this.ddb.send(
         new PutCommand({
           TableName: this.table,
@@ -161,16 +179,25 @@ export class NightStore implements NightRepository {
     const items = await this.queryAll(this.table, 'pk = :pk AND sk BETWEEN :a AND :b', {
       ':pk': `night#agg#${group.cameraModel}#${group.firmware}`,
       ':a': fromDay,
-      ':b': toDay,
+      ':b': `${toDay}#~`,
     });
-    return items.map((i) => ({
-      cameraModel: group.cameraModel,
-      firmware: group.firmware,
-      day: String(i.sk),
-      cameras: Number(i.cameras),
-      reports: Number(i.reports),
-      bins: i.bins as NightBin[],
-    }));
+    const parts = new Map<string, NightBin[]>();
+    for (const i of items) if (String(i.sk).includes('#')) parts.set(String(i.sk), i.bins as NightBin[]);
+    return items
+      .filter((i) => !String(i.sk).includes('#'))
+      .map((i) => {
+        const day = String(i.sk);
+        const bins = [...(i.bins as NightBin[])];
+        for (let k = 1; k < Number(i.parts ?? 1); k++) bins.push(...(parts.get(`${day}#${k}`) ?? []));
+        return {
+          cameraModel: group.cameraModel,
+          firmware: group.firmware,
+          day,
+          cameras: Number(i.cameras),
+          reports: Number(i.reports),
+          bins,
+        };
+      });
   }
 
   async putCandidate(candidate: IspProfileCandidate): Promise<void> {

@@ -120,6 +120,42 @@ describe('night calibration through the emulators', () => {
     expect(isp.gainFor(0.001)).toBe(candidate.profile.maxGain);
   });
 
+  it('stores a day with more bins than one item holds in parts, and reads it back whole', async () => {
+    const bins = Array.from({ length: 2345 }, (_, i) => ({
+      lighting: 'dark' as const,
+      gainBin: i % 17,
+      lumaBin: Math.floor(i / 17),
+      reports: 1 + (i % 3),
+      cameras: 1,
+      gain: 2 ** ((i % 17) / 4),
+      meanLuma: 4 * Math.floor(i / 17) + 2,
+      noiseVar: 10 + i / 100,
+      exposureMs: 33,
+    }));
+    const big = {
+      cameraModel: 'wide-bins',
+      firmware: '1.0.0',
+      day: '2026-02-01',
+      cameras: 30,
+      reports: 5000,
+      bins,
+    };
+    await store.putDayAggregates([big]);
+    // A later fold of the same day with fewer bins: the stale parts must not come back.
+    await store.putDayAggregates([{ ...big, day: '2026-02-02' }]);
+    await store.putDayAggregates([{ ...big, day: '2026-02-02', bins: bins.slice(0, 10) }]);
+    const read = await store.dayAggregates(
+      { cameraModel: 'wide-bins', firmware: '1.0.0' },
+      '2026-02-01',
+      '2026-02-02',
+    );
+    expect(read.map((a) => [a.day, a.bins.length])).toEqual([
+      ['2026-02-01', 2345],
+      ['2026-02-02', 10],
+    ]);
+    expect(read[0]?.bins).toEqual(bins);
+  });
+
   it('erases a camera’s night observations when it asks for deletion', async () => {
     const victim = cameras[0] as { token: string };
     const before = (await nightRawItems()).length;
