@@ -19,7 +19,7 @@ import { FLEET_HELD_OUT_SETS, type FleetSetSpec, fleetDrives } from './fleetWorl
 import { type ApClips, apClips, apOn, type CurvePoint, learningCurve } from './learningCurve.ts';
 import { mlpFromOnnx } from './mlpFromOnnx.ts';
 import { DEFAULT_SHIP_GATE, type ShipGateOptions } from './shipGate.ts';
-import { replayOf, runTrainingRound, type TrainingRoundResult } from './trainingRound.ts';
+import { REPLAY_STRIDE, replayOf, runTrainingRound, type TrainingRoundResult } from './trainingRound.ts';
 import { mlpBadasScorer, scenariosOf, trainingSamples } from './trainRecipe.ts';
 
 /** What to run. */
@@ -53,7 +53,7 @@ export const FULL_FLEET_LEARNING: Omit<FleetLearningConfig, 'currentModel'> = {
   fleetDrives: 3000,
   k: 5,
   base: TRAIN_SET,
-  replayStride: 3,
+  replayStride: REPLAY_STRIDE,
   heldOut: HELD_OUT_SETS,
   heldOutFleet: FLEET_HELD_OUT_SETS,
   curve: { sizes: [0, 100, 300, 1000, 3000, 10_000], seeds: ['a', 'b', 'c'] },

@@ -146,15 +146,16 @@ interface Perception {
   accelBiasMps2: number;
 }
 
-function drawPerception(r: Random, harsh: boolean): Perception {
+function drawPerception(r: Random, harsh: boolean, world: WorldOptions): Perception {
   const k = harsh ? 1.5 : 1;
+  const [lagLo, lagHi] = world.closingLagS ?? [0.15, 0.5];
   return {
     maxRangeM: uni(r, 45, 110) / (harsh ? 1.2 : 1),
     rangeNoiseRel: uni(r, 0.02, 0.07) * k,
     missRate: uni(r, 0.01, 0.1) * k,
     dropoutsPerMin: uni(r, 0.5, 3) * k,
     lateDetectS: uni(r, 0.1, 0.6) * k,
-    closingLagS: uni(r, 0.15, 0.5),
+    closingLagS: uni(r, lagLo, lagHi),
     speedNoiseMps: uni(r, 0.1, 0.5) * k,
     gpsHz: pick(r, [1, 1, 5, 10]),
     accelNoiseMps2: uni(r, 0.1, 0.4) * k,
@@ -385,6 +386,8 @@ export interface WorldOptions {
   egoComfortDecelMps2?: readonly [number, number];
   /** Ego driver's comfortable acceleration, m/s² (default 0.8–2.5). */
   egoAccelMps2?: readonly [number, number];
+  /** Lag of the camera's closing-speed estimate (its tracker's smoothing), s (default 0.15–0.5). */
+  closingLagS?: readonly [number, number];
 }
 
 /** Options of {@link generateScenario}. */
@@ -411,7 +414,7 @@ export function generateScenario(kind: ScenarioKind, seed: string, opts: Generat
   const world = opts.world ?? {};
   const setup = setupFor(kind, r, world);
   const driver = drawDriver(r, setup.driverV0, kind, world);
-  const cam = drawPerception(r, opts.harshPerception ?? false);
+  const cam = drawPerception(r, opts.harshPerception ?? false, world);
   const lead = setup.lead;
   const ego = { x: 0, v: setup.egoV, a: 0 };
   const delaySteps = Math.max(1, Math.round(driver.reactionS / dt));
