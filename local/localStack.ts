@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { LOCAL_RELEASE_KEY_FILE, localReleaseSeed } from '../functions/adapters/artefactReleaseKeys.ts';
 import { createAwsClients } from '../functions/adapters/awsClients.ts';
 import type { RateLimits } from '../functions/adapters/rateLimiter.ts';
 import { HTTP_FACTORIES } from '../functions/registry.ts';
@@ -99,7 +100,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   // Insurer export files and their signing key live in the data directory, like everything else.
   if (opts.dataDir) process.env.DASHNET_EXPORTS_DIR ??= join(opts.dataDir, 'exports');
   // So do the OTA artefacts and the local release key (generated on first start, like the token).
-  if (opts.dataDir) process.env[ENV.artefactsDir] ??= join(opts.dataDir, 'artefacts');
+  if (opts.dataDir) {
+    const artefactsDir = process.env[ENV.artefactsDir] ?? join(opts.dataDir, 'artefacts');
+    process.env[ENV.artefactsDir] = artefactsDir;
+    localReleaseSeed(join(artefactsDir, LOCAL_RELEASE_KEY_FILE));
+  }
 
   const emulators: Emulators = opts.endpoints
     ? { endpoints: opts.endpoints, close: async () => {} }

@@ -4,14 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_RELEASE_KEY_FILE, localReleaseSeed } from '../../functions/adapters/artefactReleaseKeys.ts';
-import {
-  createArtefactOfferHandler,
-  createArtefactsHandler,
-  recordArtefactHealth,
-} from '../../functions/http/artefacts.ts';
+import { recordArtefactHealth } from '../../functions/http/artefacts.ts';
 import { runRolloutController } from '../../functions/scheduled/rolloutController.ts';
-import { matchPath, ROUTES } from '../../lib/api/functions.ts';
-import { AUTHZ_MATRIX, type Role } from '../../lib/auth/authzMatrix.ts';
 import {
   type ArtefactManifest,
   keyIdOf,
@@ -23,85 +17,20 @@ import {
 import type { TelemetryEvent } from '../../lib/contract/events.ts';
 import { DEFAULT_ROLLOUT_POLICY } from '../../lib/ota/rollout.ts';
 import { ENV } from '../../lib/resources.ts';
-import { localContext } from '../../local/esmRunner.ts';
-import { type ExtraRoute, toGatewayEvent } from '../../local/httpServer.ts';
 import { type LocalStackHandle, startLocalStack } from '../../local/localStack.ts';
 import { ApiClient } from '../apiClient.ts';
 import { batch, offset, tripThrough } from '../factories.ts';
+import { artefactRouter, authorizeArtefactRoutes, wired } from './otaHarness.ts';
 
 /**
  * The OTA channel through the local stack: publish (signed offline, verified by the registry),
  * staged rollout to device cohorts, automatic rollback of a bad cohort, a healthy candidate
  * advancing to 100 %, and refused unsigned or tampered publishes.
  *
- * Until the lead wires the routes (lib/api/functions.ts ROUTES, lib/auth/authzMatrix.ts,
- * functions/registry.ts) and the ingest hook (functions/http/telemetry.ts), this test serves the
- * same handlers through the local server's `extra` hook and records health as the hook will;
- * once `GET /v1/models/current` is in ROUTES it runs through the real HTTP API only.
+ * Until the routes and the ingest hook are wired (see ./otaHarness.ts) this test serves the same
+ * handlers through the local server's `extra` hook and records health as the hook will; once
+ * they are, it runs through the real HTTP API only.
  */
-const wired = ROUTES.some((r) => r.path === '/v1/models/current');
-
-const ARTEFACT_ROUTES: { method: string; path: string; fn: 'artefacts' | 'offer'; roles: readonly Role[] }[] =
-  [
-    { method: 'POST', path: '/v1/artefacts', fn: 'artefacts', roles: ['operator'] },
-    { method: 'GET', path: '/v1/artefacts', fn: 'artefacts', roles: ['operator'] },
-    {
-      method: 'GET',
-      path: '/v1/artefacts/download',
-      fn: 'artefacts',
-      roles: ['device', 'public', 'insurer', 'operator', 'legal'],
-    },
-    { method: 'GET', path: '/v1/artefacts/{kind}/{name}', fn: 'artefacts', roles: ['operator'] },
-    {
-      method: 'POST',
-      path: '/v1/artefacts/{kind}/{name}/{version}/promote',
-      fn: 'artefacts',
-      roles: ['operator'],
-    },
-    {
-      method: 'POST',
-      path: '/v1/artefacts/{kind}/{name}/{version}/rollback',
-      fn: 'artefacts',
-      roles: ['operator'],
-    },
-    {
-      method: 'PUT',
-      path: '/v1/artefacts/upload',
-      fn: 'artefacts',
-      roles: ['device', 'public', 'insurer', 'operator', 'legal'],
-    },
-    { method: 'GET', path: '/v1/models/current', fn: 'offer', roles: ['device'] },
-    { method: 'GET', path: '/v1/config/current', fn: 'offer', roles: ['device'] },
-  ];
-
-function unwiredRouter(stack: LocalStackHandle): ExtraRoute {
-  const handlers = {
-    artefacts: createArtefactsHandler(stack.deps),
-    offer: createArtefactOfferHandler(stack.deps),
-  };
-  return async (req, res, url) => {
-    const hit = ARTEFACT_ROUTES.find((r) => r.method === req.method && matchPath(r.path, url.pathname));
-    if (!hit) return false;
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const event = toGatewayEvent(
-      req,
-      url,
-      `${hit.method} ${hit.path}`,
-      matchPath(hit.path, url.pathname) ?? {},
-      Buffer.concat(chunks),
-    );
-    const result = await handlers[hit.fn](event, localContext(hit.fn));
-    res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
-    res.end(
-      result.body === undefined
-        ? undefined
-        : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'),
-    );
-    return true;
-  };
-}
-
 let stack: LocalStackHandle;
 let api: ApiClient;
 let dir: string;
@@ -179,17 +108,13 @@ async function drive(cam: { token: string }, version: string, alerts: number) {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dashnet-ota-'));
   process.env[ENV.artefactsDir] = dir;
-  if (!wired)
-    Object.assign(
-      AUTHZ_MATRIX,
-      Object.fromEntries(ARTEFACT_ROUTES.map((r) => [`${r.method} ${r.path}`, r.roles])),
-    );
+  authorizeArtefactRoutes();
   stack = await startLocalStack({
     esm: { maxBatchingWindowS: 0.1 },
     deletionWorkerIntervalMs: 0,
     // Rollouts change within seconds here; ingest must see each at once.
     artefactCacheMs: 0,
-    ...(wired ? {} : { extra: unwiredRouter }),
+    ...(wired ? {} : { extra: artefactRouter }),
   });
   api = new ApiClient(stack.url, stack.operatorToken);
   // The local stack's release key, generated in its artefacts folder on first use.
