@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { getResolution } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { trainingSampleSchema } from '../../../lib/contract/events.ts';
+import { validateBatch } from '../../../lib/ingest/validateBatch.ts';
 import { createSeededRandom } from '../../core/random.ts';
 import { insideAnyZone, type PrivacyZone } from '../../privacy/privacyZones.ts';
 import type { LabelledWindow } from './trainingSampleCollector.ts';
@@ -34,6 +35,13 @@ describe('toTrainingSampleEvent', () => {
     expect(e.lat).not.toBe(at.lat);
     expect(e.lng).not.toBe(at.lng);
     expect(e.features).toEqual(Array.from(window.features, (v) => Math.round(v * 100)));
+  });
+
+  it('passes the ingest validation like any contract event (a compatible extension)', () => {
+    const e = toTrainingSampleEvent(window, at, ctx)!;
+    const v = validateBatch([e, { ...e, features: [1.5] }], at.tMs + 60_000);
+    expect(v.valid).toEqual([e]);
+    expect(v.rejected.map((r) => r.index)).toEqual([1]);
   });
 
   it('carries no identifier beyond a fresh random event id', () => {
