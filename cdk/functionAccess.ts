@@ -163,4 +163,12 @@ export const FUNCTION_ACCESS: Record<FunctionId, FunctionAccess> = {
     operatorSecret: true,
   },
   insightsExport: { tables: [[IDENTITY_TABLE, 'read'], [INSIGHTS_TABLE, 'read'], ...AUDITED] },
+  // Folds night observations (InsightsRaw) into anonymous aggregates and candidates (Insights).
+  nightCalibration: {
+    tables: [
+      [INSIGHTS_RAW_TABLE, 'read'],
+      [INSIGHTS_TABLE, 'readWrite'],
+    ],
+  },
+  nightCandidates: { tables: [[INSIGHTS_TABLE, 'read']] },
 };

@@ -1,4 +1,6 @@
-import type { HttpFunctionId } from '../lib/api/functions.ts';
+import type { HttpFunctionId, ScheduledFunctionId } from '../lib/api/functions.ts';
+import { runNightCalibration } from '../lib/night/nightRollup.ts';
+import { NightStore } from './adapters/nightStore.ts';
 import { createAuditVerifyHandler } from './http/audit.ts';
 import {
   createConsentHandler,
@@ -22,12 +24,16 @@ import {
   createLegalExportHandler,
   createLegalRequestHandler,
 } from './http/legal.ts';
+import { createNightCandidatesHandler } from './http/nightCandidates.ts';
 import { createHealthHandler, createOpsStatsHandler } from './http/ops.ts';
 import { createDeletionRequestHandler, createDeletionStatusHandler } from './http/privacy.ts';
 import { createStaffHandler } from './http/staff.ts';
 import { createTelemetryHandler } from './http/telemetry.ts';
 import type { AppDeps } from './runtime/deps.ts';
 import type { Invocable } from './runtime/lambdaDeps.ts';
+import { rollupBaselines } from './scheduled/baselineRollup.ts';
+import { exportDepsFromEnv, runScheduledExports } from './scheduled/insightsExport.ts';
+import { rollupInsights } from './scheduled/insightsRollup.ts';
 import { createAggregatorHandler } from './stream/aggregator.ts';
 import { createDeletionWorker } from './stream/deletionWorker.ts';
 import { createInsightsConsumerHandler } from './stream/insightsConsumer.ts';
@@ -58,6 +64,25 @@ export const HTTP_FACTORIES: Record<HttpFunctionId, (deps: AppDeps) => Invocable
   insightsHotspots: createHotspotsHandler,
   coverage: createCoverageHandler,
   insightsExports: (deps) => createExportsHandler(deps),
+  nightCandidates: (deps) => createNightCandidatesHandler(deps),
+};
+
+/**
+ * The job behind each scheduled function: what the local stack runs on a timer every
+ * `SCHEDULES[id].localEveryS` (EventBridge invokes the same modules' handlers on AWS).
+ */
+export const SCHEDULED_JOBS: Record<ScheduledFunctionId, (deps: AppDeps) => () => Promise<unknown>> = {
+  deletionWorker: (deps) => createDeletionWorker(deps),
+  baselineRollup: (deps) => () => rollupBaselines(deps, deps.clock()),
+  insightsRollup: (deps) => () => rollupInsights(deps, deps.clock()),
+  insightsExport: (deps) => {
+    const exportDeps = exportDepsFromEnv();
+    return () => runScheduledExports(deps, exportDeps, deps.clock());
+  },
+  nightCalibration: (deps) => {
+    const store = new NightStore(deps.clients.ddb, deps.names.insightsRawTable, deps.names.insightsTable);
+    return () => runNightCalibration(store, deps.clock());
+  },
 };
 
 export { createAggregatorHandler, createDeletionWorker, createInsightsConsumerHandler };

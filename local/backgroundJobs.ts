@@ -1,10 +1,7 @@
 import { sweepExpired } from '../functions/adapters/retentionSweeper.ts';
+import { SCHEDULED_JOBS } from '../functions/registry.ts';
 import type { AppDeps } from '../functions/runtime/deps.ts';
-import { rollupBaselines } from '../functions/scheduled/baselineRollup.ts';
-import { exportDepsFromEnv, runScheduledExports } from '../functions/scheduled/insightsExport.ts';
-import { rollupInsights } from '../functions/scheduled/insightsRollup.ts';
-import { createDeletionWorker } from '../functions/stream/deletionWorker.ts';
-import { SCHEDULES } from '../lib/api/functions.ts';
+import { SCHEDULES, type ScheduledFunctionId } from '../lib/api/functions.ts';
 import { TABLES } from '../lib/resources.ts';
 import { TABLE_NAME_OF } from './provision.ts';
 
@@ -21,12 +18,11 @@ function rollupEveryMs(scheduledS: number | undefined, fallbackS: number): numbe
 }
 
 /**
- * What AWS does on its own schedule, done locally on timers: the deletion worker (on AWS a
- * scheduled Lambda of the same module) and the TTL sweep (on AWS DynamoDB TTL). Runs never
+ * What AWS does on its own schedule, done locally on timers: every scheduled function (on AWS
+ * an EventBridge rule invokes the same module) and the TTL sweep (on AWS DynamoDB TTL). Runs never
  * overlap; `stop` waits for a run in progress.
  */
 export function startBackgroundJobs(deps: AppDeps, deletionIntervalMs: number, log: (line: string) => void) {
-  const runDeletions = createDeletionWorker(deps);
   const tables = TABLES.map((def) => ({ def, name: deps.names[TABLE_NAME_OF[def.id]!] }));
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
@@ -34,22 +30,19 @@ export function startBackgroundJobs(deps: AppDeps, deletionIntervalMs: number, l
     if (stopped) return;
     running = running.then(job).catch((err: unknown) => log(`${what}: ${String(err)}`));
   };
+  // Every scheduled function of FUNCTIONS, at its local interval; the deletion worker at the
+  // caller's (0: off), the rollups at DASHNET_ROLLUP_EVERY_MS when set.
+  const intervalMs = (id: ScheduledFunctionId): number => {
+    if (id === 'deletionWorker') return deletionIntervalMs;
+    if (id === 'baselineRollup' || id === 'insightsRollup')
+      return rollupEveryMs(SCHEDULES[id].localEveryS, 60);
+    return SCHEDULES[id].localEveryS * 1000;
+  };
   const timers = [
-    ...(deletionIntervalMs > 0
-      ? [setInterval(guard('deletion worker', runDeletions), deletionIntervalMs)]
-      : []),
-    setInterval(
-      guard('baseline rollup', () => rollupBaselines(deps, deps.clock())),
-      rollupEveryMs(SCHEDULES.baselineRollup?.localEveryS, 60),
-    ),
-    setInterval(
-      guard('insights rollup', () => rollupInsights(deps, deps.clock())),
-      rollupEveryMs(SCHEDULES.insightsRollup?.localEveryS, 60),
-    ),
-    setInterval(
-      guard('insurer exports', () => runScheduledExports(deps, exportDepsFromEnv(), deps.clock())),
-      (SCHEDULES.insightsExport?.localEveryS ?? 3600) * 1000,
-    ),
+    ...(Object.keys(SCHEDULED_JOBS) as ScheduledFunctionId[]).flatMap((id) => {
+      const every = intervalMs(id);
+      return every > 0 ? [setInterval(guard(id, SCHEDULED_JOBS[id](deps)), every)] : [];
+    }),
     setInterval(
       guard('retention sweep', () => sweepExpired(deps.clients.ddb, tables, deps.clock())),
       SWEEP_INTERVAL_MS,

@@ -3,7 +3,7 @@ import { type NightCalibrationReport, runNightCalibration } from '../../lib/nigh
 import { NightStore } from '../adapters/nightStore.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
-import { logger } from '../runtime/observability.ts';
+import { logger, observability } from '../runtime/observability.ts';
 
 /**
  * The night calibration (issue 12 part 5), daily: rolls the closed days' `night_scene`
@@ -15,15 +15,17 @@ import { logger } from '../runtime/observability.ts';
  */
 export function createNightCalibrationHandler(deps: AppDeps) {
   const store = new NightStore(deps.clients.ddb, deps.names.insightsRawTable, deps.names.insightsTable);
-  return middy<unknown, NightCalibrationReport>().handler(async () => {
-    const report = await runNightCalibration(store, deps.clock());
-    logger().info('night calibration', {
-      days: report.rolledUp.map((r) => r.day),
-      candidates: report.candidates,
-      withheld: report.withheld,
+  return middy<unknown, NightCalibrationReport>()
+    .use(observability())
+    .handler(async () => {
+      const report = await runNightCalibration(store, deps.clock());
+      logger().info('night calibration', {
+        days: report.rolledUp.map((r) => r.day),
+        candidates: report.candidates,
+        withheld: report.withheld,
+      });
+      return report;
     });
-    return report;
-  });
 }
 
 export const handler = lambdaEntry(createNightCalibrationHandler);

@@ -191,11 +191,13 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutS: 60,
   },
+  /** Folds the raw contributions of open days into the anonymous insights (idempotent, resumable). */
   insightsRollup: {
     entry: 'functions/scheduled/insightsRollup.ts',
     handler: 'handler',
     memoryMb: 1024,
     timeoutS: 900,
+    schedule: { rateMinutes: 60, localEveryS: 60 },
   },
   insightsSegments: {
     entry: 'functions/http/insights.ts',
@@ -251,6 +253,25 @@ export const FUNCTIONS = {
     timeoutS: 900,
     schedule: { rateMinutes: 60, localEveryS: 300 },
   },
+  /**
+   * Night vision: rolls closed days' `night_scene` observations up and calibrates an ISP-profile
+   * candidate per camera model and firmware (unsigned: releases are signed offline).
+   */
+  nightCalibration: {
+    entry: 'functions/scheduled/nightCalibration.ts',
+    handler: 'handler',
+    memoryMb: 1024,
+    timeoutS: 900,
+    schedule: { rateMinutes: 60, localEveryS: 300 },
+  },
+  /** The night ISP-profile candidates, for an operator to sign and publish. */
+  nightCandidates: {
+    entry: 'functions/http/nightCandidates.ts',
+    handler: 'handler',
+    memoryMb: 256,
+    timeoutS: 10,
+    routes: [{ method: 'GET', path: '/v1/night/candidates', roles: ['operator'] }],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionId = keyof typeof FUNCTIONS;
@@ -263,16 +284,21 @@ export type HttpFunctionId = {
 /** Functions not behind a route: stream consumers and scheduled jobs. */
 export type BackgroundFunctionId = Exclude<FunctionId, HttpFunctionId>;
 
+/** Functions run on a schedule. */
+export type ScheduledFunctionId = {
+  [K in FunctionId]: (typeof FUNCTIONS)[K] extends { schedule: object } ? K : never;
+}[FunctionId];
+
 /**
  * Functions run on a schedule (EventBridge on AWS, an interval in the local stack), with the
  * rate each needs; read off {@link FUNCTIONS}.
  */
-export const SCHEDULES: Partial<Record<FunctionId, { rateMinutes: number; localEveryS: number }>> =
+export const SCHEDULES: Record<ScheduledFunctionId, { rateMinutes: number; localEveryS: number }> =
   Object.fromEntries(
     Object.entries(FUNCTIONS as Record<FunctionId, FunctionSpec>).flatMap(([id, f]) =>
       f.schedule ? [[id, f.schedule]] : [],
     ),
-  );
+  ) as Record<ScheduledFunctionId, { rateMinutes: number; localEveryS: number }>;
 
 /**
  * Which authoriser the gateway puts in front of a route, from its roles: public routes none,
