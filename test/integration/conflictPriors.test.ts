@@ -8,14 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictPriors } from '../../edge/badas/priors/conflictPriors.ts';
 import { LOCAL_RELEASE_KEY_FILE, localReleaseSeed } from '../../functions/adapters/artefactReleaseKeys.ts';
 import { InsightsStore } from '../../functions/adapters/insightsStore.ts';
-import { priorsSourceOf } from '../../functions/adapters/priorsSource.ts';
+import { PriorCandidateStore, priorsSourceOf } from '../../functions/adapters/priorsSource.ts';
 import { rollupInsights } from '../../functions/scheduled/insightsRollup.ts';
+import { createPriorsBuilderHandler } from '../../functions/scheduled/priorsBuilder.ts';
 import { publicKeyOf, verifyArtefact } from '../../lib/contract/artefact.ts';
 import { contributionsOf } from '../../lib/insights/contributions.ts';
 import { FINAL_STAGE } from '../../lib/ota/cohort.ts';
 import { buildPriorTile, signPriorTile } from '../../lib/priors/buildPriorTile.ts';
 import { ENV } from '../../lib/resources.ts';
 import type { StreamRecord } from '../../lib/stream/streamRecord.ts';
+import { localContext } from '../../local/esmRunner.ts';
 import { type LocalStackHandle, startLocalStack } from '../../local/localStack.ts';
 import { ApiClient, eventually } from '../apiClient.ts';
 import { batch, offset, tripThrough } from '../factories.ts';
@@ -148,6 +150,17 @@ describe('conflict priors through the stack', () => {
     expect(byCell.get(junctionCell)).toMatchObject({ nearMisses: expect.any(Number), cameraDays: 6 });
     expect(byCell.get(junctionCell)!.nearMisses).toBeGreaterThanOrEqual(6);
     expect(byCell.get(quietCell)?.nearMisses).toBe(0);
+
+    // The scheduled builder (run as if tomorrow: it reads complete days only) stores the same tile.
+    const builder = createPriorsBuilderHandler({ ...stack.deps, clock: () => Date.now() + DAY_MS });
+    const report = await builder({ regions: [region] }, localContext('priorsBuilder'));
+    expect(report.built).toEqual([{ region, version: expect.any(String), cells: priors.cells.length }]);
+    const stored = await new PriorCandidateStore(
+      stack.deps.clients.ddb,
+      stack.deps.names.insightsTable,
+    ).candidates(region);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.bytes).toEqual(candidate.bytes);
 
     // Offline: the operator signs; then publishes and promotes through the OTA routes.
     const t = signPriorTile(candidate, seed);
