@@ -461,10 +461,14 @@ describe('least privilege', () => {
     const consumers: FunctionId[] = ['aggregator', 'insightsConsumer'];
     // The export functions write only the exports bucket (asserted above).
     const exporters: FunctionId[] = ['insightsExports', 'insightsExport'];
+    // The artefacts function writes only the artefacts/ prefix of the artifacts bucket (uploads).
+    const publishers: FunctionId[] = ['artefacts'];
     for (const id of FUNCTION_IDS) {
       expect(reaches(id).includes('kinesis:PutRecords'), id).toBe(id === 'telemetry');
       expect(reaches(id).includes('kinesis:GetRecords'), id).toBe(consumers.includes(id));
-      expect(reaches(id).includes('s3:PutObject'), id).toBe(consumers.includes(id) || exporters.includes(id));
+      expect(reaches(id).includes('s3:PutObject'), id).toBe(
+        consumers.includes(id) || exporters.includes(id) || publishers.includes(id),
+      );
     }
     expect(policyOf('aggregator')).toContainEqual(
       expect.objectContaining({

@@ -1,5 +1,7 @@
 import type { FunctionId } from '../lib/api/functions.ts';
 import {
+  ARTEFACT_HEALTH_TABLE,
+  ARTEFACTS_TABLE,
   AUDIT_TABLE,
   BASELINES_TABLE,
   BUCKETS_TABLE,
@@ -81,11 +83,14 @@ const AUDITED: FunctionAccess['tables'] = [[AUDIT_TABLE, 'append']];
  */
 export const FUNCTION_ACCESS: Record<FunctionId, FunctionAccess> = {
   // Per-period HMAC keys (Identity), idempotency marker (Ingest), sharded counters (Stats).
+  // Rollout lines (Artefacts) and per-version health counters (ArtefactHealth) for staged rollouts.
   telemetry: {
     tables: [
       [IDENTITY_TABLE, 'readWrite'],
       [INGEST_TABLE, 'readWrite'],
       [STATS_TABLE, 'write'],
+      [ARTEFACTS_TABLE, 'read'],
+      [ARTEFACT_HEALTH_TABLE, 'write'],
     ],
     stream: 'put',
   },
@@ -171,4 +176,13 @@ export const FUNCTION_ACCESS: Record<FunctionId, FunctionAccess> = {
     ],
   },
   nightCandidates: { tables: [[INSIGHTS_TABLE, 'read']] },
+  // The registry, the health it shows operators, the audit of every publish/promote/rollback;
+  // the bytes' bucket prefix is granted by cdk/constructs/ArtefactGrants.ts.
+  artefacts: {
+    tables: [[ARTEFACTS_TABLE, 'readWrite'], [ARTEFACT_HEALTH_TABLE, 'read'], ...AUDITED],
+  },
+  artefactOffer: { tables: [[ARTEFACTS_TABLE, 'read']] },
+  rolloutController: {
+    tables: [[ARTEFACTS_TABLE, 'readWrite'], [ARTEFACT_HEALTH_TABLE, 'read'], ...AUDITED],
+  },
 };

@@ -1,6 +1,7 @@
 import type { HttpFunctionId, ScheduledFunctionId } from '../lib/api/functions.ts';
 import { runNightCalibration } from '../lib/night/nightRollup.ts';
 import { NightStore } from './adapters/nightStore.ts';
+import { createArtefactOfferHandler, createArtefactsHandler } from './http/artefacts.ts';
 import { createAuditVerifyHandler } from './http/audit.ts';
 import {
   createConsentHandler,
@@ -34,6 +35,7 @@ import type { Invocable } from './runtime/lambdaDeps.ts';
 import { rollupBaselines } from './scheduled/baselineRollup.ts';
 import { exportDepsFromEnv, runScheduledExports } from './scheduled/insightsExport.ts';
 import { rollupInsights } from './scheduled/insightsRollup.ts';
+import { runRolloutController } from './scheduled/rolloutController.ts';
 import { createAggregatorHandler } from './stream/aggregator.ts';
 import { createDeletionWorker } from './stream/deletionWorker.ts';
 import { createInsightsConsumerHandler } from './stream/insightsConsumer.ts';
@@ -65,6 +67,8 @@ export const HTTP_FACTORIES: Record<HttpFunctionId, (deps: AppDeps) => Invocable
   coverage: createCoverageHandler,
   insightsExports: (deps) => createExportsHandler(deps),
   nightCandidates: (deps) => createNightCandidatesHandler(deps),
+  artefacts: (deps) => createArtefactsHandler(deps),
+  artefactOffer: (deps) => createArtefactOfferHandler(deps),
 };
 
 /**
@@ -79,6 +83,7 @@ export const SCHEDULED_JOBS: Record<ScheduledFunctionId, (deps: AppDeps) => () =
     const exportDeps = exportDepsFromEnv();
     return () => runScheduledExports(deps, exportDeps, deps.clock());
   },
+  rolloutController: (deps) => () => runRolloutController(deps),
   nightCalibration: (deps) => {
     const store = new NightStore(deps.clients.ddb, deps.names.insightsRawTable, deps.names.insightsTable);
     return () => runNightCalibration(store, deps.clock());

@@ -8,6 +8,7 @@ import type { CountOnce } from '../adapters/statsStore.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { METRIC, MetricUnit, metrics } from '../runtime/observability.ts';
+import { recordArtefactHealth } from './artefacts.ts';
 import { type AuthDeps, authenticateDevice } from './auth.ts';
 import { badRequest, HttpError, httpHandler, json, jsonBody, parseWith } from './httpKit.ts';
 import { newPeriodKey, pseudonymFor } from './pseudonymFor.ts';
@@ -16,7 +17,8 @@ import { newPeriodKey, pseudonymFor } from './pseudonymFor.ts';
  * What ingest is handed, mirroring its IAM grant: authorisation (identity, rate limits), the
  * batch markers, the ops counters and the stream — no bucket, hazard or insight store.
  */
-export type TelemetryDeps = AuthDeps & Pick<AppDeps, 'ingest' | 'stats' | 'stream'>;
+export type TelemetryDeps = AuthDeps &
+  Pick<AppDeps, 'ingest' | 'stats' | 'stream' | 'artefacts' | 'artefactHealth'>;
 
 /**
  * `POST /v1/telemetry`: authenticate, validate each event, pseudonymise, write to the stream,
@@ -67,8 +69,12 @@ export function createTelemetryHandler(deps: TelemetryDeps) {
       // deletion job find it while that day's key lives.
       const markerPseudonym = await pseudonymFor(deps, deviceId, utcDay(nowMs));
       const mark = await deps.ingest.markBatch(batchKey, valid.length, nowMs, markerPseudonym);
-      if (mark.first) result.accepted = valid.length;
-      else result.duplicates += valid.length;
+      if (mark.first) {
+        result.accepted = valid.length;
+        // Staged rollouts: what the camera's cohort saw with the artefacts it runs (counted
+        // with the batch's first acceptance, so a retried batch is not counted twice).
+        await recordArtefactHealth(deps, envelope, valid, nowMs);
+      } else result.duplicates += valid.length;
       // Counted exactly once per batch, by whichever request gets here first after the marker
       // exists: a request that crashed between marking and counting leaves the count to the
       // camera's retry, which is answered as a duplicate but still completes it.

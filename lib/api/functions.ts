@@ -264,6 +264,45 @@ export const FUNCTIONS = {
     timeoutS: 900,
     schedule: { rateMinutes: 60, localEveryS: 300 },
   },
+  /**
+   * Over-the-air artefacts, for operators: publish (signed offline; inline or through an upload
+   * URL), list, status, promote and roll back; and the local signed download / upload URLs (the
+   * HMAC in the URL authorises; on AWS they are presigned S3 URLs).
+   */
+  artefacts: {
+    entry: 'functions/http/artefacts.ts',
+    handler: 'handler',
+    memoryMb: 1024,
+    timeoutS: 29,
+    routes: [
+      { method: 'POST', path: '/v1/artefacts', roles: ['operator'] },
+      { method: 'GET', path: '/v1/artefacts', roles: ['operator'] },
+      { method: 'GET', path: '/v1/artefacts/{kind}/{name}', roles: ['operator'] },
+      { method: 'POST', path: '/v1/artefacts/{kind}/{name}/{version}/promote', roles: ['operator'] },
+      { method: 'POST', path: '/v1/artefacts/{kind}/{name}/{version}/rollback', roles: ['operator'] },
+      { method: 'GET', path: '/v1/artefacts/download', roles: ['public'] },
+      { method: 'PUT', path: '/v1/artefacts/upload', roles: ['public'] },
+    ],
+  },
+  /** The artefact a camera's cohort runs (contract: models and ISP/config artefacts). */
+  artefactOffer: {
+    entry: 'functions/http/artefacts.ts',
+    handler: 'offerHandler',
+    memoryMb: 512,
+    timeoutS: 10,
+    routes: [
+      { method: 'GET', path: '/v1/models/current', roles: ['device'] },
+      { method: 'GET', path: '/v1/config/current', roles: ['device'] },
+    ],
+  },
+  /** Advances or rolls back staged rollouts from the cohorts' health, without a person. */
+  rolloutController: {
+    entry: 'functions/scheduled/rolloutController.ts',
+    handler: 'handler',
+    memoryMb: 512,
+    timeoutS: 120,
+    schedule: { rateMinutes: 5, localEveryS: 60 },
+  },
   /** The night ISP-profile candidates, for an operator to sign and publish. */
   nightCandidates: {
     entry: 'functions/http/nightCandidates.ts',
