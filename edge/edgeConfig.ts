@@ -3,6 +3,7 @@ import { DEFAULT_HARD_BRAKE, type HardBrakeConfig } from './detectors/hardBrake.
 import { DEFAULT_HARD_CORNER, type HardCornerConfig } from './detectors/hardCorner.ts';
 import { DEFAULT_ROAD_ANOMALY, type RoadAnomalyConfig } from './detectors/roadAnomaly.ts';
 import { DEFAULT_TRIP_DETECTOR, type TripDetectorConfig } from './detectors/tripDetector.ts';
+import { DEFAULT_NIGHT_SCENE, type NightSceneConfig } from './night/nightSceneReporter.ts';
 import { DEFAULT_PLACE_LEARNER, type PlaceLearnerConfig } from './privacy/placeLearner.ts';
 import { DEFAULT_REDACTOR, type RedactorConfig } from './privacy/redactor.ts';
 import { DEFAULT_GPS_FILTER, type GpsFilterConfig } from './sensors/gpsFilter.ts';
@@ -29,6 +30,10 @@ export interface EdgeConfig {
   trip: TripDetectorConfig;
   /** BADAS per camera frame (`EdgePipeline.pushFrame`): camera geometry, near-miss rule, ego-state ages. */
   badas: BadasStageConfig;
+  /** The camera's model and firmware: night reports name them, the cloud calibrates per pair. */
+  camera: { model: string; firmware: string };
+  /** `night_scene` reports from the ISP's frame statistics (`EdgePipeline.pushSceneStats`). */
+  nightScene: Omit<NightSceneConfig, 'cameraModel' | 'firmware'>;
   places: PlaceLearnerConfig;
   redactor: RedactorConfig;
   batcher: BatcherConfig;
@@ -46,6 +51,8 @@ export const DEFAULT_EDGE_CONFIG: EdgeConfig = {
   roadAnomaly: DEFAULT_ROAD_ANOMALY,
   trip: DEFAULT_TRIP_DETECTOR,
   badas: DEFAULT_BADAS_STAGE,
+  camera: { model: 'generic', firmware: '0.0.0' },
+  nightScene: DEFAULT_NIGHT_SCENE,
   places: DEFAULT_PLACE_LEARNER,
   redactor: DEFAULT_REDACTOR,
   batcher: DEFAULT_BATCHER,

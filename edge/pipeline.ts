@@ -1,5 +1,6 @@
 import { createPortableBadasScorer } from './badas/badasScorer.ts';
 import { BadasStage, type FrameInput, type FrameResult } from './badas/badasStage.ts';
+import { ConflictPriors } from './badas/priors/conflictPriors.ts';
 import { EdgeError } from './core/errors.ts';
 import type { EdgePlatform } from './core/platform.ts';
 import type { DetectedEvent } from './detectors/detectedEvent.ts';
@@ -9,6 +10,7 @@ import { RoadAnomalyDetector } from './detectors/roadAnomaly.ts';
 import { TripDetector, type TripSignal } from './detectors/tripDetector.ts';
 import { DEFAULT_EDGE_CONFIG, type EdgeConfig } from './edgeConfig.ts';
 import { H3Cells } from './geo/h3Cells.ts';
+import { NightSceneReporter, type SceneStats } from './night/nightSceneReporter.ts';
 import { ConsentGate } from './privacy/consentGate.ts';
 import { PlaceLearner } from './privacy/placeLearner.ts';
 import { type LocatedEvent, Redactor } from './privacy/redactor.ts';
@@ -66,6 +68,12 @@ export class EdgePipeline {
   readonly consent: ConsentGate;
   readonly places: PlaceLearner;
   readonly stats: PipelineStats = { detected: 0, unlocated: 0, frames: 0, framesSkipped: 0 };
+  /**
+   * The conflict-prior tiles BADAS uses (coverage-aware anticipation). Empty until the host's
+   * over-the-air updater hands verified tiles in (`conflictPriorsConsumer(pipeline.priors)` as
+   * its `conflict_priors` consumer); with no tile covering the road, BADAS is the plain model.
+   */
+  readonly priors = new ConflictPriors();
   private readonly gpsFilter: GpsFilter;
   private readonly kinematics = new GpsKinematics();
   private readonly hardBrake: HardBrakeDetector;
@@ -74,6 +82,7 @@ export class EdgePipeline {
   private readonly trips: TripDetector;
   private readonly redactor: Redactor;
   private readonly batcher: Batcher;
+  private readonly night: NightSceneReporter;
   /** BADAS; absent when the platform supplies no model. */
   private readonly badas: BadasStage | undefined;
   private readonly recent: FilteredFix[] = [];
@@ -101,6 +110,12 @@ export class EdgePipeline {
       platform.badasScorer ??
       (platform.badasModel ? createPortableBadasScorer(platform.badasModel) : undefined);
     if (scorer) this.badas = new BadasStage(scorer, config.badas, platform.onDriverWarning);
+    this.badas?.setConflictPriors(this.priors);
+    this.night = new NightSceneReporter(
+      { ...config.nightScene, cameraModel: config.camera.model, firmware: config.camera.firmware },
+      platform.random,
+      () => this.places.zones(),
+    );
   }
 
   /** Feeds one GPS fix (implausible ones are rejected inside). */
@@ -114,6 +129,7 @@ export class EdgePipeline {
     if (motion) this.calibration.updateGps(motion);
     this.badas?.noteGps(fix, motion);
     this.roadAnomaly.setSpeed(fix.speedMps);
+    this.night.pushFix({ tMs: fix.tMs, lat: fix.lat, lng: fix.lng, speedMps: fix.speedMps });
     const ready = this.calibration.forwardReady;
     this.handle(this.hardBrake.onGps(fix, motion, ready));
     this.handle(this.hardCorner.onGps(fix, motion, ready));
@@ -162,6 +178,17 @@ export class EdgePipeline {
     return r;
   }
 
+  /**
+   * Feeds one frame's statistics from the host ISP (mean luma, noise, exposure, gain), in time
+   * order with the other samples. At night — by the sun at the vehicle's place — they become
+   * `night_scene` reports, redacted like every other event, that let the network calibrate
+   * this camera model's night image pipeline.
+   */
+  pushSceneStats(stats: SceneStats): void {
+    this.night.pushStats(stats);
+    this.after(stats.tMs);
+  }
+
   /** End of input (log end, shutdown): decides pending events, ends the trip, closes the batch. */
   finish(): void {
     if (this.badas) this.handle(this.badas.flush());
@@ -177,7 +204,10 @@ export class EdgePipeline {
     for (const s of signals) {
       if (s.kind === 'start') this.redactor.tripStart(s.at);
       else if (s.kind === 'fix') this.redactor.tripFix(s.fix);
-      else this.redactor.tripEnd(s.at);
+      else {
+        this.redactor.tripEnd(s.at);
+        this.night.stopped();
+      }
     }
   }
 
@@ -212,7 +242,7 @@ export class EdgePipeline {
   private after(tMs: number): void {
     if (tMs > this.lastMs) this.lastMs = tMs;
     const now = this.lastMs;
-    const events = this.redactor.takeEvents();
+    const events = [...this.redactor.takeEvents(), ...this.night.takeEvents()];
     if (!this.consent.sharing) {
       // Consent off: redaction still runs (it learns places), but nothing reaches the queue.
       for (let i = 0; i < events.length; i++) this.consent.admit();
