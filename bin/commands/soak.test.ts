@@ -78,6 +78,21 @@ describe('soak verdict', () => {
     expect(overallVerdict(checks)).toBe('flat');
   });
 
+  it('judges a remote stack on what it can see: series not measured are left out of the verdict', () => {
+    const checks = soakChecks(
+      samples(() => ({
+        rssMb: Number.NaN,
+        heapFloorMb: Number.NaN,
+        handles: Number.NaN,
+        emulatorRssMb: Number.NaN,
+        dataDirMb: Number.NaN,
+      })),
+      0,
+    );
+    expect(checks.filter((c) => !c.informational).map((c) => c.name)).toEqual(['iteratorAge']);
+    expect(overallVerdict(checks)).toBe('flat');
+  });
+
   it('leaves warm-up samples out of the slopes', () => {
     const checks = soakChecks(
       samples((h) => ({ rssMb: h < 0.1 ? 100 + 2000 * h : 300 })),

@@ -171,7 +171,9 @@ function slopeCheck(
       perH: Number.NaN,
       ci95PerH: Number.NaN,
       bound: `≤ ${boundPerH} ${unit}/h`,
-      detail: `${pts.length} usable samples; three or more are needed`,
+      // Not measurable here at all (a remote stack's process): left out of the verdict.
+      ...(pts.length === 0 ? { informational: true } : {}),
+      detail: pts.length === 0 ? 'not measured' : `${pts.length} usable samples; three or more are needed`,
     };
   }
   const trend: Trend = fitTrend(
@@ -205,7 +207,8 @@ function dataDirCheck(samples: readonly SoakSample[]): SoakCheck {
       verdict: 'inconclusive',
       perH: Number.NaN,
       ci95PerH: Number.NaN,
-      detail: 'no data directory measured',
+      detail: pts.length === 0 ? 'not measured' : `${pts.length} usable samples; three or more are needed`,
+      ...(pts.length === 0 ? { informational: true } : {}),
     };
   }
   const trend = fitTrend(
@@ -278,7 +281,7 @@ export function sampleLine(s: SoakSample): string {
     `rss ${f(s.rssMb).padStart(7)} MB`,
     `heap floor ${f(s.heapFloorMb).padStart(6)} MB`,
     `iterator age ${f(s.iteratorAgeMs, 0).padStart(6)} ms`,
-    `handles ${String(s.handles).padStart(4)}`,
+    `handles ${f(s.handles, 0).padStart(4)}`,
     `emulators ${f(s.emulatorRssMb).padStart(7)} MB`,
     `data ${f(s.dataDirMb, 2).padStart(8)} MB`,
     `accepted ${Number.isFinite(s.accepted) ? s.accepted : '-'}`,
