@@ -112,13 +112,13 @@ function drawDriver(r: Random, v0: number, kind: ScenarioKind, world: WorldOptio
   const [brakeLo, brakeHi] = world.egoMaxBrakeMps2 ?? [6, 9];
   return {
     v0,
-    headwayS: uni(r, 0.8, 2.2),
+    headwayS: uni(r, ...(world.headwayS ?? [0.8, 2.2])),
     minGapM: uni(r, 1.5, 4),
     accelMps2: uni(r, accelLo, accelHi),
     comfortDecelMps2: uni(r, comfortLo, comfortHi),
     maxBrakeMps2: uni(r, brakeLo, brakeHi),
     reactionS: uni(r, reactLo, reactHi),
-    lapsesPerMin: uni(r, 0.2, 1.5),
+    lapsesPerMin: uni(r, ...(world.lapsesPerMin ?? [0.2, 1.5])),
   };
 }
 
@@ -386,6 +386,10 @@ export interface WorldOptions {
   egoComfortDecelMps2?: readonly [number, number];
   /** Ego driver's comfortable acceleration, m/s² (default 0.8–2.5). */
   egoAccelMps2?: readonly [number, number];
+  /** Ego driver's desired time headway, s (default 0.8–2.2). */
+  headwayS?: readonly [number, number];
+  /** Ego driver's spontaneous attention lapses per minute (default 0.2–1.5). */
+  lapsesPerMin?: readonly [number, number];
   /** Lag of the camera's closing-speed estimate (its tracker's smoothing), s (default 0.15–0.5). */
   closingLagS?: readonly [number, number];
 }
