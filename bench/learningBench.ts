@@ -7,13 +7,13 @@ const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** di
 
 /**
  * Learning from the fleet (issue 12 part 3), simulated end to end at the quick size
- * (`dashnet train --curve --round --quick`): 1,500 fleet drives of the wider world upload labelled
+ * (`dashnet train --curve --round --quick`): 1,000 fleet drives of the wider world upload labelled
  * windows through the camera's code, the cloud gathers them k-anonymously, and fine-tuning
  * rounds on nested subsets give AP 1 s ahead on held-out fleet-world drives against the amount
  * of network data (mean of two seeds); then one round on everything through the ship gate.
- * Subsampled to stay within a few minutes on a loaded 2-core machine: half the fleet, a 1-in-10
- * replay of the synthetic set, half of each held-out and validation set, two seeds, 500
- * bootstrap resamples (the full size is `dashnet train --curve --round`).
+ * Subsampled to stay within a few minutes on a loaded 2-core machine: a third of the fleet,
+ * half of each held-out set, a quarter of the validation drives, two seeds, 500 bootstrap
+ * resamples (the full size is `dashnet train --curve --round`).
  */
 export async function runLearningBench(): Promise<BenchResult[]> {
   const r = runFleetLearning({ ...QUICK_FLEET_LEARNING, currentModel: readBadasModel() });
