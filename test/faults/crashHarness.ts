@@ -281,7 +281,8 @@ export async function runCrashHarness(opts: CrashHarnessOptions): Promise<CrashR
     {
       cameras,
       deletedCameras,
-      batchesPerCamera: opts.batchesPerCamera ?? Math.max(3, Math.ceil(opts.cycles * 0.4)),
+      // At least two: every camera then brakes at both sites (the hazards' camera counts).
+      batchesPerCamera: Math.max(2, opts.batchesPerCamera ?? Math.ceil(opts.cycles * 0.4)),
       seed,
     },
     Date.now(),
@@ -315,6 +316,7 @@ export async function runCrashHarness(opts: CrashHarnessOptions): Promise<CrashR
   const tokens: string[] = [];
   let cyclesRun = 0;
   let drainedBeforeJobs = false;
+  let jobCycles = 0;
   const drainedTo = async (n: number) => {
     const s = (await api.stats()).body as Partial<Record<string, number>> | undefined;
     const accepted = Number(s?.accepted ?? -1);
@@ -358,6 +360,7 @@ export async function runCrashHarness(opts: CrashHarnessOptions): Promise<CrashR
         child = await spawnListening(port, dataDir, baseEnv(background, false), minCameras, log);
         await until(() => drainedTo(events));
         drainedBeforeJobs = true;
+        log(`${since()}: backlog drained; rollups and deletions from now on`);
       }
       if (jobs && deletionIds.length < plan.deletedCameras.length) {
         // The deleted cameras ask now (their batches are all in): retried through the kills.
@@ -377,10 +380,11 @@ export async function runCrashHarness(opts: CrashHarnessOptions): Promise<CrashR
         await child.exited;
       }
       const pool = jobs ? jobPoints : ingestPoints;
-      const targeted = random() < 0.75;
-      const [name, point] = targeted
-        ? pool[Math.floor(random() * pool.length)]!
-        : ['random timing', undefined];
+      // Rollup and deletion work is finite (done after a few runs): every jobs-phase run targets
+      // one of their points in turn, so the kills land while there is work.
+      const targeted = jobs || random() < 0.75;
+      const pick = jobs ? pool[jobCycles++ % pool.length]! : pool[Math.floor(random() * pool.length)]!;
+      const [name, point] = targeted ? pick : ['random timing', undefined];
       child = spawnServe(
         port,
         dataDir,
