@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../lib/contract/artefact.ts';
 import { readBadasModel } from '../badas/modelFile.ts';
-import { buildEdgeBundleWithOta } from './otaBundle.ts';
+import { buildEdgeBundle } from '../bundle/buildBundle.ts';
+import { buildOtaAgentBundle } from './otaBundle.ts';
 import { loadOtaInQuickJs, type OtaInQuickJs } from './otaQuickJs.ts';
 import {
   ATTACKER_SEED,
@@ -19,7 +20,9 @@ const serve = (qjs: OtaInQuickJs, a: SignedArtefact, served = a.bytes, offer: un
 describe('the OTA updater inside QuickJS (camera bundle)', () => {
   let qjs: OtaInQuickJs;
   beforeAll(async () => {
-    qjs = await loadOtaInQuickJs((await buildEdgeBundleWithOta()).code, toHex(RELEASE_KEYS[0]!));
+    // Firmware loads the pipeline bundle and the OTA agent bundle into one context.
+    const code = `${(await buildEdgeBundle()).code}\n;${(await buildOtaAgentBundle()).code}`;
+    qjs = await loadOtaInQuickJs(code, toHex(RELEASE_KEYS[0]!));
     return () => qjs.dispose();
   }, 60_000);
 

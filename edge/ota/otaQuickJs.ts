@@ -3,7 +3,7 @@ import { BADAS_FEATURE_COUNT } from '../badas/features.ts';
 import type { OtaBootReport, OtaOutcome } from './updater.ts';
 
 /**
- * Node-only harness: the camera bundle (with `dashnetEdge.ota`) in a fresh QuickJS context,
+ * Node-only harness: the camera bundles (with `dashnetEdge.ota`) in a fresh QuickJS context,
  * driven the way camera firmware would drive it: a host object of plain functions (storage, a
  * clock, `send` for the offer, a base64 byte fetch), the updater built from `createPlatform`,
  * the real BADAS consumer. The "server" is two strings the Node side sets: the offer JSON and
@@ -64,7 +64,10 @@ function __boot() {
 }
 `;
 
-/** Loads `bundleCode` (see `buildEdgeBundleWithOta`) into QuickJS with `releaseKeyHex` pinned. */
+/**
+ * Loads `bundleCode` (the pipeline bundle and the OTA agent, `buildOtaAgentBundle`, or the agent
+ * alone) into QuickJS with `releaseKeyHex` pinned.
+ */
 export async function loadOtaInQuickJs(bundleCode: string, releaseKeyHex: string): Promise<OtaInQuickJs> {
   const qjs = await getQuickJS();
   const runtime = qjs.newRuntime();
