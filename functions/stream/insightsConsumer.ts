@@ -1,10 +1,13 @@
 import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { type Contribution, contributionsOf } from '../../lib/insights/contributions.ts';
+import type { TrainingSampleRepository } from '../../lib/learning/trainingSampleRepository.ts';
+import { storeTrainingRecords } from '../../lib/learning/trainingSet.ts';
 import { type NightObservation, nightObservationsOf } from '../../lib/night/nightObservations.ts';
-import { decodeStreamRecord, PoisonRecordError } from '../../lib/stream/streamRecord.ts';
+import { decodeStreamRecord, PoisonRecordError, type StreamRecord } from '../../lib/stream/streamRecord.ts';
 import { isRetryableAwsError } from '../adapters/awsClients.ts';
 import { NightStore } from '../adapters/nightStore.ts';
+import { TrainingSampleStore } from '../adapters/trainingSampleStore.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { logger, METRIC, MetricUnit, metrics, observability } from '../runtime/observability.ts';
@@ -18,6 +21,8 @@ export interface InsightsReport {
   written: number;
   /** `night_scene` observations written (docs/night-vision.md). */
   nightWritten: number;
+  /** New `training_sample` events stored for the next training round (docs/badas-learning.md). */
+  trainingStored: number;
 }
 
 /** Where the consumer puts `night_scene` observations (NightStore; a fake in tests). */
@@ -47,18 +52,22 @@ export function createInsightsConsumerHandler(
     deps.names.insightsRawTable,
     deps.names.insightsTable,
   ),
+  // Training samples too: InsightsRaw's deletion sweep covers them (their `p` is the pseudonym).
+  training?: TrainingSampleRepository,
 ) {
   return middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
     .use(observability())
     .handler(async (event) => {
       const contributions: Contribution[] = [];
       const observations: NightObservation[] = [];
+      const decoded: StreamRecord[] = [];
       let poison = 0;
       for (const r of event.Records) {
         try {
           const record = decodeStreamRecord(Buffer.from(r.kinesis.data, 'base64'));
           contributions.push(...contributionsOf(record));
           observations.push(...nightObservationsOf(record));
+          decoded.push(record);
         } catch (err) {
           if (!(err instanceof PoisonRecordError)) throw err;
           poison++;
@@ -66,9 +75,14 @@ export function createInsightsConsumerHandler(
       }
       let written: number;
       let nightWritten = 0;
+      let trainingStored = 0;
       try {
         written = await deps.insights.putContributions(contributions, deps.clock());
         if (observations.length > 0) nightWritten = await night.putObservations(observations, deps.clock());
+        if (decoded.some((r) => r.events.some((e) => e.type === 'training_sample'))) {
+          training ??= new TrainingSampleStore(deps.clients.ddb, deps.names.insightsRawTable, deps.clock);
+          trainingStored = (await storeTrainingRecords(decoded, training)).stored;
+        }
       } catch (err) {
         const first = event.Records[0];
         if (isRetryableAwsError(err) && first) {
@@ -86,6 +100,7 @@ export function createInsightsConsumerHandler(
         contributions: contributions.length,
         written,
         nightWritten,
+        trainingStored,
       });
       return { batchItemFailures: [] };
     });
