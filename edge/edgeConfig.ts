@@ -1,4 +1,8 @@
 import { type BadasStageConfig, DEFAULT_BADAS_STAGE } from './badas/badasStage.ts';
+import {
+  DEFAULT_TRAINING_COLLECTOR,
+  type TrainingCollectorConfig,
+} from './badas/learning/trainingSampleCollector.ts';
 import { DEFAULT_HARD_BRAKE, type HardBrakeConfig } from './detectors/hardBrake.ts';
 import { DEFAULT_HARD_CORNER, type HardCornerConfig } from './detectors/hardCorner.ts';
 import { DEFAULT_ROAD_ANOMALY, type RoadAnomalyConfig } from './detectors/roadAnomaly.ts';
@@ -30,6 +34,11 @@ export interface EdgeConfig {
   trip: TripDetectorConfig;
   /** BADAS per camera frame (`EdgePipeline.pushFrame`): camera geometry, near-miss rule, ego-state ages. */
   badas: BadasStageConfig;
+  /**
+   * Learning from the fleet: labelled BADAS windows as `training_sample` events. A consent of its
+   * own, off by default: sharing hazards with the network is not agreeing to train its models.
+   */
+  learning: { contribute: boolean; collector: TrainingCollectorConfig };
   /** The camera's model and firmware: night reports name them, the cloud calibrates per pair. */
   camera: { model: string; firmware: string };
   /** `night_scene` reports from the ISP's frame statistics (`EdgePipeline.pushSceneStats`). */
@@ -51,6 +60,7 @@ export const DEFAULT_EDGE_CONFIG: EdgeConfig = {
   roadAnomaly: DEFAULT_ROAD_ANOMALY,
   trip: DEFAULT_TRIP_DETECTOR,
   badas: DEFAULT_BADAS_STAGE,
+  learning: { contribute: false, collector: DEFAULT_TRAINING_COLLECTOR },
   camera: { model: 'generic', firmware: '0.0.0' },
   nightScene: DEFAULT_NIGHT_SCENE,
   places: DEFAULT_PLACE_LEARNER,

@@ -4,6 +4,7 @@ import type { DriverWarning } from './badas/badasMonitor.ts';
 import type { BadasScorer } from './badas/badasScorer.ts';
 import type { FrameInput, FrameKinematics } from './badas/badasStage.ts';
 import { BADAS_FEATURE_NAMES } from './badas/features.ts';
+import { DEFAULT_TRAINING_COLLECTOR } from './badas/learning/trainingSampleCollector.ts';
 import { readBadasModel } from './badas/modelFile.ts';
 import { ManualClock } from './core/clock.ts';
 import { EdgeError } from './core/errors.ts';
@@ -164,6 +165,33 @@ describe('EdgePipeline.pushFrame (BADAS on the camera)', () => {
     expect(exact.tMs % 1000).not.toBe(0); // the device-local record keeps the exact time…
     expect(Date.parse(nm.ts)).toBe(Math.floor(exact.tMs / 1000) * 1000); // …the uplink only the second
     expect(r.pipeline.stats.frames).toBeGreaterThan(2900);
+  });
+
+  it('contributes labelled training samples only when the user opted in to fleet learning', () => {
+    const at = CRUISE_FROM_S + 100;
+    const frames = leadFrames(CRUISE_FROM_S, CRUISE_FROM_S + 300, [at]);
+    const learning = { contribute: true, collector: { ...DEFAULT_TRAINING_COLLECTOR, randomShare: 0.01 } };
+    const off = run(frames, { platform: { badasScorer: INV_TTC_SCORER } });
+    expect(ofType(off.events, 'training_sample')).toEqual([]);
+    const on = run(frames, { platform: { badasScorer: INV_TTC_SCORER }, config: { learning } });
+    const samples = ofType(on.events, 'training_sample');
+    expect(samples.length).toBeGreaterThan(5);
+    for (const e of samples) {
+      if (e.type !== 'training_sample') throw new Error('unreachable');
+      expect(e.features).toHaveLength(BADAS_FEATURE_NAMES.length);
+      expect(Date.parse(e.ts) % 3_600_000).toBe(0); // the hour, no finer
+      expect(e.modelVersion).toBe('stand-in-1');
+    }
+    // The windows before the close call are labelled positive, ordinary driving negative.
+    const labels = new Set(samples.map((e) => (e.type === 'training_sample' ? e.label : -1)));
+    expect(labels).toEqual(new Set([0, 1]));
+    // The same detections as without learning: contributing changes nothing the camera reports.
+    expect(ofType(on.events, 'near_miss')).toHaveLength(1);
+    const noConsent = run(frames, {
+      platform: { badasScorer: INV_TTC_SCORER },
+      config: { learning, networkSharing: false },
+    });
+    expect(noConsent.events).toEqual([]);
   });
 
   it('runs the trained model from the platform bytes: one near_miss, alerts and warnings in step', () => {

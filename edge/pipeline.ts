@@ -1,5 +1,8 @@
+import type { TelemetryEvent } from '../lib/contract/events.ts';
 import { createPortableBadasScorer } from './badas/badasScorer.ts';
 import { BadasStage, type FrameInput, type FrameResult } from './badas/badasStage.ts';
+import { type LabelledWindow, TrainingSampleCollector } from './badas/learning/trainingSampleCollector.ts';
+import { toTrainingSampleEvent } from './badas/learning/trainingSampleEvent.ts';
 import { ConflictPriors } from './badas/priors/conflictPriors.ts';
 import { EdgeError } from './core/errors.ts';
 import type { EdgePlatform } from './core/platform.ts';
@@ -83,6 +86,11 @@ export class EdgePipeline {
   private readonly redactor: Redactor;
   private readonly batcher: Batcher;
   private readonly night: NightSceneReporter;
+  /** Fleet learning (when the user contributes): labelled windows, placed, waiting for the batcher. */
+  private readonly learning: TrainingSampleCollector | undefined;
+  private training: TelemetryEvent[] = [];
+  private readonly random: EdgePlatform['random'];
+  private readonly modelVersion: string;
   /** BADAS; absent when the platform supplies no model. */
   private readonly badas: BadasStage | undefined;
   private readonly recent: FilteredFix[] = [];
@@ -111,6 +119,10 @@ export class EdgePipeline {
       (platform.badasModel ? createPortableBadasScorer(platform.badasModel) : undefined);
     if (scorer) this.badas = new BadasStage(scorer, config.badas, platform.onDriverWarning);
     this.badas?.setConflictPriors(this.priors);
+    this.random = platform.random;
+    this.modelVersion = scorer?.modelVersion ?? '';
+    if (scorer && config.learning.contribute)
+      this.learning = new TrainingSampleCollector(platform.random, config.learning.collector);
     this.night = new NightSceneReporter(
       { ...config.nightScene, cameraModel: config.camera.model, firmware: config.camera.firmware },
       platform.random,
@@ -174,6 +186,12 @@ export class EdgePipeline {
     }
     this.stats.frames++;
     this.handle(r.detections);
+    if (this.learning) {
+      const alertRaised = r.step.detections.some((d) => d.type === 'badas_alert');
+      // The model's own score: a conflict prior may have shifted the one the alert used.
+      const score = r.step.prior?.modelScore ?? r.step.score;
+      this.placeSamples(this.learning.push(r.frame, { score, alertRaised }));
+    }
     this.after(tMs);
     return r;
   }
@@ -192,12 +210,33 @@ export class EdgePipeline {
   /** End of input (log end, shutdown): decides pending events, ends the trip, closes the batch. */
   finish(): void {
     if (this.badas) this.handle(this.badas.flush());
+    if (this.learning) this.placeSamples(this.learning.flush());
     this.handle(this.roadAnomaly.flush());
     this.handle(this.hardBrake.flush());
     this.handle(this.hardCorner.flush());
     this.onTrip(this.trips.finish());
     this.after(this.lastMs);
     this.closeBatch(this.lastMs);
+  }
+
+  /** Labelled windows become `training_sample` events at their place (none in a zone or without consent). */
+  private placeSamples(windows: readonly LabelledWindow[]): void {
+    for (const w of windows) {
+      const tMs = Math.round(w.tS * 1000);
+      const at = this.locate(tMs);
+      if (!at) continue;
+      const e = toTrainingSampleEvent(
+        w,
+        { lat: at.lat, lng: at.lng, tMs },
+        {
+          zones: this.places.zones(),
+          sharing: this.consent.sharing,
+          random: this.random,
+          modelVersion: this.modelVersion,
+        },
+      );
+      if (e) this.training.push(e);
+    }
   }
 
   private onTrip(signals: TripSignal[]): void {
@@ -242,7 +281,8 @@ export class EdgePipeline {
   private after(tMs: number): void {
     if (tMs > this.lastMs) this.lastMs = tMs;
     const now = this.lastMs;
-    const events = [...this.redactor.takeEvents(), ...this.night.takeEvents()];
+    const events = [...this.redactor.takeEvents(), ...this.night.takeEvents(), ...this.training];
+    this.training = [];
     if (!this.consent.sharing) {
       // Consent off: redaction still runs (it learns places), but nothing reaches the queue.
       for (let i = 0; i < events.length; i++) this.consent.admit();

@@ -74,6 +74,8 @@ export type FrameInput = readonly Detection[] | FrameKinematics;
 export interface FrameResult {
   step: BadasStep;
   detections: DetectedEvent[];
+  /** The lead kinematics the model was fed (what fleet learning keeps as a sample). */
+  frame: LeadKinematicsFrame;
 }
 
 /**
@@ -191,7 +193,7 @@ export class BadasStage {
     this.speeds.push({ tMs, speedMps });
     while (this.speeds.length > 1 && tMs - this.speeds[0]!.tMs > SPEED_MEMORY_MS) this.speeds.shift();
     const step = this.monitor.push(frame);
-    return { step, detections: step.detections.map((d) => this.toDetected(d)) };
+    return { step, detections: step.detections.map((d) => this.toDetected(d)), frame };
   }
 
   /** End of the stream: a near miss still in progress. */
