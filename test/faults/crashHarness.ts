@@ -44,16 +44,17 @@ export const KILL_POINTS = {
   },
   'mid-insights consumer': { phase: 'ingest', rule: `kill-after@PutItem ${NAMES.insightsRawTable}$=0.05` },
   'counter written, unanswered': { phase: 'ingest', rule: `kill-after@UpdateItem ${NAMES.statsTable}$=0.1` },
-  'mid-baseline rollup': { phase: 'jobs', rule: `kill-after@UpdateItem ${NAMES.baselinesTable}$=0.3` },
-  'mid-insights rollup': { phase: 'jobs', rule: `kill-after@PutItem ${NAMES.insightsTable}$=0.3` },
+  // Deletion first: its work is the smallest, and every jobs-phase run also rolls up.
   'mid-deletion (sweeper erasing)': {
     phase: 'jobs',
-    rule: `kill-after@DeleteItem ${NAMES.bucketsTable}$=0.3`,
+    rule: `kill-after@DeleteItem ${NAMES.bucketsTable}$=0.5`,
   },
   'mid-deletion (job progress)': {
     phase: 'jobs',
-    rule: `kill-after@UpdateItem ${NAMES.identityTable}$=0.3`,
+    rule: `kill-after@UpdateItem ${NAMES.identityTable}$=0.5`,
   },
+  'mid-baseline rollup': { phase: 'jobs', rule: `kill-after@UpdateItem ${NAMES.baselinesTable}$=0.5` },
+  'mid-insights rollup': { phase: 'jobs', rule: `kill-after@PutItem ${NAMES.insightsTable}$=0.5` },
 } as const;
 export type KillPoint = keyof typeof KILL_POINTS | 'random timing';
 
