@@ -176,6 +176,8 @@ export const FUNCTION_ACCESS: Record<FunctionId, FunctionAccess> = {
     ],
   },
   nightCandidates: { tables: [[INSIGHTS_TABLE, 'read']] },
+  // Reads the insights' day aggregates, stores unsigned tile candidates beside them.
+  priorsBuilder: { tables: [[INSIGHTS_TABLE, 'readWrite']] },
   // The registry, the health it shows operators, the audit of every publish/promote/rollback;
   // the bytes' bucket prefix is granted by cdk/constructs/ArtefactGrants.ts.
   artefacts: {

@@ -1,6 +1,10 @@
+import { latLngToCell } from 'h3-js';
 import type { HttpFunctionId, ScheduledFunctionId } from '../lib/api/functions.ts';
 import { runNightCalibration } from '../lib/night/nightRollup.ts';
+import { runPriorsJob } from '../lib/priors/priorsJob.ts';
+import { InsightsStore } from './adapters/insightsStore.ts';
 import { NightStore } from './adapters/nightStore.ts';
+import { PriorCandidateStore, priorsSourceOf } from './adapters/priorsSource.ts';
 import { createArtefactOfferHandler, createArtefactsHandler } from './http/artefacts.ts';
 import { createAuditVerifyHandler } from './http/audit.ts';
 import {
@@ -35,6 +39,7 @@ import type { Invocable } from './runtime/lambdaDeps.ts';
 import { rollupBaselines } from './scheduled/baselineRollup.ts';
 import { exportDepsFromEnv, runScheduledExports } from './scheduled/insightsExport.ts';
 import { rollupInsights } from './scheduled/insightsRollup.ts';
+import { priorsRegionsFromEnv } from './scheduled/priorsBuilder.ts';
 import { runRolloutController } from './scheduled/rolloutController.ts';
 import { createAggregatorHandler } from './stream/aggregator.ts';
 import { createDeletionWorker } from './stream/deletionWorker.ts';
@@ -84,6 +89,18 @@ export const SCHEDULED_JOBS: Record<ScheduledFunctionId, (deps: AppDeps) => () =
     return () => runScheduledExports(deps, exportDeps, deps.clock());
   },
   rolloutController: (deps) => () => runRolloutController(deps),
+  priorsBuilder: (deps) => {
+    const insights = new InsightsStore(
+      deps.clients.ddb,
+      deps.names.insightsRawTable,
+      deps.names.insightsTable,
+    );
+    const candidates = new PriorCandidateStore(deps.clients.ddb, deps.names.insightsTable);
+    // Locally the area of the bundled road network (Pittsburgh) unless DASHNET_PRIORS_REGIONS names others.
+    const configured = priorsRegionsFromEnv();
+    const regions = configured.length > 0 ? configured : [latLngToCell(40.4406, -79.9959, 4)];
+    return () => runPriorsJob(priorsSourceOf(insights), candidates, { regions, nowMs: deps.clock() });
+  },
   nightCalibration: (deps) => {
     const store = new NightStore(deps.clients.ddb, deps.names.insightsRawTable, deps.names.insightsTable);
     return () => runNightCalibration(store, deps.clock());

@@ -275,4 +275,6 @@ export const ENV = {
   artefactsDir: 'DASHNET_ARTEFACTS_DIR',
   /** Trusted Ed25519 release public keys (hex, comma-separated); a publish signed by any other key is refused. */
   artefactTrustedKeys: 'DASHNET_ARTEFACT_TRUSTED_KEYS',
+  /** Areas (H3 res-4 cells, comma-separated) the conflict-prior builder makes tiles for. */
+  priorsRegions: 'DASHNET_PRIORS_REGIONS',
 } as const;

@@ -28,6 +28,12 @@ export interface DashnetStackProps extends StackProps {
  */
 export const ARTEFACT_KEYS_CONTEXT = 'dashnet:artefactTrustedKeys';
 
+/**
+ * CDK context key of the areas the conflict-prior builder makes tiles for (H3 res-4 cells,
+ * comma-separated): `cdk deploy -c dashnet:priorsRegions=842a107ffffffff` (docs/priors.md).
+ */
+export const PRIORS_REGIONS_CONTEXT = 'dashnet:priorsRegions';
+
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
@@ -123,6 +129,7 @@ export class DashnetStack extends Stack {
       [ENV.artefactsBucket]: this.artifacts.bucket.bucketName,
       // Public keys only (docs/ota.md): releases are signed offline. None configured: every publish is refused.
       [ENV.artefactTrustedKeys]: String(this.node.tryGetContext(ARTEFACT_KEYS_CONTEXT) ?? ''),
+      [ENV.priorsRegions]: String(this.node.tryGetContext(PRIORS_REGIONS_CONTEXT) ?? ''),
       ...(config.hazardMinCameras ? { [ENV.hazardMinCameras]: String(config.hazardMinCameras) } : {}),
     };
     for (const { def, table } of this.tables.all()) environment[def.envVar] = table.tableName;

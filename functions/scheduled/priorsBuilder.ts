@@ -1,10 +1,11 @@
 import middy from '@middy/core';
 import { type PriorsJobReport, runPriorsJob } from '../../lib/priors/priorsJob.ts';
+import { ENV } from '../../lib/resources.ts';
 import { InsightsStore } from '../adapters/insightsStore.ts';
 import { PriorCandidateStore, priorsSourceOf } from '../adapters/priorsSource.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
-import { logger } from '../runtime/observability.ts';
+import { logger, observability } from '../runtime/observability.ts';
 
 /** The schedule's input: the tiles' areas (res-4 H3 cells) and, optionally, the days of history. */
 export interface PriorsBuilderEvent {
@@ -21,15 +22,25 @@ export interface PriorsBuilderEvent {
 export function createPriorsBuilderHandler(deps: AppDeps) {
   const insights = new InsightsStore(deps.clients.ddb, deps.names.insightsRawTable, deps.names.insightsTable);
   const candidates = new PriorCandidateStore(deps.clients.ddb, deps.names.insightsTable);
-  return middy<PriorsBuilderEvent, PriorsJobReport>().handler(async (event) => {
-    const report = await runPriorsJob(priorsSourceOf(insights), candidates, {
-      regions: Array.isArray(event?.regions) ? event.regions : [],
-      nowMs: deps.clock(),
-      ...(event?.periodDays !== undefined ? { periodDays: event.periodDays } : {}),
+  return middy<PriorsBuilderEvent, PriorsJobReport>()
+    .use(observability())
+    .handler(async (event) => {
+      const report = await runPriorsJob(priorsSourceOf(insights), candidates, {
+        regions: Array.isArray(event?.regions) ? event.regions : priorsRegionsFromEnv(),
+        nowMs: deps.clock(),
+        ...(event?.periodDays !== undefined ? { periodDays: event.periodDays } : {}),
+      });
+      logger().info('conflict priors built', { built: report.built, empty: report.empty.length });
+      return report;
     });
-    logger().info('conflict priors built', { built: report.built, empty: report.empty.length });
-    return report;
-  });
+}
+
+/** The configured areas (`DASHNET_PRIORS_REGIONS`, res-4 cells, comma-separated); none: no tiles. */
+export function priorsRegionsFromEnv(env: Record<string, string | undefined> = process.env): string[] {
+  return (env[ENV.priorsRegions] ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
 }
 
 export const handler = lambdaEntry(createPriorsBuilderHandler);

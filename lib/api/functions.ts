@@ -303,6 +303,17 @@ export const FUNCTIONS = {
     timeoutS: 120,
     schedule: { rateMinutes: 5, localEveryS: 60 },
   },
+  /**
+   * Coverage-aware anticipation: a conflict-prior tile candidate per configured area from the
+   * insights' day aggregates (unsigned: releases are signed offline), daily.
+   */
+  priorsBuilder: {
+    entry: 'functions/scheduled/priorsBuilder.ts',
+    handler: 'handler',
+    memoryMb: 1024,
+    timeoutS: 900,
+    schedule: { rateMinutes: 1440, localEveryS: 600 },
+  },
   /** The night ISP-profile candidates, for an operator to sign and publish. */
   nightCandidates: {
     entry: 'functions/http/nightCandidates.ts',
