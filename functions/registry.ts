@@ -1,5 +1,6 @@
 import { latLngToCell } from 'h3-js';
 import type { HttpFunctionId, ScheduledFunctionId } from '../lib/api/functions.ts';
+import { rollupBaselines } from '../lib/hazards/baselineRollup.ts';
 import { runNightCalibration } from '../lib/night/nightRollup.ts';
 import { runPriorsJob } from '../lib/priors/priorsJob.ts';
 import { InsightsStore } from './adapters/insightsStore.ts';
@@ -36,7 +37,6 @@ import { createStaffHandler } from './http/staff.ts';
 import { createTelemetryHandler } from './http/telemetry.ts';
 import type { AppDeps } from './runtime/deps.ts';
 import type { Invocable } from './runtime/lambdaDeps.ts';
-import { rollupBaselines } from './scheduled/baselineRollup.ts';
 import { exportDepsFromEnv, runScheduledExports } from './scheduled/insightsExport.ts';
 import { rollupInsights } from './scheduled/insightsRollup.ts';
 import { priorsRegionsFromEnv } from './scheduled/priorsBuilder.ts';
