@@ -19,16 +19,23 @@ function rollupEveryMs(scheduledS: number | undefined, fallbackS: number): numbe
 
 /**
  * What AWS does on its own schedule, done locally on timers: every scheduled function (on AWS
- * an EventBridge rule invokes the same module) and the TTL sweep (on AWS DynamoDB TTL). Runs never
- * overlap; `stop` waits for a run in progress.
+ * an EventBridge rule invokes the same module) and the TTL sweep (on AWS DynamoDB TTL). A job's
+ * runs never overlap each other; different jobs run side by side; `stop` waits for runs in progress.
  */
 export function startBackgroundJobs(deps: AppDeps, deletionIntervalMs: number, log: (line: string) => void) {
   const tables = TABLES.map((def) => ({ def, name: deps.names[TABLE_NAME_OF[def.id]!] }));
-  let running: Promise<unknown> = Promise.resolve();
+  // One chain per job: a run never overlaps the same job's previous run, but one slow job (a
+  // long scan, a big rollup) does not hold the others back — on AWS each is its own Lambda.
+  const running = new Map<string, Promise<unknown>>();
   let stopped = false;
   const guard = (what: string, job: () => Promise<unknown>) => () => {
     if (stopped) return;
-    running = running.then(job).catch((err: unknown) => log(`${what}: ${String(err)}`));
+    running.set(
+      what,
+      (running.get(what) ?? Promise.resolve())
+        .then(job)
+        .catch((err: unknown) => log(`${what}: ${String(err)}`)),
+    );
   };
   // Every scheduled function of FUNCTIONS, at its local interval; the deletion worker at the
   // caller's (0: off), the rollups at DASHNET_ROLLUP_EVERY_MS when set.
@@ -53,7 +60,7 @@ export function startBackgroundJobs(deps: AppDeps, deletionIntervalMs: number, l
     stop: async () => {
       stopped = true;
       for (const t of timers) clearInterval(t);
-      await running;
+      await Promise.all(running.values());
     },
   };
 }
