@@ -1,3 +1,4 @@
+import { getResolution, isValidCell } from 'h3-js';
 import { z } from 'zod';
 import {
   h3CellSchema,
@@ -59,7 +60,8 @@ export const badasAlertSchema = z.object({
 });
 
 export const tripPathEntrySchema = z.object({
-  cell: h3CellSchema,
+  // A res-10 cell (contract): another resolution is a valid index that no aggregate can use.
+  cell: h3CellSchema.refine((c) => isValidCell(c) && getResolution(c) === 10, 'an H3 resolution-10 cell'),
   ts: timestampSchema,
   speedMps: speedMpsSchema,
   heading: headingSchema,
@@ -79,11 +81,22 @@ export const nightSceneSchema = z.object({
   ...common,
   type: z.literal('night_scene'),
   meanLuma: z.number().min(0).max(255),
-  noiseSigma: z.number().min(0),
-  exposureMs: z.number().min(0),
-  gain: z.number().min(0),
-  cameraModel: z.string().min(1).max(64),
-  firmware: z.string().min(1).max(64),
+  // Bounded by what a sensor can report (8-bit DN, an exposure, an analogue gain): an absurd
+  // value is refused here rather than accepted and then unstorable (DynamoDB numbers stop at 1e126).
+  noiseSigma: z.number().min(0).max(255),
+  exposureMs: z.number().min(0).max(10_000),
+  gain: z.number().min(0).max(1000),
+  // `#` separates the parts of the cloud's calibration group keys: refused.
+  cameraModel: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[^#]+$/, 'no #'),
+  firmware: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[^#]+$/, 'no #'),
 });
 
 /**
