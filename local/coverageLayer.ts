@@ -10,6 +10,7 @@ import { roadCoverage } from '../lib/insights/roadCoverage.ts';
 import { ROAD_CLASS_ORDER, type RoadClass } from '../lib/insights/roadNetwork.ts';
 import { utcDay } from '../lib/privacy/pseudonym.ts';
 import type { ExtraRoute } from './httpServer.ts';
+import { MAP_SECURITY_HEADERS } from './mapRoutes.ts';
 
 /** The map layer's path: `GET /map/coverage.json?class=motorway[&bbox=…][&days=28]`. */
 export const COVERAGE_LAYER_PATH = '/map/coverage.json';
@@ -18,7 +19,11 @@ const PITTSBURGH: BBox = { minLng: -80.1, minLat: 40.36, maxLng: -79.86, maxLat:
 const DAY_MS = 86_400_000;
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    ...MAP_SECURITY_HEADERS,
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+  });
   res.end(JSON.stringify(body));
 }
 
