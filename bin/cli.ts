@@ -23,7 +23,8 @@ const USAGE = `usage: dashnet <command> [options]
                             an insurer's k-anonymous aggregate export, signed manifest
   coverage --bbox B [--from T --to T] [--api URL]
                             coverage of the real road network per road class
-  soak --minutes N [--sample-s S] [--cameras N] [--api URL --operator-token T]
+  soak --minutes N [--sample-s S] [--cameras N] [--speedup X] [--seed S] [--data-dir D]
+       [--api URL --operator-token T]
                             steady simulated load; memory, iterator age, handles and data
                             size per minute, and a verdict
   faults [--cycles N] [--seed S] [--cameras N] [--faults SPEC]
