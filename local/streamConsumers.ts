@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createAggregatorHandler, createInsightsConsumerHandler } from '../functions/registry.ts';
 import type { AppDeps } from '../functions/runtime/deps.ts';
-import type { AggregationReport } from '../functions/stream/aggregator.ts';
+import { type AggregationReport, destinationCounts } from '../functions/stream/aggregator.ts';
 import { AGGREGATOR_ESM } from '../lib/resources.ts';
 import { EsmRunner, type EsmRunnerOptions, type EsmSettings } from './esmRunner.ts';
 
@@ -29,7 +29,12 @@ export async function startStreamConsumers(
   onAggregation?: (report: AggregationReport) => void,
 ): Promise<StreamConsumers> {
   const { names, failureSink } = deps;
-  const mapping = (functionName: string, handler: EsmRunnerOptions['handler'], checkpoint: string) =>
+  const mapping = (
+    functionName: string,
+    handler: EsmRunnerOptions['handler'],
+    checkpoint: string,
+    onFailedToDestination?: EsmRunnerOptions['onFailedToDestination'],
+  ) =>
     new EsmRunner({
       kinesis: deps.clients.kinesis,
       streamName: names.telemetryStream,
@@ -39,10 +44,17 @@ export async function startStreamConsumers(
       settings: { ...AGGREGATOR_ESM, ...opts.esm },
       failureSink,
       ...(opts.dataDir ? { checkpointFile: join(opts.dataDir, checkpoint) } : {}),
-      onFailedToDestination: (n) => void deps.stats.add({ failedToDestination: n }, Date.now()),
+      ...(onFailedToDestination ? { onFailedToDestination } : {}),
       log,
     });
-  const aggregator = mapping('aggregator', createAggregatorHandler(deps, onAggregation), 'checkpoints.json');
+  // `failedToDestination` counts the aggregator's mapping only (both consumers read the same
+  // records), once per record id and in events, as `accepted` is (see destinationCounts).
+  const aggregator = mapping(
+    'aggregator',
+    createAggregatorHandler(deps, onAggregation),
+    'checkpoints.json',
+    (_, sent) => void deps.stats.addOnce(destinationCounts(sent)),
+  );
   await aggregator.start();
   const insights = mapping(
     'insightsConsumer',
