@@ -1,5 +1,6 @@
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createPrng } from '../lib/sim/prng.ts';
 
 /**
  * What the proxy can do to one AWS call:
@@ -90,16 +91,10 @@ function matches(text: string, match: string): boolean {
   return match.endsWith('$') ? text.endsWith(match.slice(0, -1)) : text.includes(match);
 }
 
-/** A small seeded generator (mulberry32): the same spec and seed inject the same sequence of faults. */
+/** The project's seeded generator (lib/sim/prng.ts): the same spec and seed inject the same faults. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = createPrng(seed);
+  return () => prng.next();
 }
 
 export type ServiceKind = 'dynamodb' | 'kinesis';
