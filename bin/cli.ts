@@ -3,8 +3,8 @@ import { serveCommand, startCommand } from './commands/serve.ts';
 const USAGE = `usage: dashnet <command> [options]
 
   start                     local stack + simulated fleet + live map (= npm start)
-  serve [--port N] [--data-dir D]
-                            the local stack alone
+  serve [--port N] [--data-dir D] [--faults SPEC]
+                            the local stack alone (--faults: inject AWS faults, docs/reliability.md)
   simulate --api URL [--cameras N] [--minutes M] [--seed S]
                             drive a simulated fleet against any running stack
   edge replay --gps FILE [--imu FILE] [--frames FILE] [--home LAT,LNG ...] [--out FILE]
@@ -27,7 +27,7 @@ const USAGE = `usage: dashnet <command> [options]
        [--api URL --operator-token T]
                             steady simulated load; memory, iterator age, handles and data
                             size per minute, and a verdict
-  faults [--cycles N] [--seed S] [--cameras N] [--faults SPEC]
+  faults [--cycles N] [--seed S] [--cameras N] [--batches N] [--faults SPEC]
                             crash harness: SIGKILL the stack at random points, restart,
                             check nothing was lost or counted twice
   artefact keygen|sign|publish|promote|rollback|status [options]
