@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { EdgeError } from '../core/errors.ts';
 
 /**
@@ -29,9 +29,20 @@ const CONSOLE_SHIM = 'if(typeof console==="undefined"){globalThis.console={log()
  * @throws EdgeError `BUNDLE_FAILED`
  */
 export async function buildEdgeBundle(): Promise<EdgeBundle> {
-  const entry = fileURLToPath(new URL('./entry.ts', import.meta.url));
+  return bundleForCamera({ entryPoints: [fileURLToPath(new URL('./entry.ts', import.meta.url))] });
+}
+
+/**
+ * Bundles an entry (a file, or `stdin` source) as every camera script is built: the options of
+ * {@link buildEdgeBundle} and its boundary check. The OTA agent (`edge/ota/otaBundle.ts`) is one.
+ *
+ * @throws EdgeError `BUNDLE_FAILED`
+ */
+export async function bundleForCamera(
+  entry: Pick<BuildOptions, 'entryPoints' | 'stdin'>,
+): Promise<EdgeBundle> {
   const result = await build({
-    entryPoints: [entry],
+    ...entry,
     bundle: true,
     platform: 'browser',
     target: 'es2020',

@@ -202,7 +202,7 @@ export function isCompatible(manifest: ArtefactManifest, cameraModel: string, fi
 }
 
 /** UTF-8 bytes of a string without TextEncoder (absent on QuickJS). */
-function utf8(text: string): Uint8Array {
+export function utf8(text: string): Uint8Array {
   const out: number[] = [];
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;

@@ -1,5 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import type { ArtefactKind } from '../contract/artefact.ts';
+import { type ArtefactKind, utf8 } from '../contract/artefact.ts';
 
 /** Cohort buckets: a device falls in one of 0..9999, so a stage can be set in 0.01 % steps. */
 export const COHORT_BUCKETS = 10_000;
@@ -20,19 +20,6 @@ export const FINAL_STAGE = ROLLOUT_STAGES_BUCKETS.length - 1;
 export interface ArtefactLineId {
   kind: ArtefactKind;
   name: string;
-}
-
-/** UTF-8 bytes without TextEncoder (portable: the camera computes its own bucket too). */
-function utf8(text: string): Uint8Array {
-  const out: number[] = [];
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x80) out.push(cp);
-    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
-    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-    else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-  }
-  return Uint8Array.from(out);
 }
 
 /**
