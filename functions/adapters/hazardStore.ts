@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { cellToParent } from 'h3-js';
 import type { HazardKind } from '../../lib/contract/hazards.ts';
 import { HAZARD_AREA_RESOLUTION, type HazardReader } from '../../lib/hazards/hazardQuery.ts';
@@ -8,6 +8,7 @@ import { parseSector } from '../../lib/hazards/headingSector.ts';
 import type { SignalKind } from '../../lib/hazards/signals.ts';
 import type { HazardRepository } from '../../lib/stream/applyRecords.ts';
 import { mapLimit } from '../../lib/util/mapLimit.ts';
+import { queryAll } from './queryAll.ts';
 
 /** Hazard history is kept a year (claims handlers ask about incidents months later). */
 export const HAZARD_RETENTION_S = 366 * 24 * 3600;
@@ -81,7 +82,7 @@ export class HazardStore implements HazardRepository, HazardReader {
   /** Hazards not yet cleared in the given areas (eventually consistent: a GSI). */
   async listActive(areas: Iterable<string>): Promise<HazardRecord[]> {
     const lists = await mapLimit([...new Set(areas)], 8, (area) =>
-      this.queryAll({
+      queryAll(this.ddb, {
         TableName: this.tableName,
         IndexName: this.activeIndex,
         KeyConditionExpression: 'activeArea = :a',
@@ -99,7 +100,7 @@ export class HazardStore implements HazardRepository, HazardReader {
   ): Promise<HazardRecord[]> {
     const keys = [...new Set(areas)].flatMap((a) => months.map((m) => `${a}#${m}`));
     const lists = await mapLimit(keys, 8, (pk) =>
-      this.queryAll({
+      queryAll(this.ddb, {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': pk },
@@ -157,16 +158,5 @@ export class HazardStore implements HazardRepository, HazardReader {
       if (err instanceof ConditionalCheckFailedException) return;
       throw err;
     }
-  }
-
-  private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.ddb.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-      items.push(...((res.Items ?? []) as Item[]));
-      startKey = res.LastEvaluatedKey;
-    } while (startKey);
-    return items;
   }
 }

@@ -5,7 +5,6 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { hourOfWeek } from '../../lib/hazards/baseline.ts';
@@ -14,6 +13,7 @@ import type { DayCell, DayRollup, RawContribution } from '../../lib/insights/day
 import type { SpeedHourItem } from '../../lib/insights/speedCheck.ts';
 import { utcDay } from '../../lib/privacy/pseudonym.ts';
 import { mapLimit } from '../../lib/util/mapLimit.ts';
+import { queryAll } from './queryAll.ts';
 
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -245,25 +245,11 @@ export class InsightsStore {
     return pages.flat();
   }
 
-  private async queryAll(
-    table: string,
-    condition: string,
-    values: Record<string, unknown>,
-  ): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const res = await this.ddb.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: condition,
-          ExpressionAttributeValues: values,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      out.push(...(res.Items ?? []));
-      startKey = res.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+  private queryAll(table: string, condition: string, values: Record<string, unknown>) {
+    return queryAll(this.ddb, {
+      TableName: table,
+      KeyConditionExpression: condition,
+      ExpressionAttributeValues: values,
+    });
   }
 }

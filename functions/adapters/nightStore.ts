@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { cellToParent } from 'h3-js';
 import { compareVersions } from '../../lib/contract/artefact.ts';
 import { INSIGHTS_PARTITION_RESOLUTION } from '../../lib/insights/contributions.ts';
@@ -9,6 +9,7 @@ import type { NightObservation } from '../../lib/night/nightObservations.ts';
 import type { NightGroup, NightRepository } from '../../lib/night/nightRollup.ts';
 import { mapLimit } from '../../lib/util/mapLimit.ts';
 import { rawExpiresAtS } from './insightsStore.ts';
+import { queryAll } from './queryAll.ts';
 
 /** Concurrent requests per call, as in InsightsStore. */
 const CONCURRENCY = 16;
@@ -232,26 +233,12 @@ export class NightStore implements NightRepository {
       .sort((a, b) => compareVersions(a.version, b.version));
   }
 
-  private async queryAll(
-    table: string,
-    condition: string,
-    values: Record<string, unknown>,
-  ): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.ddb.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: condition,
-          ExpressionAttributeValues: values,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      out.push(...((res.Items ?? []) as Record<string, unknown>[]));
-      start = res.LastEvaluatedKey as Record<string, unknown> | undefined;
-    } while (start);
-    return out;
+  private queryAll(table: string, condition: string, values: Record<string, unknown>) {
+    return queryAll(this.ddb, {
+      TableName: table,
+      KeyConditionExpression: condition,
+      ExpressionAttributeValues: values,
+    });
   }
 }
 

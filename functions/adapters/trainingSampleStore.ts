@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { TrainingSampleEvent } from '../../lib/contract/events.ts';
 import type {
   StoredTrainingSample,
   TrainingSampleRepository,
 } from '../../lib/learning/trainingSampleRepository.ts';
 import { mapLimit } from '../../lib/util/mapLimit.ts';
+import { queryAll } from './queryAll.ts';
 
 /** Samples wait this long for a training round, then expire (TTL): a round runs at least monthly. */
 export const TRAINING_SAMPLE_RETENTION_DAYS = 35;
@@ -63,24 +64,14 @@ export class TrainingSampleStore implements TrainingSampleRepository {
       new Date(nowMs - (TRAINING_SAMPLE_RETENTION_DAYS - i) * DAY_MS).toISOString().slice(0, 10),
     );
     const keys = days.flatMap((day) => [...SHARDS].map((shard) => `train#${day}#${shard}`));
-    const pages = await mapLimit(keys, CONCURRENCY, async (pk) => {
-      const items: Record<string, unknown>[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const res = await this.ddb.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': pk },
-            ExclusiveStartKey: start,
-            ConsistentRead: true,
-          }),
-        );
-        items.push(...(res.Items ?? []));
-        start = res.LastEvaluatedKey;
-      } while (start);
-      return items;
-    });
+    const pages = await mapLimit(keys, CONCURRENCY, (pk) =>
+      queryAll(this.ddb, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+      }),
+    );
     return pages
       .flat()
       .filter((i) => Number(i.expiresAt ?? Number.POSITIVE_INFINITY) > nowS)
