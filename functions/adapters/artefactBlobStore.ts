@@ -1,9 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, resolve, sep } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ARTEFACTS_PREFIX } from '../../lib/resources.ts';
+import { LocalFolder, SignedUrls } from './localFolder.ts';
 
 /** Where an artefact version's bytes live: `artefacts/<kind>/<name>/<version>/<sha256>`. */
 export function artefactBlobKey(kind: string, name: string, version: string, sha256: string): string {
@@ -88,73 +86,40 @@ export const LOCAL_ARTEFACT_UPLOAD_PATH = '/v1/artefacts/upload';
 
 /** Artefact bytes in a local folder, downloads through HMAC-signed URLs of the local API. */
 export class LocalArtefactBlobStore implements ArtefactBlobStore {
-  private readonly root: string;
+  private readonly folder: LocalFolder;
+  private readonly urls: SignedUrls;
 
-  constructor(
-    root: string,
-    private readonly urlKey: string,
-  ) {
-    this.root = resolve(root);
+  constructor(root: string, urlKey: string) {
+    this.folder = new LocalFolder(root);
+    this.urls = new SignedUrls(urlKey);
   }
 
-  private path(key: string): string {
-    const p = resolve(this.root, key);
-    // A key never escapes the folder (`..` in a crafted download URL).
-    if (!p.startsWith(this.root + sep)) throw new Error(`artefact key outside the store: ${key}`);
-    return p;
+  /** Written aside and renamed: a reader never sees half an artefact. */
+  put(key: string, bytes: Uint8Array): Promise<void> {
+    return this.folder.put(key, bytes);
   }
 
-  async put(key: string, bytes: Uint8Array): Promise<void> {
-    const p = this.path(key);
-    await mkdir(dirname(p), { recursive: true });
-    // Written aside and renamed: a reader never sees half an artefact.
-    await writeFile(`${p}.part`, bytes);
-    await rename(`${p}.part`, p);
+  get(key: string): Promise<Uint8Array | undefined> {
+    return this.folder.get(key);
   }
 
-  async get(key: string): Promise<Uint8Array | undefined> {
-    try {
-      return new Uint8Array(await readFile(this.path(key)));
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** The purpose is signed too: a download URL never opens an upload, nor the reverse. */
-  private sign(purpose: 'get' | 'put', key: string, expiresAtMs: number): string {
-    return createHmac('sha256', this.urlKey)
-      .update(`artefact-${purpose}\n${key}\n${expiresAtMs}`)
-      .digest('base64url');
-  }
-
-  private url(purpose: 'get' | 'put', path: string, key: string, expiresAtMs: number, baseUrl: string) {
-    const u = new URL(path, baseUrl);
-    u.searchParams.set('key', key);
-    u.searchParams.set('expires', String(expiresAtMs));
-    u.searchParams.set('sig', this.sign(purpose, key, expiresAtMs));
-    return u.toString();
-  }
-
-  private check(purpose: 'get' | 'put', key: string, expiresAtMs: number, signature: string, nowMs: number) {
-    if (!(expiresAtMs > nowMs)) return false;
-    const a = Buffer.from(this.sign(purpose, key, expiresAtMs));
-    const b = Buffer.from(signature);
-    return a.length === b.length && timingSafeEqual(a, b);
-  }
-
+  // The purpose is signed too: a download URL never opens an upload, nor the reverse.
   async urlFor(key: string, expiresAtMs: number, baseUrl: string): Promise<string> {
-    return this.url('get', LOCAL_ARTEFACT_DOWNLOAD_PATH, key, expiresAtMs, baseUrl);
+    return this.urls.url(GET, LOCAL_ARTEFACT_DOWNLOAD_PATH, key, expiresAtMs, baseUrl);
   }
 
   verifyUrl(key: string, expiresAtMs: number, signature: string, nowMs: number): boolean {
-    return this.check('get', key, expiresAtMs, signature, nowMs);
+    return this.urls.verify(GET, key, expiresAtMs, signature, nowMs);
   }
 
   async uploadUrlFor(key: string, expiresAtMs: number, baseUrl: string): Promise<string> {
-    return this.url('put', LOCAL_ARTEFACT_UPLOAD_PATH, key, expiresAtMs, baseUrl);
+    return this.urls.url(PUT, LOCAL_ARTEFACT_UPLOAD_PATH, key, expiresAtMs, baseUrl);
   }
 
   verifyUploadUrl(key: string, expiresAtMs: number, signature: string, nowMs: number): boolean {
-    return this.check('put', key, expiresAtMs, signature, nowMs);
+    return this.urls.verify(PUT, key, expiresAtMs, signature, nowMs);
   }
 }
+
+const GET = 'artefact-get\n';
+const PUT = 'artefact-put\n';

@@ -1,8 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { LocalFolder, SignedUrls } from './localFolder.ts';
 
 /**
  * Where insurer exports live: S3 on AWS, a folder locally. Keys are `insurers/<insurerId>/…`,
@@ -72,71 +70,31 @@ export const LOCAL_DOWNLOAD_PATH = '/v1/insights/exports/download';
 
 /** Exports in a local folder, downloads through HMAC-signed URLs of the local API. */
 export class LocalExportStore implements ExportStore {
-  private readonly root: string;
+  private readonly folder: LocalFolder;
+  private readonly urls: SignedUrls;
 
-  constructor(
-    root: string,
-    private readonly urlKey: string,
-  ) {
-    this.root = resolve(root);
+  constructor(root: string, urlKey: string) {
+    this.folder = new LocalFolder(root);
+    this.urls = new SignedUrls(urlKey);
   }
 
-  private path(key: string): string {
-    const p = resolve(this.root, key);
-    // A key never escapes the folder (`..` in a crafted download URL).
-    if (!p.startsWith(this.root + sep)) throw new Error(`export key outside the store: ${key}`);
-    return p;
+  put(key: string, bytes: Uint8Array): Promise<void> {
+    return this.folder.put(key, bytes);
   }
 
-  async put(key: string, bytes: Uint8Array): Promise<void> {
-    const p = this.path(key);
-    await mkdir(dirname(p), { recursive: true });
-    await writeFile(p, bytes);
+  get(key: string): Promise<Uint8Array | undefined> {
+    return this.folder.get(key);
   }
 
-  async get(key: string): Promise<Uint8Array | undefined> {
-    try {
-      return new Uint8Array(await readFile(this.path(key)));
-    } catch {
-      return undefined;
-    }
-  }
-
-  async list(prefix: string): Promise<string[]> {
-    const out: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      let entries: import('node:fs').Dirent[];
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        const p = join(dir, e.name);
-        if (e.isDirectory()) await walk(p);
-        else out.push(relative(this.root, p).split(sep).join('/'));
-      }
-    };
-    await walk(this.root);
-    return out.filter((k) => k.startsWith(prefix)).sort();
-  }
-
-  private sign(key: string, expiresAtMs: number): string {
-    return createHmac('sha256', this.urlKey).update(`${key}\n${expiresAtMs}`).digest('base64url');
+  list(prefix: string): Promise<string[]> {
+    return this.folder.list(prefix);
   }
 
   async urlFor(key: string, expiresAtMs: number, baseUrl: string): Promise<string> {
-    const u = new URL(LOCAL_DOWNLOAD_PATH, baseUrl);
-    u.searchParams.set('key', key);
-    u.searchParams.set('expires', String(expiresAtMs));
-    u.searchParams.set('sig', this.sign(key, expiresAtMs));
-    return u.toString();
+    return this.urls.url('', LOCAL_DOWNLOAD_PATH, key, expiresAtMs, baseUrl);
   }
 
   verifyUrl(key: string, expiresAtMs: number, signature: string, nowMs: number): boolean {
-    if (!(expiresAtMs > nowMs)) return false;
-    const a = Buffer.from(this.sign(key, expiresAtMs));
-    const b = Buffer.from(signature);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return this.urls.verify('', key, expiresAtMs, signature, nowMs);
   }
 }
