@@ -7,13 +7,13 @@ import type { Principal } from './auth.ts';
  * be joined to the dataset (which holds only per-day keyed pseudonyms), yet an auditor who is
  * given a device id can find the actions about it.
  */
-export function deviceRef(deps: AppDeps, deviceId: string): string {
+export function deviceRef(deps: Pick<AppDeps, 'sha256'>, deviceId: string): string {
   return `dev:${deps.sha256(`audit-device-ref|${deviceId}`).slice(0, 32)}`;
 }
 
 /** Appends an audited action by `actor` to the hash-chained log. */
 export async function auditAction(
-  deps: AppDeps,
+  deps: Pick<AppDeps, 'audit' | 'clock' | 'sha256'>,
   actor: Principal,
   action: string,
   target?: string,

@@ -23,8 +23,10 @@ import { ArtefactRegistryStore } from '../adapters/artefactRegistryStore.ts';
 import { AuditStore } from '../adapters/auditStore.ts';
 import { type AwsClients, createAwsClients } from '../adapters/awsClients.ts';
 import { BaselineStore } from '../adapters/baselineStore.ts';
+import { BucketRecordReader } from '../adapters/bucketRecordReader.ts';
 import { BucketStore } from '../adapters/bucketStore.ts';
 import { DeletionStore } from '../adapters/deletionStore.ts';
+import { DeviceDataSweeper } from '../adapters/deviceDataSweeper.ts';
 import { HazardStore } from '../adapters/hazardStore.ts';
 import { IdentityStore } from '../adapters/identityStore.ts';
 import { IngestStore } from '../adapters/ingestStore.ts';
@@ -58,6 +60,8 @@ export interface AppDeps {
   identity: IdentityStore;
   ingest: IngestStore;
   buckets: BucketStore;
+  /** Read-only: the minute buckets carrying given pseudonyms (a legal export's scope). */
+  bucketRecords: BucketRecordReader;
   hazards: HazardStore;
   stats: StatsStore;
   baselines: BaselineStore;
@@ -103,6 +107,13 @@ export function createDeps(opts: DepsOptions): AppDeps {
     identity: new IdentityStore(ddb, opts.names.identityTable),
     ingest: new IngestStore(ddb, opts.names.ingestTable),
     buckets: new BucketStore(ddb, opts.names.bucketsTable),
+    bucketRecords: new BucketRecordReader(
+      new DeviceDataSweeper(ddb, {
+        Buckets: opts.names.bucketsTable,
+        Ingest: opts.names.ingestTable,
+        InsightsRaw: opts.names.insightsRawTable,
+      }),
+    ),
     hazards: new HazardStore(ddb, opts.names.hazardsTable),
     stats: new StatsStore(ddb, opts.names.statsTable),
     baselines: new BaselineStore(ddb, opts.names.baselinesTable),

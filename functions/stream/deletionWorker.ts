@@ -1,9 +1,9 @@
 import middy from '@middy/core';
-import { pseudonymOf, utcDay } from '../../lib/privacy/pseudonym.ts';
+import { devicePseudonymsByDay } from '../../lib/privacy/dayPseudonyms.ts';
 import { DELETION_PHASES } from '../adapters/deletionStore.ts';
 import { DeviceDataSweeper } from '../adapters/deviceDataSweeper.ts';
 import { DAY_KEY_RETENTION_S } from '../adapters/identityStore.ts';
-import type { AppDeps } from '../runtime/deps.ts';
+import type { AppDeps, ResourceNames } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { logger, observability } from '../runtime/observability.ts';
 
@@ -24,16 +24,35 @@ export interface DeletionWorkerOptions {
   pageSize?: number;
 }
 
-/** The device's pseudonyms of every day whose key still exists: what its raw items carry. */
-export async function livePseudonyms(deps: AppDeps, deviceId: string, nowMs: number): Promise<string[]> {
-  const days = Math.ceil(DAY_KEY_RETENTION_S / 86_400) + 1;
-  const out: string[] = [];
-  for (let i = 0; i <= days; i++) {
-    const day = utcDay(nowMs - i * 86_400_000);
-    const key = await deps.identity.existingPeriodKey(`day#${day}`, nowMs);
-    if (key) out.push(pseudonymOf(deviceId, day, key, deps.hmac));
-  }
-  return out;
+/**
+ * What the deletion worker reaches: the jobs (Identity), the day keys (Identity), the audit log,
+ * and the three tables a device's pseudonymous records live in, swept through the raw client.
+ */
+export type DeletionWorkerDeps = Pick<
+  AppDeps,
+  'clients' | 'deletions' | 'identity' | 'audit' | 'hmac' | 'clock'
+> & {
+  names: Pick<ResourceNames, 'bucketsTable' | 'ingestTable' | 'insightsRawTable'>;
+};
+
+/**
+ * The device's pseudonyms of every day whose key still exists: what its raw items carry. Day
+ * keys live {@link DAY_KEY_RETENTION_S}; a day older than that has no key left to find, so the
+ * walk stops there (one day more, for a key whose TTL deletion lags).
+ */
+export async function livePseudonyms(
+  deps: Pick<AppDeps, 'identity' | 'hmac'>,
+  deviceId: string,
+  nowMs: number,
+): Promise<string[]> {
+  const lookbackMs = (Math.ceil(DAY_KEY_RETENTION_S / 86_400) + 1) * 86_400_000;
+  const days = await devicePseudonymsByDay(
+    { dayKeys: deps.identity, hmac: deps.hmac },
+    deviceId,
+    { fromMs: nowMs - lookbackMs, toMs: nowMs },
+    nowMs,
+  );
+  return days.map((d) => d.pseudonym);
 }
 
 /**
@@ -44,7 +63,7 @@ export async function livePseudonyms(deps: AppDeps, deviceId: string, nowMs: num
  * so a resumed job finishes with the exact count. On AWS this runs on a schedule (and may be
  * invoked asynchronously after a request); locally the stack runs it on an interval.
  */
-export function createDeletionWorker(deps: AppDeps, opts: DeletionWorkerOptions = {}) {
+export function createDeletionWorker(deps: DeletionWorkerDeps, opts: DeletionWorkerOptions = {}) {
   const sweeper = new DeviceDataSweeper(
     deps.clients.ddb,
     {
