@@ -8,7 +8,7 @@ import { Schedule } from 'aws-cdk-lib/aws-events';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS, type FunctionId, ROUTES, SCHEDULES } from '../lib/api/functions.ts';
+import { FUNCTIONS, type FunctionId, type FunctionSpec, ROUTES, SCHEDULES } from '../lib/api/functions.ts';
 import { AUTHZ_MATRIX } from '../lib/auth/authzMatrix.ts';
 import { METRIC } from '../lib/config/metricNames.ts';
 import {
@@ -255,6 +255,18 @@ describe('functions', () => {
           Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }),
         },
       });
+    }
+  });
+
+  it('loads the Powertools Tracer everywhere but on the hot path the declaration exempts', () => {
+    const exempt = FUNCTION_IDS.filter((id) => (FUNCTIONS[id] as FunctionSpec).tracing === false);
+    expect(exempt).toEqual(expect.arrayContaining(['telemetry', 'aggregator']));
+    for (const id of FUNCTION_IDS) {
+      const fn = ofType('AWS::Lambda::Function').find(
+        ([, f]) => f.Properties.FunctionName === physicalName(STAGE, id),
+      );
+      const vars = (fn![1].Properties.Environment as { Variables: Json }).Variables;
+      expect(vars.POWERTOOLS_TRACE_ENABLED, id).toBe(exempt.includes(id) ? 'false' : undefined);
     }
   });
 

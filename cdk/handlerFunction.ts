@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { FUNCTIONS, type FunctionId } from '../lib/api/functions.ts';
+import { FUNCTIONS, type FunctionId, type FunctionSpec } from '../lib/api/functions.ts';
 import { REPO_ROOT } from './repoRoot.ts';
 
 export interface HandlerFunctionProps {
@@ -72,6 +72,8 @@ export class HandlerFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       environment: {
         ...props.environment,
+        // Powertools' own switch: the hot-path functions do not load the Tracer (see FunctionSpec.tracing).
+        ...((def as FunctionSpec).tracing === false ? { POWERTOOLS_TRACE_ENABLED: 'false' } : {}),
         // Stack traces point at the TypeScript sources (the bundle ships its source map).
         NODE_OPTIONS: '--enable-source-maps',
       },

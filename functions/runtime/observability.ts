@@ -1,8 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type middy from '@middy/core';
 import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../lib/config/metricNames.ts';
 
@@ -34,11 +32,38 @@ export function logger(): Logger {
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
 
 /**
- * The process's X-Ray tracer. On Lambda (active tracing, `cdk/handlerFunction.ts`) it records a
- * segment per invocation with the cold start and the service as annotations, so a slow
- * invocation shows in the service map. Off the Lambda runtime there is no X-Ray daemon: it is disabled and costs nothing.
+ * Whether this process loads the Powertools Tracer: on Lambda, unless the function's
+ * declaration turns it off (`tracing: false` in `lib/api/functions.ts`, which the stack passes
+ * as Powertools' own `POWERTOOLS_TRACE_ENABLED=false`). Loading it is not free: the X-Ray SDK
+ * under it installs async hooks with destroy tracking, which made every promise in the process
+ * ~15× dearer (1 M awaits: 38 → 569 ms on this machine), whether the tracer is enabled or not.
+ * So it is imported only where it records something, never in the local stack.
  */
-export const tracer = new Tracer({ serviceName: METRICS_SERVICE, enabled: onLambda });
+const tracingOn = onLambda && process.env.POWERTOOLS_TRACE_ENABLED !== 'false';
+
+let tracing: Promise<middy.MiddlewareObj> | undefined;
+
+/**
+ * An X-Ray segment per invocation with the cold start and the service as annotations
+ * (Powertools Tracer; responses are not captured, they may hold personal data), loaded on the
+ * first invocation.
+ */
+function tracerMiddleware(): middy.MiddlewareObj {
+  const load = () =>
+    (tracing ??= (async () => {
+      const [{ Tracer }, { captureLambdaHandler }] = await Promise.all([
+        import('@aws-lambda-powertools/tracer'),
+        import('@aws-lambda-powertools/tracer/middleware'),
+      ]);
+      const tracer = new Tracer({ serviceName: METRICS_SERVICE });
+      return captureLambdaHandler(tracer, { captureResponse: false }) as middy.MiddlewareObj;
+    })());
+  return {
+    before: async (request) => (await load()).before?.(request),
+    after: async (request) => (await load()).after?.(request),
+    onError: async (request) => (await load()).onError?.(request),
+  };
+}
 
 /**
  * Switches this process's logs and metrics on (`json`) or off (`silent`). The local stack calls
@@ -57,7 +82,7 @@ interface AnyEvent {
 
 /**
  * The Powertools middlewares every dashnet function carries: an X-Ray segment per invocation
- * (Tracer; responses are not captured, they may hold personal data), the Lambda context (request id,
+ * where tracing is on (see {@link tracingOn}), the Lambda context (request id,
  * function name, cold start) on every log line, a correlation id (the caller's
  * `x-correlation-id`, else API Gateway's request id; for stream batches the first record's
  * event id), and the invocation's metrics flushed as one EMF document at its end.
@@ -82,7 +107,7 @@ export function observability(): middy.MiddlewareObj[] {
   };
   const flush: middy.MiddlewareObj = { after: publish, onError: publish };
   return [
-    captureLambdaHandler(tracer, { captureResponse: false }) as middy.MiddlewareObj,
+    ...(tracingOn ? [tracerMiddleware()] : []),
     injectLambdaContext(current, { resetKeys: true }) as middy.MiddlewareObj,
     correlation,
     flush,

@@ -30,6 +30,13 @@ export interface FunctionSpec {
   readonly routes?: readonly RouteSpec[];
   /** Run on a schedule: EventBridge at `rateMinutes` on AWS, every `localEveryS` in the local stack. */
   readonly schedule?: { readonly rateMinutes: number; readonly localEveryS: number };
+  /**
+   * Load the Powertools Tracer (X-Ray subsegments) in this function; default true. False on the
+   * hot path (ingest and the stream consumers): the X-Ray SDK's async hooks make every promise
+   * in the process ~15× dearer, more than a trace of a request tells there. Lambda's active
+   * tracing still records each invocation's segment, outside the function's process.
+   */
+  readonly tracing?: boolean;
 }
 
 export const FUNCTIONS = {
@@ -39,6 +46,7 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutS: 10,
     routes: [{ method: 'POST', path: '/v1/telemetry', roles: ['device'] }],
+    tracing: false,
   },
   devices: {
     entry: 'functions/http/devices.ts',
@@ -176,7 +184,13 @@ export const FUNCTIONS = {
     timeoutS: 900,
     schedule: { rateMinutes: 1, localEveryS: 1 },
   },
-  aggregator: { entry: 'functions/stream/aggregator.ts', handler: 'handler', memoryMb: 1024, timeoutS: 60 },
+  aggregator: {
+    entry: 'functions/stream/aggregator.ts',
+    handler: 'handler',
+    memoryMb: 1024,
+    timeoutS: 60,
+    tracing: false,
+  },
   baselineRollup: {
     entry: 'functions/scheduled/baselineRollup.ts',
     handler: 'handler',
@@ -190,6 +204,7 @@ export const FUNCTIONS = {
     handler: 'handler',
     memoryMb: 512,
     timeoutS: 60,
+    tracing: false,
   },
   /** Folds the raw contributions of open days into the anonymous insights (idempotent, resumable). */
   insightsRollup: {
