@@ -16,7 +16,7 @@ import { buildSignedExport } from '../lib/insights/exportManifest.ts';
 import { buildExportTables } from '../lib/insights/exportTables.ts';
 import { parseRoadCells, type RoadCellsFile } from '../lib/insights/roadCellsFile.ts';
 import type { SpeedHourItem } from '../lib/insights/speedCheck.ts';
-import { createPrng } from '../lib/sim/prng.ts';
+import { createPrng } from '../lib/random/prng.ts';
 import type { BenchResult } from './types.ts';
 
 const CAMERAS = 1000;

@@ -16,12 +16,12 @@ import { parseSector, sectorHeading } from '../lib/hazards/headingSector.ts';
 import { partitionRecords } from '../lib/ingest/partitionRecords.ts';
 import { validateBatch } from '../lib/ingest/validateBatch.ts';
 import { pseudonymOf, utcDay } from '../lib/privacy/pseudonym.ts';
-import type { Incident } from '../lib/sim/incidents.ts';
-import { defaultScenario } from '../lib/sim/scenario.ts';
 import { applyRecords } from '../lib/stream/applyRecords.ts';
 import type { StreamRecord } from '../lib/stream/streamRecord.ts';
 import { startLocalStack } from '../local/localStack.ts';
 import { type CameraBrakeTruth, type CameraHitTruth, createCameraFleet } from '../sim/cameraFleet.ts';
+import type { Incident } from '../sim/world/incidents.ts';
+import { defaultScenario } from '../sim/world/scenario.ts';
 import type { BenchResult } from './types.ts';
 
 /** A hazard matches an incident within this distance (a res-10 cell and its ring span ~200 m). */

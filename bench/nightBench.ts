@@ -6,7 +6,7 @@ import { cellNightDays, classifyCells, type LightingClass } from '../lib/night/l
 import { CLIPPED_LUMA, foldNightDay } from '../lib/night/nightAggregate.ts';
 import { type NightObservation, nightObservationsOf } from '../lib/night/nightObservations.ts';
 import { weightedLeastSquares } from '../lib/night/robustStats.ts';
-import { createPrng } from '../lib/sim/prng.ts';
+import { createPrng } from '../lib/random/prng.ts';
 import { simulateNightFleetThroughReporter } from '../sim/night/nightDrive.ts';
 import { DEFAULT_NIGHT_FLEET, type NightFleetOptions, simulateNightFleet } from '../sim/night/nightFleet.ts';
 import {

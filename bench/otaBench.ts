@@ -14,7 +14,7 @@ import { ROLLOUT_STAGES_BUCKETS } from '../lib/ota/cohort.ts';
 import type { HealthMetric, Strata } from '../lib/ota/healthCounts.ts';
 import { DEFAULT_ROLLOUT_POLICY, decideRollout, type RolloutDecision } from '../lib/ota/rollout.ts';
 import { driveFleet, type HealthWorld, healthWorld, pooled } from '../lib/ota/rolloutSim.ts';
-import { createPrng } from '../lib/sim/prng.ts';
+import { createPrng } from '../lib/random/prng.ts';
 import type { BenchResult } from './types.ts';
 
 const FLEET_CAMERAS = 5_000;

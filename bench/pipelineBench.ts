@@ -9,10 +9,10 @@ import { aggregateExposure, aggregateSignals } from '../lib/hazards/bucketing.ts
 import { cellsToRead, detectHazards } from '../lib/hazards/detector.ts';
 import { exposuresOf, signalOf } from '../lib/hazards/signals.ts';
 import { partitionRecords } from '../lib/ingest/partitionRecords.ts';
-import { createFleet } from '../lib/sim/fleet.ts';
-import { defaultScenario } from '../lib/sim/scenario.ts';
 import type { StreamRecord } from '../lib/stream/streamRecord.ts';
 import { type LocalStackHandle, startLocalStack } from '../local/localStack.ts';
+import { createFleet } from '../sim/world/fleet.ts';
+import { defaultScenario } from '../sim/world/scenario.ts';
 import { ApiClient, eventually } from '../test/apiClient.ts';
 import { batch, hardBrake, offset } from '../test/factories.ts';
 import type { BenchResult } from './types.ts';

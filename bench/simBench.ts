@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import { loadRoadGraph } from '../bin/commands/simulate.ts';
 import type { Transport } from '../edge/core/transport.ts';
-import { createFleet } from '../lib/sim/fleet.ts';
-import { defaultScenario } from '../lib/sim/scenario.ts';
 import { createCameraFleet } from '../sim/cameraFleet.ts';
+import { createFleet } from '../sim/world/fleet.ts';
+import { defaultScenario } from '../sim/world/scenario.ts';
 import type { BenchResult } from './types.ts';
 
 const CAMERAS = 40;

@@ -1,6 +1,6 @@
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPrng } from '../lib/sim/prng.ts';
+import { createPrng } from '../lib/random/prng.ts';
 
 /**
  * What the proxy can do to one AWS call:
@@ -91,7 +91,7 @@ function matches(text: string, match: string): boolean {
   return match.endsWith('$') ? text.endsWith(match.slice(0, -1)) : text.includes(match);
 }
 
-/** The project's seeded generator (lib/sim/prng.ts): the same spec and seed inject the same faults. */
+/** The project's seeded generator (lib/random/prng.ts): the same spec and seed inject the same faults. */
 export function seededRandom(seed: number): () => number {
   const prng = createPrng(seed);
   return () => prng.next();

@@ -1,14 +1,14 @@
 import type { KeyValueStorage } from '../edge/core/storage.ts';
 import type { LocatedEvent } from '../edge/privacy/redactor.ts';
-import type { Incident } from '../lib/sim/incidents.ts';
-import { createPrng, type Prng } from '../lib/sim/prng.ts';
-import type { RoadGraph } from '../lib/sim/roadGraph.ts';
-import type { Scenario } from '../lib/sim/scenario.ts';
-import { TripPlanner } from '../lib/sim/tripPlanner.ts';
-import { type BrakeTruth, drivingWorld, type RoadFeatureTruth, Vehicle } from '../lib/sim/vehicle.ts';
+import { createPrng, type Prng } from '../lib/random/prng.ts';
 import { SimCamera } from './camera/simCamera.ts';
 import { type CameraModel, drawCameraModel } from './sensors/cameraModels.ts';
 import { SensorRig, type SensorRigOptions, type SensorSink } from './sensors/sensorRig.ts';
+import type { Incident } from './world/incidents.ts';
+import type { RoadGraph } from './world/roadGraph.ts';
+import type { Scenario } from './world/scenario.ts';
+import { TripPlanner } from './world/tripPlanner.ts';
+import { type BrakeTruth, drivingWorld, type RoadFeatureTruth, Vehicle } from './world/vehicle.ts';
 
 const G = 9.80665;
 

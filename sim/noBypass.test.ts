@@ -113,10 +113,10 @@ describe('the simulated fleet reaches the stack only through edge/', () => {
       'bench/hazardScenarioBench.ts',
       ...listTs('sim').filter((f) => !f.endsWith('.test.ts')),
     ];
-    // The old fleet wrote contract events itself (lib/sim/fleet.ts, tripRecorder.ts); the camera
+    // The old fleet wrote contract events itself (sim/world/fleet.ts, tripRecorder.ts); the camera
     // path must build no event outside edge/: no batcher, queue, redactor or event builder either.
     const forbidden =
-      /from '[^']*(lib\/sim\/fleet|lib\/sim\/tripRecorder|edge\/uplink\/batcher|edge\/uplink\/durableQueue|edge\/privacy\/redactor)\.ts'/;
+      /from '[^']*(world\/fleet|world\/tripRecorder|edge\/uplink\/batcher|edge\/uplink\/durableQueue|edge\/privacy\/redactor)\.ts'/;
     const offenders = files.filter((f) =>
       readFileSync(f, 'utf8')
         .split('\n')

@@ -11,11 +11,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { KeyValueStorage } from '../../edge/core/storage.ts';
 import type { Transport, TransportRequest } from '../../edge/core/transport.ts';
 import type { LocatedEvent } from '../../edge/privacy/redactor.ts';
-import type { Incident } from '../../lib/sim/incidents.ts';
-import { buildRoadGraph, type RoadCollection, type RoadGraph } from '../../lib/sim/roadGraph.ts';
-import { defaultScenario } from '../../lib/sim/scenario.ts';
-import { type SimTimeline, simTimeAt } from '../../lib/sim/simTime.ts';
 import { type CameraFleetStats, createCameraFleet, type SimCameraView } from '../../sim/cameraFleet.ts';
+import type { Incident } from '../../sim/world/incidents.ts';
+import { buildRoadGraph, type RoadCollection, type RoadGraph } from '../../sim/world/roadGraph.ts';
+import { defaultScenario } from '../../sim/world/scenario.ts';
+import { type SimTimeline, simTimeAt } from '../../sim/world/simTime.ts';
 
 const ROADS_URL = new URL('../../data/roads/pgh_major_roads.geojson.gz', import.meta.url);
 const DEFAULT_CAMERAS = 100;

@@ -14,7 +14,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { buildRoadGraph, type RoadCollection, type RoadFeature } from '../../lib/sim/roadGraph.ts';
+import { buildRoadGraph, type RoadCollection, type RoadFeature } from '../../sim/world/roadGraph.ts';
 
 const TOLERANCE_M = 2;
 const M_PER_DEG_LAT = 111_320;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPrng } from '../sim/prng.ts';
+import { createPrng } from '../random/prng.ts';
 import {
   madSigma,
   median,

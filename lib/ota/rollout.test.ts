@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPrng } from '../sim/prng.ts';
+import { createPrng } from '../random/prng.ts';
 import type { Strata } from './healthCounts.ts';
 import { DEFAULT_ROLLOUT_POLICY, decideRollout, sprtBounds } from './rollout.ts';
 import { driveFleet, healthWorld, pooled, type StageScenario } from './rolloutSim.ts';

@@ -5,7 +5,7 @@ import {
   NightSceneReporter,
 } from '../../edge/night/nightSceneReporter.ts';
 import { haversineM } from '../../lib/geo/distance.ts';
-import { createPrng, type Prng } from '../../lib/sim/prng.ts';
+import { createPrng, type Prng } from '../../lib/random/prng.ts';
 import type { StreamRecord } from '../../lib/stream/streamRecord.ts';
 import type { TrueLighting } from './nightFleet.ts';
 import {

@@ -1,6 +1,6 @@
 import { cellToLatLng, gridDisk, latLngToCell } from 'h3-js';
 import type { TelemetryEvent } from '../../lib/contract/events.ts';
-import { createPrng, type Prng } from '../../lib/sim/prng.ts';
+import { createPrng, type Prng } from '../../lib/random/prng.ts';
 import type { StreamRecord } from '../../lib/stream/streamRecord.ts';
 import {
   drawNightDevice,

@@ -1,4 +1,4 @@
-import type { Prng } from '../../lib/sim/prng.ts';
+import type { Prng } from '../../lib/random/prng.ts';
 
 /**
  * The true image-sensor behaviour of each simulated camera model at night — what the fleet

@@ -1,4 +1,4 @@
-import type { Prng } from '../../lib/sim/prng.ts';
+import type { Prng } from '../../lib/random/prng.ts';
 
 /** How a camera sits in the car: behind the windscreen on its own bracket, or a phone in a cradle. */
 export type MountStyle = 'windshield' | 'cradle';

@@ -1,4 +1,4 @@
-import type { Prng } from '../../lib/sim/prng.ts';
+import type { Prng } from '../../lib/random/prng.ts';
 import type { MountStyle } from './cameraModels.ts';
 
 /** A rotation matrix, row-major: sensor = R · vehicle (vehicle frame x forward, y left, z up). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GpsFix, ImuSample } from '../../edge/sensors/samples.ts';
-import { createPrng } from '../../lib/sim/prng.ts';
+import { createPrng } from '../../lib/random/prng.ts';
 import { CAMERA_MODELS, type CameraModel, drawCameraModel } from './cameraModels.ts';
 import { mountRotation, type Rotation } from './mounting.ts';
 import { SensorRig, type VehicleMotion } from './sensorRig.ts';

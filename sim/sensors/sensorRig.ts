@@ -1,5 +1,5 @@
 import type { GpsFix, ImuSample } from '../../edge/sensors/samples.ts';
-import type { Prng } from '../../lib/sim/prng.ts';
+import type { Prng } from '../../lib/random/prng.ts';
 import type { CameraModel } from './cameraModels.ts';
 import { mountRotation, type Rotation } from './mounting.ts';
 

@@ -1,6 +1,6 @@
-import type { TelemetryEvent } from '../contract/events.ts';
+import type { TelemetryEvent } from '../../lib/contract/events.ts';
+import { createPrng, type Prng } from '../../lib/random/prng.ts';
 import type { Incident } from './incidents.ts';
-import { createPrng, type Prng } from './prng.ts';
 import type { RoadGraph } from './roadGraph.ts';
 import type { Scenario } from './scenario.ts';
 import { isoMs } from './simTime.ts';

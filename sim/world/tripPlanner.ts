@@ -1,6 +1,6 @@
-import { haversineM } from '../geo/distance.ts';
+import { haversineM } from '../../lib/geo/distance.ts';
+import type { Prng } from '../../lib/random/prng.ts';
 import type { Incident } from './incidents.ts';
-import type { Prng } from './prng.ts';
 import { type EdgeCost, type RoadEdge, type RoadGraph, shortestPath, travelTimes } from './roadGraph.ts';
 import type { Scenario } from './scenario.ts';
 

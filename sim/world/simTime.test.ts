@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { timestampSchema } from '../contract/primitives.ts';
+import { timestampSchema } from '../../lib/contract/primitives.ts';
 import { isoMs, simTimeAt } from './simTime.ts';
 
 describe('sim time', () => {

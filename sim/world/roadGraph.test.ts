@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { createPrng } from './prng.ts';
+import { createPrng } from '../../lib/random/prng.ts';
 import { buildRoadGraph, type RoadCollection, shortestPath, travelTimes } from './roadGraph.ts';
 import { CLASS_DEFAULT_MPH, parseMaxspeedMps, roadClass, speedLimitMps } from './speedLimits.ts';
 

@@ -1,4 +1,4 @@
-import { bearingDeg, haversineM } from '../geo/distance.ts';
+import { bearingDeg, haversineM } from '../../lib/geo/distance.ts';
 import { MinHeap } from './minHeap.ts';
 import { CLASS_RANK, roadClass, speedLimitMps } from './speedLimits.ts';
 

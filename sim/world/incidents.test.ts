@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { TelemetryEvent } from '../contract/events.ts';
-import { haversineM } from '../geo/distance.ts';
+import type { TelemetryEvent } from '../../lib/contract/events.ts';
+import { haversineM } from '../../lib/geo/distance.ts';
+import { createPrng } from '../../lib/random/prng.ts';
 import type { Incident, IncidentKind } from './incidents.ts';
 import { pointOnEdge } from './incidents.ts';
-import { createPrng } from './prng.ts';
 import {
   buildRoadGraph,
   type RoadCollection,

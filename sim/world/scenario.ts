@@ -1,6 +1,6 @@
-import { haversineM } from '../geo/distance.ts';
+import { haversineM } from '../../lib/geo/distance.ts';
+import { createPrng, type Prng } from '../../lib/random/prng.ts';
 import { type Incident, type IncidentKind, pickIncidentEdges } from './incidents.ts';
-import { createPrng, type Prng } from './prng.ts';
 import { type RoadGraph, shortestPath } from './roadGraph.ts';
 
 const MIN = 60_000;

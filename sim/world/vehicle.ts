@@ -1,7 +1,7 @@
-import type { TelemetryEvent } from '../contract/events.ts';
-import { headingDiffDeg } from '../geo/distance.ts';
+import type { TelemetryEvent } from '../../lib/contract/events.ts';
+import { headingDiffDeg } from '../../lib/geo/distance.ts';
+import type { Prng } from '../../lib/random/prng.ts';
 import { type Incident, incidentReaction } from './incidents.ts';
-import type { Prng } from './prng.ts';
 import type { RoadEdge, RoadGraph } from './roadGraph.ts';
 import type { Scenario } from './scenario.ts';
 import { isoMs } from './simTime.ts';

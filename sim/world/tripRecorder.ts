@@ -1,6 +1,6 @@
 import { areNeighborCells, cellToLatLng, gridPathCells, latLngToCell } from 'h3-js';
-import type { TripEvent, TripPathEntry } from '../contract/events.ts';
-import type { Prng } from './prng.ts';
+import type { TripEvent, TripPathEntry } from '../../lib/contract/events.ts';
+import type { Prng } from '../../lib/random/prng.ts';
 import { isoMs } from './simTime.ts';
 
 /** H3 resolution of trip exposure (contract: res 10, cells ≈ 66 m edge). */

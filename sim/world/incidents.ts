@@ -1,5 +1,5 @@
-import { haversineM } from '../geo/distance.ts';
-import type { Prng } from './prng.ts';
+import { haversineM } from '../../lib/geo/distance.ts';
+import type { Prng } from '../../lib/random/prng.ts';
 import type { RoadEdge, RoadGraph } from './roadGraph.ts';
 
 /** Kinds of injected incident. */
