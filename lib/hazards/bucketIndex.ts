@@ -36,6 +36,22 @@ export class BucketIndex {
     return this;
   }
 
+  /**
+   * Whether every pseudonym of the delta is already in the index under its kind, cell, minute
+   * and sector: writing it would change nothing.
+   *
+   * @example
+   * index.add([{ kind: 'pass', cell, minute, sector: 2, pseudonyms: ['a', 'b'] }]);
+   * index.holds({ kind: 'pass', cell, minute, sector: 2, pseudonyms: new Set(['a']) }); // true
+   */
+  holds(d: BucketEntry | BucketDelta): boolean {
+    const entry = this.byCell.get(d.cell)?.get(`${d.kind}#${d.minute}#${String(d.sector)}`);
+    if (!entry) return false;
+    const known = new Set(entry.pseudonyms);
+    for (const p of d.pseudonyms) if (!known.has(p)) return false;
+    return true;
+  }
+
   /** Entries of one kind in the given cells. */
   entries(kind: BucketKind, cells: Iterable<string>): BucketEntry[] {
     const out: BucketEntry[] = [];

@@ -66,6 +66,24 @@ export interface AggregationReport {
   touched: { kind: string; cell: string; minute: number; cameras: number }[];
 }
 
+/** The cells within `rings` of any of the given cells. */
+function ringsAround(cells: Iterable<string>, rings: number): Set<string> {
+  const out = new Set<string>();
+  for (const c of new Set(cells)) for (const n of gridDisk(c, rings)) out.add(n);
+  return out;
+}
+
+/** Writes bucket deltas; a failure throws with the deltas that failed and the first cause. */
+async function writeOrThrow(buckets: BucketRepository, deltas: readonly BucketDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const failed = await buckets.write(deltas);
+  if (failed.length > 0)
+    throw new BucketWriteError(
+      failed.map((f) => f.delta),
+      failed[0]!.error,
+    );
+}
+
 /** Minutes of the window, around the touched minutes, that an invocation reads. */
 function minuteRange(deltas: readonly BucketDelta[], windowMinutes: number) {
   let lo = Number.POSITIVE_INFINITY;
@@ -103,13 +121,15 @@ function baselineLookup(
 }
 
 /**
- * Applies decoded stream records. Aggregates in memory first, then: writes one bucket per
- * signal/cell/minute/sector (set-add, idempotent); reads the sliding windows of the touched
- * neighbourhoods (one Query per res-8 partition); writes exposure only for cells where
- * something is happening (evidence nearby or an active hazard) — elsewhere the hourly rollup
- * is the cheaper path; raises or updates hazards against the learned baselines; clears hazards
- * that cameras now pass without braking. Throws on failure; every step is idempotent, so a
- * retry of the same records changes nothing that already happened.
+ * Applies decoded stream records. Aggregates in memory first, then: writes the signals' buckets
+ * (set-add, idempotent), with the passes next to them, before reading, so that two
+ * invocations racing on one incident cannot both miss the other's evidence; reads the sliding
+ * windows of the touched neighbourhoods (one Query per res-8 partition); writes exposure only
+ * for cells where something is happening (evidence nearby or an active hazard) and only where
+ * the store lacks it — elsewhere the hourly rollup is the cheaper path; raises or updates
+ * hazards against the learned baselines; clears hazards that cameras now pass without braking.
+ * Throws on failure; every step is idempotent, so a retry of the same records changes nothing
+ * that already happened.
  */
 export async function applyRecords(
   deps: AggregatorRepositories,
@@ -121,12 +141,20 @@ export async function applyRecords(
   const windowMinutes = longestWindowMinutes(cfg.windowMinutes);
   const signals = [...aggregateSignals(records).values()];
   const passes = [...aggregateExposure(records).values()];
-  const failed = await deps.buckets.write(signals);
-  if (failed.length > 0)
-    throw new BucketWriteError(
-      failed.map((f) => f.delta),
-      failed[0]!.error,
-    );
+  // Evidence older than the window plus the allowed lateness cannot change a live hazard:
+  // it is kept (buckets, baselines later) but costs no reads.
+  const liveFrom = epochMinute(nowMs) - cfg.maxLatenessMinutes - windowMinutes;
+  const liveSignals = signals.filter((d) => d.minute >= liveFrom);
+  const livePasses = passes.filter((d) => d.minute >= liveFrom);
+  // Passes next to this batch's own live evidence are written whatever the store holds, so
+  // they go in the same write as the signals: the store puts a kind's cells of one area-minute
+  // in one item, and the item is then written once instead of before and after the read.
+  const ownHot = ringsAround(
+    liveSignals.map((d) => d.cell),
+    cfg.neighbourRings,
+  );
+  const earlyPasses = livePasses.filter((d) => ownHot.has(d.cell));
+  await writeOrThrow(deps.buckets, [...signals, ...earlyPasses]);
   const touched = signals.map((d) => ({
     kind: d.kind,
     cell: d.cell,
@@ -135,18 +163,12 @@ export async function applyRecords(
   }));
   const report = {
     bucketWrites: signals.length,
-    passWrites: 0,
+    passWrites: earlyPasses.length,
     touched,
     hazardsCreated: [] as string[],
     hazardsUpdated: [] as string[],
     hazardsCleared: [] as string[],
   };
-
-  // Evidence older than the window plus the allowed lateness cannot change a live hazard:
-  // it is kept (buckets above, baselines later) but costs no reads.
-  const liveFrom = epochMinute(nowMs) - cfg.maxLatenessMinutes - windowMinutes;
-  const liveSignals = signals.filter((d) => d.minute >= liveFrom);
-  const livePasses = passes.filter((d) => d.minute >= liveFrom);
   if (liveSignals.length === 0 && livePasses.length === 0) return report;
 
   const cells = cellsToRead(liveSignals, cfg);
@@ -156,22 +178,17 @@ export async function applyRecords(
   const { from, to } = minuteRange([...liveSignals, ...livePasses], windowMinutes);
   const index = new BucketIndex()
     .add(await deps.buckets.readPartitions(partitions, from, to, nowMs))
-    .add(liveSignals);
+    .add(liveSignals)
+    .add(earlyPasses);
   const active = await deps.hazards.listActive(new Set([...partitions].map((p) => deps.hazards.areaOf(p))));
 
-  const hot = new Set<string>();
-  for (const c of [...index.signalCells(), ...active.map((h) => h.cell)]) {
-    for (const n of gridDisk(c, cfg.neighbourRings)) hot.add(n);
-  }
-  const hotPasses = livePasses.filter((d) => hot.has(d.cell));
-  const failedPasses = await deps.buckets.write(hotPasses);
-  if (failedPasses.length > 0) {
-    throw new BucketWriteError(
-      failedPasses.map((f) => f.delta),
-      failedPasses[0]!.error,
-    );
-  }
-  index.add(hotPasses);
+  const hot = ringsAround([...index.signalCells(), ...active.map((h) => h.cell)], cfg.neighbourRings);
+  // The read covered every live pass's bucket: a pass whose cameras the store already holds (a
+  // replayed or retried record) would change nothing, so it costs no write.
+  const latePasses = livePasses.filter((d) => hot.has(d.cell) && !ownHot.has(d.cell) && !index.holds(d));
+  await writeOrThrow(deps.buckets, latePasses);
+  index.add(latePasses);
+  const hotPasses = [...earlyPasses, ...latePasses];
   report.passWrites = hotPasses.length;
 
   const hours = new Set<number>();
