@@ -6,6 +6,7 @@ import type { LocatedEvent } from '../edge/privacy/redactor.ts';
 import type { TelemetryEvent } from '../lib/contract/events.ts';
 import { telemetryEnvelopeSchema } from '../lib/contract/telemetry.ts';
 import { haversineM, headingDiffDeg } from '../lib/geo/distance.ts';
+import { PATH_CELL_RESOLUTION } from '../lib/geo/pathCellResolution.ts';
 import { baselineRate } from '../lib/hazards/baseline.ts';
 import { rollupBaselines } from '../lib/hazards/baselineRollup.ts';
 import { BucketIndex } from '../lib/hazards/bucketIndex.ts';
@@ -162,7 +163,7 @@ export async function runScenario(seed: number, cameras: number, minutes: number
     })) as HazardRecord[];
     if (process.env.DASHNET_BENCH_DEBUG) {
       for (const i of fleet.incidents()) {
-        const ring = new Set(gridDisk(latLngToCell(i.lat, i.lng, 10), 1));
+        const ring = new Set(gridDisk(latLngToCell(i.lat, i.lng, PATH_CELL_RESOLUTION), 1));
         const passers = new Set<number>();
         const braked = new Set<number>();
         for (const u of uploaded) {

@@ -1,6 +1,6 @@
 import type { TelemetryEvent } from '../lib/contract/events.ts';
+import { isoOf } from '../lib/time/isoTime.ts';
 import { type Random, randomUuid } from './core/random.ts';
-import { formatIsoUtc } from './core/time.ts';
 import type { LocalRecorder } from './pipeline.ts';
 import type { LocatedEvent } from './privacy/redactor.ts';
 
@@ -13,7 +13,7 @@ import type { LocatedEvent } from './privacy/redactor.ts';
 export function toRecordEvent(e: LocatedEvent, id: string): TelemetryEvent {
   const common = {
     id,
-    ts: formatIsoUtc(e.tMs),
+    ts: isoOf(e.tMs),
     lat: e.lat,
     lng: e.lng,
     heading: ((e.headingDeg % 360) + 360) % 360,

@@ -1,5 +1,7 @@
 import { cellToBoundary, latLngToCell } from 'h3-js';
 import { haversineM, headingDiffDeg } from '../lib/geo/distance.ts';
+import { PATH_CELL_RESOLUTION } from '../lib/geo/pathCellResolution.ts';
+import { isoOf } from '../lib/time/isoTime.ts';
 
 /** Where in the path an event was seen: on the camera (unredacted) or accepted by the stack. */
 export type EvidenceStage = 'device' | 'uploaded';
@@ -41,7 +43,6 @@ export interface HazardEvidence {
 
 /** Evidence types: what can raise a hazard (brakes, potholes, debris). */
 const SIGNALS = new Set(['hard_brake', 'road_anomaly']);
-const RES = 10;
 
 /**
  * A bounded log of what the simulated cameras detected and what the stack accepted from them,
@@ -96,7 +97,7 @@ export class EvidenceLog {
     const cells = new Map<string, { reports: number; cameras: Set<string> }>();
     for (const e of near) {
       if (e.stage !== 'uploaded') continue;
-      const c = latLngToCell(e.lat, e.lng, RES);
+      const c = latLngToCell(e.lat, e.lng, PATH_CELL_RESOLUTION);
       const b = cells.get(c) ?? { reports: 0, cameras: new Set<string>() };
       cells.set(c, b);
       b.reports++;
@@ -107,7 +108,7 @@ export class EvidenceLog {
       timeline: [...minutes]
         .sort((a, b) => a[0] - b[0])
         .map(([m, b]) => ({
-          minute: new Date(m).toISOString(),
+          minute: isoOf(m),
           device: b.device.size,
           uploaded: b.uploaded.size,
         })),
@@ -127,7 +128,7 @@ export class EvidenceLog {
           camera: e.camera,
           type: e.type,
           ...(e.kind !== undefined ? { kind: e.kind } : {}),
-          at: new Date(e.tMs).toISOString(),
+          at: isoOf(e.tMs),
         })),
     };
   }

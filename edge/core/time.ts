@@ -2,40 +2,6 @@ import { EdgeError } from './errors.ts';
 
 const MS_PER_DAY = 86_400_000;
 
-/**
- * Epoch milliseconds to RFC 3339 UTC (`2024-05-01T12:00:00.000Z`), computed with integer
- * arithmetic (Howard Hinnant's civil-from-days) so that Node and QuickJS agree to the byte.
- */
-export function formatIsoUtc(ms: number): string {
-  const t = Math.floor(ms);
-  const days = Math.floor(t / MS_PER_DAY);
-  let rem = t - days * MS_PER_DAY;
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  const hh = Math.floor(rem / 3_600_000);
-  rem -= hh * 3_600_000;
-  const mm = Math.floor(rem / 60_000);
-  rem -= mm * 60_000;
-  const ss = Math.floor(rem / 1000);
-  const mss = rem - ss * 1000;
-  return `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}T${pad(hh, 2)}:${pad(mm, 2)}:${pad(ss, 2)}.${pad(mss, 3)}Z`;
-}
-
-function pad(n: number, width: number): string {
-  let s = String(n);
-  while (s.length < width) s = `0${s}`;
-  return s;
-}
-
 function daysFromCivil(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);

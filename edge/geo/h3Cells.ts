@@ -1,8 +1,6 @@
 import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js';
 import { haversineM } from '../../lib/geo/distance.ts';
-
-/** H3 resolution of trip paths (contract: res-10 cells, ~76 m edges, ~0.015 km²). */
-export const TRIP_CELL_RESOLUTION = 10;
+import { PATH_CELL_RESOLUTION } from '../../lib/geo/pathCellResolution.ts';
 
 /** A cell's centre and circumradius (largest centre-to-vertex distance). */
 export interface CellInfo {
@@ -21,7 +19,7 @@ export class H3Cells {
   private lastKey = '';
   private lastInfo: CellInfo | undefined;
 
-  constructor(private readonly resolution = TRIP_CELL_RESOLUTION) {}
+  constructor(private readonly resolution = PATH_CELL_RESOLUTION) {}
 
   /** The cell containing (lat, lng), with its centre and circumradius. */
   at(lat: number, lng: number): CellInfo {

@@ -1,8 +1,10 @@
 import type { TelemetryEvent } from '../../lib/contract/events.ts';
 import { haversineM } from '../../lib/geo/distance.ts';
+import { PATH_CELL_RESOLUTION } from '../../lib/geo/pathCellResolution.ts';
 import { median } from '../../lib/night/robustStats.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import { type Random, randomUuid } from '../core/random.ts';
-import { floorTo, formatIsoUtc } from '../core/time.ts';
+import { floorTo } from '../core/time.ts';
 import { type CellInfo, H3Cells } from '../geo/h3Cells.ts';
 import { insideAnyZone, type PrivacyZone } from '../privacy/privacyZones.ts';
 import { CIVIL_TWILIGHT_DEG, sunElevationDeg } from './solarPosition.ts';
@@ -57,8 +59,8 @@ export interface NightSceneConfig {
   /** Frames kept per window (halved by decimation when full): bounded memory at any frame rate. */
   maxFrames: number;
   /**
-   * H3 resolution of the reported position: res 10 (~76 m edges), the insights' road cell, is
-   * what a lighting class needs (a lit junction vs the dark road beyond it).
+   * H3 resolution of the reported position: the contract's path cell (res 10, ~76 m edges), the
+   * insights' road cell, is what a lighting class needs (a lit junction vs the dark road beyond it).
    */
   cellResolution: number;
   /**
@@ -86,7 +88,7 @@ export const DEFAULT_NIGHT_SCENE: Omit<NightSceneConfig, 'cameraModel' | 'firmwa
   minFrames: 15,
   minWindowMs: 2000,
   maxFrames: 512,
-  cellResolution: 10,
+  cellResolution: PATH_CELL_RESOLUTION,
   holdM: 400,
   minFromStopM: 500,
   maxFixAgeMs: 5000,
@@ -216,7 +218,7 @@ export class NightSceneReporter {
     const event: NightSceneEvent = {
       id: randomUuid(this.random),
       type: 'night_scene',
-      ts: formatIsoUtc(floorTo(tMs, 60_000)),
+      ts: isoOf(floorTo(tMs, 60_000)),
       lat: round(cell.lat, 5),
       lng: round(cell.lng, 5),
       meanLuma: clamp(round(luma, 2), 0, 255),

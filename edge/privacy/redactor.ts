@@ -1,7 +1,8 @@
 import type { TelemetryEvent, TripEvent, TripPathEntry } from '../../lib/contract/events.ts';
 import { haversineM } from '../../lib/geo/distance.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import { type Random, randomUuid, uniform } from '../core/random.ts';
-import { floorTo, formatIsoUtc } from '../core/time.ts';
+import { floorTo } from '../core/time.ts';
 import type { DetectedEvent } from '../detectors/detectedEvent.ts';
 import type { CellInfo, H3Cells } from '../geo/h3Cells.ts';
 import type { FilteredFix } from '../sensors/samples.ts';
@@ -183,7 +184,7 @@ export class Redactor {
     t.lastCell = r.cell.cell;
     t.path.push({
       cell: r.cell.cell,
-      ts: formatIsoUtc(floorTo(r.fix.tMs, this.config.pathTimeStepMs)),
+      ts: isoOf(floorTo(r.fix.tMs, this.config.pathTimeStepMs)),
       speedMps: round(Math.min(r.fix.speedMps, 100), 1),
       heading: Math.round(r.fix.headingDeg) % 360,
     });
@@ -233,7 +234,7 @@ export class Redactor {
     if (insideAnyZone(zones, lat, lng)) return undefined;
     const common = {
       id: randomUuid(this.random),
-      ts: formatIsoUtc(floorTo(e.tMs, this.config.eventTimeStepMs)),
+      ts: isoOf(floorTo(e.tMs, this.config.eventTimeStepMs)),
       lat,
       lng,
       heading: Math.round(e.headingDeg) % 360,
@@ -296,7 +297,7 @@ export class Redactor {
       out.push({
         id: randomUuid(this.random),
         type: 'trip',
-        ts: path[0] ? path[0].ts : formatIsoUtc(tsMs as number),
+        ts: path[0] ? path[0].ts : isoOf(tsMs as number),
         lat: round(anchor.lat, this.config.coordDecimals),
         lng: round(anchor.lng, this.config.coordDecimals),
         tripId: t.tripId,

@@ -1,5 +1,5 @@
+import { isoOf } from '../../lib/time/isoTime.ts';
 import { createSeededRandom, type Random } from '../core/random.ts';
-import { formatIsoUtc } from '../core/time.ts';
 import type { GpsFix, ImuSample } from '../sensors/samples.ts';
 import type { Vec3 } from '../sensors/vec3.ts';
 
@@ -238,7 +238,7 @@ export function syntheticDrive(script: DriveScript): SyntheticDrive {
 export function toGpsCsv(fixes: GpsFix[]): string {
   const rows = fixes.map(
     (f) =>
-      `${formatIsoUtc(f.tMs)},${f.lat.toFixed(7)},${f.lng.toFixed(7)},${f.speedMps === undefined ? '' : f.speedMps.toFixed(2)},${f.headingDeg === undefined ? '' : f.headingDeg.toFixed(1)}`,
+      `${isoOf(f.tMs)},${f.lat.toFixed(7)},${f.lng.toFixed(7)},${f.speedMps === undefined ? '' : f.speedMps.toFixed(2)},${f.headingDeg === undefined ? '' : f.headingDeg.toFixed(1)}`,
   );
   return `t,lat,lng,speed_mps,heading_deg\n${rows.join('\n')}\n`;
 }

@@ -1,7 +1,8 @@
 import type { TelemetryEvent } from '../../lib/contract/events.ts';
 import type { TelemetryEnvelope } from '../../lib/contract/telemetry.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import { type Random, randomUuid } from '../core/random.ts';
-import { floorTo, formatIsoUtc } from '../core/time.ts';
+import { floorTo } from '../core/time.ts';
 
 /** Limits of {@link Batcher}. */
 export interface BatcherConfig {
@@ -72,7 +73,7 @@ export class Batcher {
       schema: 1,
       batchId: randomUuid(this.random),
       // Seconds are enough for the cloud's clock-skew checks.
-      sentAt: formatIsoUtc(floorTo(nowMs, 1000)),
+      sentAt: isoOf(floorTo(nowMs, 1000)),
       ...(artefacts.length > 0 ? { artefacts } : {}),
       events: this.events,
     });

@@ -7,6 +7,7 @@ import type { HazardRecord } from '../../lib/hazards/hazardRecord.ts';
 import { parseSector } from '../../lib/hazards/headingSector.ts';
 import type { SignalKind } from '../../lib/hazards/signals.ts';
 import type { HazardRepository } from '../../lib/stream/applyRecords.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import { mapLimit } from '../../lib/util/mapLimit.ts';
 import { queryAll } from './queryAll.ts';
 
@@ -19,7 +20,7 @@ export function areaOfCell(cell: string): string {
 }
 
 function monthOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 7);
+  return isoOf(ms, 'month');
 }
 
 type Item = Record<string, unknown>;

@@ -5,6 +5,7 @@ import type {
   StoredTrainingSample,
   TrainingSampleRepository,
 } from '../../lib/learning/trainingSampleRepository.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import { mapLimit } from '../../lib/util/mapLimit.ts';
 import { queryAll } from './queryAll.ts';
 
@@ -61,7 +62,7 @@ export class TrainingSampleStore implements TrainingSampleRepository {
     const nowMs = this.clock();
     const nowS = Math.floor(nowMs / 1000);
     const days = Array.from({ length: TRAINING_SAMPLE_RETENTION_DAYS + 1 }, (_, i) =>
-      new Date(nowMs - (TRAINING_SAMPLE_RETENTION_DAYS - i) * DAY_MS).toISOString().slice(0, 10),
+      isoOf(nowMs - (TRAINING_SAMPLE_RETENTION_DAYS - i) * DAY_MS, 'day'),
     );
     const keys = days.flatMap((day) => [...SHARDS].map((shard) => `train#${day}#${shard}`));
     const pages = await mapLimit(keys, CONCURRENCY, (pk) =>

@@ -1,5 +1,6 @@
 import { getResolution, isValidCell } from 'h3-js';
 import { z } from 'zod';
+import { PATH_CELL_RESOLUTION } from '../geo/pathCellResolution.ts';
 import {
   h3CellSchema,
   headingSchema,
@@ -61,7 +62,10 @@ export const badasAlertSchema = z.object({
 
 export const tripPathEntrySchema = z.object({
   // A res-10 cell (contract): another resolution is a valid index that no aggregate can use.
-  cell: h3CellSchema.refine((c) => isValidCell(c) && getResolution(c) === 10, 'an H3 resolution-10 cell'),
+  cell: h3CellSchema.refine(
+    (c) => isValidCell(c) && getResolution(c) === PATH_CELL_RESOLUTION,
+    `an H3 resolution-${PATH_CELL_RESOLUTION} cell`,
+  ),
   ts: timestampSchema,
   speedMps: speedMpsSchema,
   heading: headingSchema,

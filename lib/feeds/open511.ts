@@ -1,5 +1,6 @@
 import { HAZARD_KIND_TABLE } from '../hazards/hazardKinds.ts';
 import type { HazardRecord } from '../hazards/hazardRecord.ts';
+import { isoOf } from '../time/isoTime.ts';
 
 /*
  * Open511 v1 events, JSON serialization. Sources: the specification at
@@ -196,12 +197,12 @@ export function open511Event(
 
 /** `created`/`updated`: W3C date-time with seconds (the guidelines ask for seconds here) and Z. */
 function timestamp(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+  return isoOf(ms, 'second');
 }
 
 /** Schedule datetimes: hours and minutes, no seconds, no offset (`2014-09-01T21:00`). */
 function minuteOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16);
+  return isoOf(ms, 'minute');
 }
 
 function withPage(selfUrl: string, offset: number, limit: number): string {

@@ -1,6 +1,7 @@
 import { HAZARD_KIND_TABLE } from '../hazards/hazardKinds.ts';
 import { effectiveClearedAtMs, type HazardRecord } from '../hazards/hazardRecord.ts';
 import { sectorHeading } from '../hazards/headingSector.ts';
+import { isoOf } from '../time/isoTime.ts';
 
 /*
  * Waze CIFS (Closure and Incident Feed Specification), JSON form.
@@ -165,7 +166,7 @@ export function cifsIncident(h: HazardRecord, opts: CifsOptions): CifsIncident {
  * examples (`2016-04-07T09:00:00+01:00`); dashnet works in UTC, so the offset is `+00:00`.
  */
 export function cifsDateTime(ms: number): string {
-  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}+00:00`;
+  return `${isoOf(ms, 'second').slice(0, -1)}+00:00`;
 }
 
 /**

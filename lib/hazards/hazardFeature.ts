@@ -1,5 +1,5 @@
 import type { HazardCollection, HazardFeature } from '../contract/hazards.ts';
-import { isoOf } from '../time/epochMinute.ts';
+import { isoOf } from '../time/isoTime.ts';
 import { effectiveClearedAtMs, type HazardRecord } from './hazardRecord.ts';
 import { sectorHeading } from './headingSector.ts';
 

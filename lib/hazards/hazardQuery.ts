@@ -1,5 +1,6 @@
 import { cellsCoveringBBox } from '../geo/areaCover.ts';
 import { type BBox, bboxContains } from '../geo/bbox.ts';
+import { isoOf } from '../time/isoTime.ts';
 import { type HazardRecord, isActiveAt } from './hazardRecord.ts';
 
 /**
@@ -76,7 +77,7 @@ export function monthsBetween(fromMs: number, toMs: number): string[] {
   const from = new Date(fromMs);
   const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1));
   while (d.getTime() <= toMs) {
-    out.push(d.toISOString().slice(0, 7));
+    out.push(isoOf(d.getTime(), 'month'));
     d.setUTCMonth(d.getUTCMonth() + 1);
   }
   return out;

@@ -1,12 +1,10 @@
 import { latLngToCell } from 'h3-js';
 import type { TelemetryEvent } from '../contract/events.ts';
 import type { HazardKind } from '../contract/hazards.ts';
+import { PATH_CELL_RESOLUTION } from '../geo/pathCellResolution.ts';
 import { type EpochMinute, epochMinute } from '../time/epochMinute.ts';
 import { HAZARD_KIND_TABLE, type HazardKindSpec } from './hazardKinds.ts';
 import { type HeadingSector, headingSector } from './headingSector.ts';
-
-/** H3 resolution of hazard cells: res 10, ~66 m edge, so a cell and its ring span ~100–200 m. */
-export const HAZARD_RESOLUTION = 10;
 
 /** Evidence kinds the live detector buckets. */
 export const SIGNAL_KINDS = ['brake', 'pothole', 'debris', 'near_miss'] as const;
@@ -46,7 +44,7 @@ export function signalOf(event: TelemetryEvent): Signal | null {
   const tsMs = Date.parse(event.ts);
   return {
     kind,
-    cell: latLngToCell(event.lat, event.lng, HAZARD_RESOLUTION),
+    cell: latLngToCell(event.lat, event.lng, PATH_CELL_RESOLUTION),
     sector: headingSector(event.heading),
     minute: epochMinute(tsMs),
     tsMs,

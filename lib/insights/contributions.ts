@@ -1,13 +1,19 @@
 import { cellToParent, getHexagonEdgeLengthAvg, latLngToCell, UNITS } from 'h3-js';
+import { PATH_CELL_RESOLUTION } from '../geo/pathCellResolution.ts';
 import type { StreamRecord } from '../stream/streamRecord.ts';
 import { addSpeed, mergeHistogram, type SpeedHistogram } from './speedHistogram.ts';
 
-/** Cells of the insights: the contract's trip path cells, H3 res 10 (~76 m edge). */
-export const INSIGHTS_CELL_RESOLUTION = 10;
+/**
+ * Cells of the insights: the contract's trip path cells.
+ *
+ * @deprecated Use {@link PATH_CELL_RESOLUTION}; kept only until `functions/http/insights.ts`
+ *   (being edited elsewhere) is repointed.
+ */
+export const INSIGHTS_CELL_RESOLUTION = PATH_CELL_RESOLUTION;
 /** Partition of the insights tables: a res-8 parent holds 49 res-10 cells (~0.7 km²). */
 export const INSIGHTS_PARTITION_RESOLUTION = 8;
 
-const EDGE_M = getHexagonEdgeLengthAvg(INSIGHTS_CELL_RESOLUTION, UNITS.m);
+const EDGE_M = getHexagonEdgeLengthAvg(PATH_CELL_RESOLUTION, UNITS.m);
 /**
  * Mean length of a straight road's traversal of a res-10 hexagon: Cauchy's mean chord π·A/P,
  * which for a regular hexagon is (π√3/4)·edge ≈ 1.36 × 75.9 m ≈ 103 m. (The distance between
@@ -114,7 +120,7 @@ export function contributionsOf(record: StreamRecord): Contribution[] {
         addSpeed(c.speeds, p.speedMps);
       }
     } else if (e.type === 'hard_brake' || e.type === 'near_miss') {
-      const c = counts(latLngToCell(e.lat, e.lng, INSIGHTS_CELL_RESOLUTION), epochHourOf(e.ts));
+      const c = counts(latLngToCell(e.lat, e.lng, PATH_CELL_RESOLUTION), epochHourOf(e.ts));
       if (e.type === 'hard_brake') c.brakes++;
       else c.nearMisses++;
     }

@@ -1,5 +1,5 @@
 import { latLngToCell } from 'h3-js';
-import { INSIGHTS_CELL_RESOLUTION } from './contributions.ts';
+import { PATH_CELL_RESOLUTION } from '../geo/pathCellResolution.ts';
 
 /**
  * The denominator of coverage: a road network (an OpenStreetMap extract) turned into H3 res-10
@@ -115,7 +115,7 @@ function edgeKey(p: Record<string, unknown>): string | undefined {
  *
  * @example roadCellsOf(JSON.parse(gunzip(file))).motorway?.size // motorway cells of the extract
  */
-export function roadCellsOf(collection: unknown, resolution = INSIGHTS_CELL_RESOLUTION): RoadCells {
+export function roadCellsOf(collection: unknown, resolution = PATH_CELL_RESOLUTION): RoadCells {
   const features = (collection as { features?: unknown })?.features;
   if (!Array.isArray(features)) throw new RoadNetworkError('NOT_GEOJSON', 'not a GeoJSON FeatureCollection');
   const out: RoadCells = {};

@@ -1,5 +1,5 @@
 import { latLngToCell } from 'h3-js';
-import { INSIGHTS_CELL_RESOLUTION } from '../insights/contributions.ts';
+import { PATH_CELL_RESOLUTION } from '../geo/pathCellResolution.ts';
 import { utcDay } from '../privacy/pseudonym.ts';
 import type { StreamRecord } from '../stream/streamRecord.ts';
 
@@ -34,7 +34,7 @@ export function nightObservationsOf(record: StreamRecord): NightObservation[] {
       eventId: e.id,
       pseudonym: record.pseudonym,
       day: utcDay(Date.parse(e.ts)),
-      cell: latLngToCell(e.lat, e.lng, INSIGHTS_CELL_RESOLUTION),
+      cell: latLngToCell(e.lat, e.lng, PATH_CELL_RESOLUTION),
       cameraModel: e.cameraModel,
       firmware: e.firmware,
       meanLuma: e.meanLuma,

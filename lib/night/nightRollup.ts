@@ -1,3 +1,4 @@
+import { isoOf } from '../time/isoTime.ts';
 import {
   type CalibrationConfig,
   type CalibrationResult,
@@ -159,10 +160,10 @@ export async function runNightCalibration(
 }
 
 function dayOf(epochDay: number): string {
-  return new Date(epochDay * DAY_MS).toISOString().slice(0, 10);
+  return isoOf(epochDay * DAY_MS, 'day');
 }
 
 /** `day` (YYYY-MM-DD) moved by `n` days. */
 export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  return isoOf(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS, 'day');
 }

@@ -1,3 +1,4 @@
+import { isoOf } from '../time/isoTime.ts';
 import type { PriorTileCandidate } from './buildPriorTile.ts';
 import { buildPriorTile } from './buildPriorTile.ts';
 import type { PriorsSource } from './priorsSource.ts';
@@ -28,7 +29,7 @@ export interface PriorsJobReport {
 }
 
 const DAY_MS = 86_400_000;
-const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const dayOf = (ms: number) => isoOf(ms, 'day');
 
 /**
  * The scheduled prior-tile builder's use case: per region, a candidate over the last

@@ -1,9 +1,10 @@
+import { isoOf } from '../time/isoTime.ts';
 /** A camera's identity in the dataset: unlinkable to the device and across days. */
 export type Pseudonym = string & { readonly __brand: 'Pseudonym' };
 
 /** UTC day (`YYYY-MM-DD`) of an instant: the period of a pseudonym. */
 export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  return isoOf(ms, 'day');
 }
 
 /**

@@ -12,8 +12,3 @@ export function epochMinute(ms: number): EpochMinute {
 export function minuteStartMs(m: EpochMinute): number {
   return m * MINUTE_MS;
 }
-
-/** RFC 3339 UTC string of an instant. */
-export function isoOf(ms: number): string {
-  return new Date(ms).toISOString();
-}

@@ -5,6 +5,7 @@ import {
   NightSceneReporter,
 } from '../../edge/night/nightSceneReporter.ts';
 import { haversineM } from '../../lib/geo/distance.ts';
+import { PATH_CELL_RESOLUTION } from '../../lib/geo/pathCellResolution.ts';
 import { createPrng, type Prng } from '../../lib/random/prng.ts';
 import type { StreamRecord } from '../../lib/stream/streamRecord.ts';
 import type { TrueLighting } from './nightFleet.ts';
@@ -22,13 +23,16 @@ export interface NightCell {
   luminance: number;
 }
 
+/** Street lighting is planned by neighbourhood: a res-8 cell (~0.7 km²) is lit or dark as a whole. */
+const LIGHTING_AREA_RESOLUTION = 8;
+
 /**
  * The town's night lighting, cell by cell and stable for a seed: whole neighbourhoods (res-8
  * cells, ~0.7 km²) are lit or dark — street lighting is planned by area — and luminance varies
  * from cell to cell within them.
  */
 export function nightCellOf(cell: string, seed: number, litShare = 0.6): NightCell {
-  const area = createPrng(seed).fork(cellToParent(cell, 8));
+  const area = createPrng(seed).fork(cellToParent(cell, LIGHTING_AREA_RESOLUTION));
   const lighting: TrueLighting = area.chance(litShare) ? 'lit' : 'dark';
   const local = createPrng(seed).fork(cell);
   const luminance =
@@ -148,7 +152,7 @@ export const PITTSBURGH_LOOPS: readonly string[][] = [
   [40.4512, -79.9801],
   [40.4312, -79.9301],
   [40.4606, -79.9459],
-].map(([lat, lng]) => loopRoute(latLngToCell(lat as number, lng as number, 10), 2));
+].map(([lat, lng]) => loopRoute(latLngToCell(lat as number, lng as number, PATH_CELL_RESOLUTION), 2));
 
 /** 03:00 UTC = 22:00 in Pittsburgh in January: well past civil dusk. */
 const FIRST_NIGHT_MS = Date.UTC(2026, 0, 5, 3);

@@ -1,7 +1,9 @@
 import { cellToLatLng, gridDisk, latLngToCell } from 'h3-js';
 import type { TelemetryEvent } from '../../lib/contract/events.ts';
+import { PATH_CELL_RESOLUTION } from '../../lib/geo/pathCellResolution.ts';
 import { createPrng, type Prng } from '../../lib/random/prng.ts';
 import type { StreamRecord } from '../../lib/stream/streamRecord.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import {
   drawNightDevice,
   gaussian,
@@ -74,7 +76,7 @@ export function simulateNightFleet(options: NightFleetOptions): NightFleet {
   const model = nightSensorModel(options.cameraModel);
   const prng = createPrng(options.seed);
   const cellPrng = prng.fork('cells');
-  const all = gridDisk(latLngToCell(CENTRE.lat, CENTRE.lng, 10), 30);
+  const all = gridDisk(latLngToCell(CENTRE.lat, CENTRE.lng, PATH_CELL_RESOLUTION), 30);
   const cells: { cell: string; luminance: number; lighting: TrueLighting }[] = [];
   const cellLighting = new Map<string, TrueLighting>();
   for (let i = 0; i < options.roadCells && i < all.length; i++) {
@@ -130,7 +132,7 @@ function sceneEvent(
   return {
     id: prng.uuid(),
     type: 'night_scene',
-    ts: new Date(Math.floor(tMs / 60_000) * 60_000).toISOString(),
+    ts: isoOf(Math.floor(tMs / 60_000) * 60_000),
     lat: Math.round(lat * 1e5) / 1e5,
     lng: Math.round(lng * 1e5) / 1e5,
     meanLuma: Math.round(s.meanLuma * 100) / 100,

@@ -1,9 +1,9 @@
 import type { TelemetryEvent } from '../../lib/contract/events.ts';
 import { createPrng, type Prng } from '../../lib/random/prng.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import type { Incident } from './incidents.ts';
 import type { RoadGraph } from './roadGraph.ts';
 import type { Scenario } from './scenario.ts';
-import { isoMs } from './simTime.ts';
 import { TripPlanner } from './tripPlanner.ts';
 import { drivingWorld, Vehicle } from './vehicle.ts';
 
@@ -128,7 +128,7 @@ export function createFleet(graph: RoadGraph, scenario: Scenario, options: Fleet
     cam.pending = [];
     stats.batches++;
     for (const e of events) stats.events[e.type] = (stats.events[e.type] ?? 0) + 1;
-    return { camera: index, body: { schema: 1, batchId: cam.prng.uuid(), sentAt: isoMs(tMs), events } };
+    return { camera: index, body: { schema: 1, batchId: cam.prng.uuid(), sentAt: isoOf(tMs), events } };
   };
 
   const advanceTo = (tMs: number): FleetBatch[] => {

@@ -1,8 +1,3 @@
-/** Contract timestamp of an epoch-millisecond instant: RFC 3339 UTC with `Z`, millisecond precision. */
-export function isoMs(epochMs: number): string {
-  return new Date(Math.floor(epochMs)).toISOString();
-}
-
 /** How simulated time maps onto wall time. */
 export interface SimTimeline {
   /** Wall-clock instant at which the simulation started, epoch ms. */

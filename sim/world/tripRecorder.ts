@@ -1,10 +1,8 @@
 import { areNeighborCells, cellToLatLng, gridPathCells, latLngToCell } from 'h3-js';
 import type { TripEvent, TripPathEntry } from '../../lib/contract/events.ts';
+import { PATH_CELL_RESOLUTION } from '../../lib/geo/pathCellResolution.ts';
 import type { Prng } from '../../lib/random/prng.ts';
-import { isoMs } from './simTime.ts';
-
-/** H3 resolution of trip exposure (contract: res 10, cells ≈ 66 m edge). */
-export const TRIP_H3_RES = 10;
+import { isoOf } from '../../lib/time/isoTime.ts';
 
 /**
  * Records one trip's exposure as the contract's incremental `trip` segments: every H3 res-10
@@ -32,11 +30,11 @@ export class TripRecorder {
    * are filled in along the H3 grid line, so the path stays contiguous.
    */
   record(lat: number, lng: number, tMs: number, speedMps: number, heading: number): void {
-    const cell = latLngToCell(lat, lng, TRIP_H3_RES);
+    const cell = latLngToCell(lat, lng, PATH_CELL_RESOLUTION);
     if (cell === this.lastCell) return;
     const entry = (c: string): TripPathEntry => ({
       cell: c,
-      ts: isoMs(tMs),
+      ts: isoOf(tMs),
       speedMps: Math.round(speedMps * 100) / 100,
       heading: Math.round(heading * 10) / 10 >= 360 ? 0 : Math.round(heading * 10) / 10,
     });
@@ -69,7 +67,7 @@ export class TripRecorder {
     const event: TripEvent = {
       id: this.prng.uuid(),
       type: 'trip',
-      ts: isoMs(tMs),
+      ts: isoOf(tMs),
       lat: Math.round(lat * 1e6) / 1e6,
       lng: Math.round(lng * 1e6) / 1e6,
       tripId: this.tripId,

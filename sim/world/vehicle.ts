@@ -1,10 +1,10 @@
 import type { TelemetryEvent } from '../../lib/contract/events.ts';
 import { headingDiffDeg } from '../../lib/geo/distance.ts';
 import type { Prng } from '../../lib/random/prng.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import { type Incident, incidentReaction } from './incidents.ts';
 import type { RoadEdge, RoadGraph } from './roadGraph.ts';
 import type { Scenario } from './scenario.ts';
-import { isoMs } from './simTime.ts';
 import { TripRecorder } from './tripRecorder.ts';
 
 /** How one driver drives; drawn once per vehicle. */
@@ -476,7 +476,7 @@ export class Vehicle {
         out.push({
           id: this.prng.uuid(),
           type: 'road_anomaly',
-          ts: isoMs(tMs),
+          ts: isoOf(tMs),
           lat: round6(this.lat),
           lng: round6(this.lng),
           heading: roundHeading(this.heading),
@@ -511,7 +511,7 @@ export class Vehicle {
     out.push({
       id: this.prng.uuid(),
       type: 'hard_brake',
-      ts: isoMs(tMs),
+      ts: isoOf(tMs),
       lat: round6(this.lat),
       lng: round6(this.lng),
       heading: roundHeading(this.heading),

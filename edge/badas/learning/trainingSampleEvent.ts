@@ -2,8 +2,9 @@ import { cellToLatLng, latLngToCell } from 'h3-js';
 import type { TrainingSampleEvent } from '../../../lib/contract/events.ts';
 import { TRAINING_CELL_RESOLUTION } from '../../../lib/contract/trainingSample.ts';
 import { quantiseFeatures } from '../../../lib/learning/trainingFeatures.ts';
+import { isoOf } from '../../../lib/time/isoTime.ts';
 import { type Random, randomUuid } from '../../core/random.ts';
-import { floorTo, formatIsoUtc } from '../../core/time.ts';
+import { floorTo } from '../../core/time.ts';
 import { insideAnyZone, type PrivacyZone } from '../../privacy/privacyZones.ts';
 import type { LabelledWindow } from './trainingSampleCollector.ts';
 
@@ -56,7 +57,7 @@ export function toTrainingSampleEvent(
   return {
     id: randomUuid(ctx.random),
     type: 'training_sample',
-    ts: formatIsoUtc(floorTo(at.tMs, HOUR_MS)),
+    ts: isoOf(floorTo(at.tMs, HOUR_MS)),
     lat: round(cellLat, COORD_DECIMALS),
     lng: round(cellLng, COORD_DECIMALS),
     cell,

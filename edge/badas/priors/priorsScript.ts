@@ -1,4 +1,5 @@
 import { cellToParent, latLngToCell } from 'h3-js';
+import { PRIOR_CELL_RESOLUTION } from '../../../lib/priors/cellPriors.ts';
 import { encodePriorTile } from '../../../lib/priors/priorTile.ts';
 import { BadasMonitor } from '../badasMonitor.ts';
 import type { BadasScorer } from '../badasScorer.ts';
@@ -11,16 +12,16 @@ import { ConflictPriors } from './conflictPriors.ts';
  * QuickJS by `priorsQuickJs.test.ts`, which requires the two strings to be identical.
  */
 export function runPriorsScript(): string {
-  const hot = latLngToCell(40.4406, -79.9959, 8);
+  const hot = latLngToCell(40.4406, -79.9959, PRIOR_CELL_RESOLUTION);
   const parent = cellToParent(hot, 4);
   const bytes = encodePriorTile({
     parent,
-    cellRes: 8,
+    cellRes: PRIOR_CELL_RESOLUTION,
     unit: 'hour',
     regionalRate: 0.8,
     cells: [
       { cell: hot, logRateRatio: Math.log(3), evidenceWeight: 0.9 },
-      { cell: latLngToCell(40.45, -79.98, 8), logRateRatio: -0.7, evidenceWeight: 0.4 },
+      { cell: latLngToCell(40.45, -79.98, PRIOR_CELL_RESOLUTION), logRateRatio: -0.7, evidenceWeight: 0.4 },
     ],
   });
   const priors = new ConflictPriors();

@@ -1,4 +1,5 @@
 import type { StreamRecord } from '../../../lib/stream/streamRecord.ts';
+import { isoOf } from '../../../lib/time/isoTime.ts';
 import { createSeededRandom } from '../../core/random.ts';
 import type { PrivacyZone } from '../../privacy/privacyZones.ts';
 import { BadasMonitor } from '../badasMonitor.ts';
@@ -84,7 +85,7 @@ export function simulateFleetUploads(
       return e ? [e] : [];
     });
     if (events.length === 0) return;
-    const day = new Date(dayMs).toISOString().slice(0, 10);
+    const day = isoOf(dayMs, 'day');
     const record: StreamRecord = {
       v: 1,
       pseudonym: `sim-${layout.seed}-${camera}-${day}`.padEnd(16, '0').slice(0, 64),
