@@ -1,5 +1,7 @@
 import { cellToBoundary } from 'h3-js';
 import type { AggregationReport } from '../functions/stream/aggregator.ts';
+import { DEFAULT_DETECTOR_CONFIG } from '../lib/hazards/detector.ts';
+import { windowStartMinute } from '../lib/hazards/slidingWindow.ts';
 
 /** One cell gathering evidence of one signal kind, ready to draw. */
 export interface LiveCell {
@@ -22,8 +24,6 @@ export interface LiveCellsOptions {
   /** Minutes of event time kept, counting the newest minute seen (default 20, the detector's window). */
   windowMinutes?: number;
 }
-
-const DEFAULT_WINDOW_MINUTES = 20;
 
 /**
  * What the live map shows as cells gathering evidence: consumes the aggregator's reports and
@@ -48,13 +48,13 @@ export class LiveCells {
   private readonly boundaries = new Map<string, [number, number][]>();
 
   constructor(opts: LiveCellsOptions = {}) {
-    this.windowMinutes = opts.windowMinutes ?? DEFAULT_WINDOW_MINUTES;
+    this.windowMinutes = opts.windowMinutes ?? DEFAULT_DETECTOR_CONFIG.windowMinutes;
   }
 
   /** Adds one aggregation report's touched buckets and prunes what fell out of the window. */
   add(report: Pick<AggregationReport, 'touched'>): void {
     for (const t of report.touched) {
-      if (t.minute <= this.newestMinute - this.windowMinutes) continue;
+      if (t.minute < windowStartMinute(this.newestMinute, this.windowMinutes)) continue;
       const key = `${t.kind}#${t.cell}`;
       let minutes = this.buckets.get(key);
       if (!minutes) {
@@ -80,7 +80,7 @@ export class LiveCells {
   }
 
   private prune(): void {
-    const oldestKept = this.newestMinute - this.windowMinutes + 1;
+    const oldestKept = windowStartMinute(this.newestMinute, this.windowMinutes);
     for (const [key, minutes] of this.buckets) {
       for (const m of minutes.keys()) if (m < oldestKept) minutes.delete(m);
       if (minutes.size === 0) {

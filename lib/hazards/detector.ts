@@ -8,7 +8,7 @@ import { type HazardRecord, isActiveAt } from './hazardRecord.ts';
 import type { HazardRule } from './hazardRule.ts';
 import { type HeadingSector, sectorGroup } from './headingSector.ts';
 import { HAZARD_KIND_OF, type SignalKind } from './signals.ts';
-import { type BucketEntry, slidingWindowCounts } from './slidingWindow.ts';
+import { type BucketEntry, inWindow, lastWindowEndHolding, slidingWindowCounts } from './slidingWindow.ts';
 
 export interface DetectorConfig {
   /** The rule of kinds that declare none of their own (`hazardKinds.ts`). */
@@ -122,7 +122,7 @@ export function detectHazards(input: {
     const passes = index.entries('pass', cluster);
     for (const sector of [...g.sectors].sort((a, b) => String(a).localeCompare(String(b)))) {
       const sectors = sectorGroup(sector);
-      const toEnd = Math.min(g.maxMinute + windowMinutes - 1, nowMinute) as EpochMinute;
+      const toEnd = Math.min(lastWindowEndHolding(g.maxMinute, windowMinutes), nowMinute) as EpochMinute;
       const fromEnd = Math.max(g.minMinute, nowMinute - config.maxLatenessMinutes) as EpochMinute;
       if (fromEnd > toEnd) continue;
       const brakeWindows = slidingWindowCounts(signals, sectors, fromEnd, toEnd, windowMinutes);
@@ -206,7 +206,7 @@ function anchorCell(
 ): string {
   const perCell = new Map<string, Set<string>>();
   for (const e of entries) {
-    if (!sectors.has(e.sector) || e.minute > end || e.minute <= end - windowMinutes) continue;
+    if (!sectors.has(e.sector) || !inWindow(e.minute, end, windowMinutes)) continue;
     let set = perCell.get(e.cell);
     if (!set) {
       set = new Set();

@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EpochMinute } from '../time/epochMinute.ts';
 import { sectorGroup } from './headingSector.ts';
-import { type BucketEntry, slidingWindowCounts } from './slidingWindow.ts';
+import {
+  type BucketEntry,
+  inWindow,
+  lastWindowEndHolding,
+  slidingWindowCounts,
+  windowStartMinute,
+} from './slidingWindow.ts';
 
 const m = (n: number) => n as EpochMinute;
 const entry = (minute: number, pseudonyms: string[], sector: BucketEntry['sector'] = 2): BucketEntry => ({
@@ -68,5 +74,36 @@ describe('slidingWindowCounts', () => {
         },
       ),
     );
+  });
+});
+
+describe('window arithmetic', () => {
+  it('holds exactly sizeMinutes minutes, the end included', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e8 }), fc.integer({ min: 1, max: 240 }), (end, size) => {
+        let held = 0;
+        for (let minute = end - size - 5; minute <= end + 5; minute++)
+          if (inWindow(minute, end, size)) held++;
+        expect(held).toBe(size);
+        expect(inWindow(end, end, size)).toBe(true);
+        expect(inWindow(windowStartMinute(end, size), end, size)).toBe(true);
+        expect(inWindow(windowStartMinute(end, size) - 1, end, size)).toBe(false);
+      }),
+    );
+  });
+
+  it('names the last window end that still sees a minute', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e8 }), fc.integer({ min: 1, max: 240 }), (minute, size) => {
+        const last = lastWindowEndHolding(minute, size);
+        expect(inWindow(minute, last, size)).toBe(true);
+        expect(inWindow(minute, last + 1, size)).toBe(false);
+      }),
+    );
+  });
+
+  it('agrees with the counts: evidence is counted in exactly the windows that hold its minute', () => {
+    const counts = slidingWindowCounts([entry(100, ['a'])], sectorGroup(2), m(95), m(125), 20);
+    for (const w of counts) expect(w.pseudonyms.size === 1).toBe(inWindow(100, w.end, 20));
   });
 });

@@ -20,6 +20,27 @@ export interface WindowCount {
 }
 
 /**
+ * The first minute of the window of `sizeMinutes` that ends at `end`: a window is the minutes
+ * (end − size, end], `end` included. Every window in dashnet — the detector's counts, its anchor
+ * cell, the live map — is cut here, so none is off by one against another.
+ *
+ * @example windowStartMinute(100, 20); // 81: minutes 81…100 are the 20-minute window ending at 100
+ */
+export function windowStartMinute(end: number, sizeMinutes: number): number {
+  return end - sizeMinutes + 1;
+}
+
+/** Whether `minute` lies in the window of `sizeMinutes` ending at `end` (see {@link windowStartMinute}). */
+export function inWindow(minute: number, end: number, sizeMinutes: number): boolean {
+  return minute <= end && minute >= windowStartMinute(end, sizeMinutes);
+}
+
+/** The last window end whose window of `sizeMinutes` still holds `minute`. */
+export function lastWindowEndHolding(minute: number, sizeMinutes: number): number {
+  return minute + sizeMinutes - 1;
+}
+
+/**
  * Distinct-camera counts of every sliding window of `sizeMinutes` whose end lies in
  * [fromEnd, toEnd], over the given entries whose sector is in `sectors`. Counting distinct
  * pseudonyms (a set union), not events, is what makes the count immune to duplicates and
@@ -43,7 +64,7 @@ export function slidingWindowCounts(
   for (let end = fromEnd; end <= toEnd; end++) {
     const pseudonyms = new Set<string>();
     let lastEvidenceMinute: EpochMinute | undefined;
-    for (let m = end - sizeMinutes + 1; m <= end; m++) {
+    for (let m = windowStartMinute(end, sizeMinutes); m <= end; m++) {
       const list = byMinute.get(m);
       if (!list) continue;
       for (const p of list) pseudonyms.add(p);
