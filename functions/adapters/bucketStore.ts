@@ -111,8 +111,8 @@ function itemSk(d: BucketDelta): string {
  * two sectors each when it turns. The busiest res-9 area imaginable, a freeway interchange of
  * 20 lanes at 2,400 vehicles/h each, every vehicle a camera, is 800 cameras a minute: at five
  * entries each (cams + 4 cells) ~130 KB, and even in the pathological case of every camera in
- * all 7 cells in two directions (15 entries) ~385 KB. Tested on DynamoDB Local
- * (`test/conformance/bucketItemSize.test.ts`).
+ * all 7 cells in two directions (15 entries) ~385 KB; 900 such cameras would pass the limit.
+ * Tested on dynalite and DynamoDB Local (`test/bucketLayoutSuite.ts`).
  *
  * Key design: pk = `b#<res-8 parent>` spreads a city over hundreds of partitions; sk =
  * minute#kind#area, so one Query per partition reads a neighbourhood's window. A busy res-8

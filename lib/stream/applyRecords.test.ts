@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batch, hardBrake, offset } from '../../test/factories.ts';
+import { batch, hardBrake, offset, tripThrough } from '../../test/factories.ts';
 import type { TelemetryEvent } from '../contract/events.ts';
 import type { BucketDelta } from '../hazards/bucketing.ts';
 import { DEFAULT_DETECTOR_CONFIG } from '../hazards/detector.ts';
@@ -107,4 +107,50 @@ describe('applyRecords', () => {
     expect(report.bucketWrites).toBe(1);
     expect(writes()).toBe(1 + report.passWrites);
   });
+
+  it('writes the passes around its own evidence in the same call as the evidence', async () => {
+    const { repos } = memoryRepositories();
+    const calls = recordWriteCalls(repos);
+    await applyRecords(repos, [...brakingCameras(3), passingCamera('passer-1', NOW - 5 * 60_000)], NOW);
+    expect(calls).toHaveLength(1);
+    expect(new Set(calls[0]!.map((d) => d.kind))).toEqual(new Set(['brake', 'pass']));
+  });
+
+  it('writes no exposure the store already holds when a batch of passes is replayed', async () => {
+    const { repos } = memoryRepositories();
+    await applyRecords(repos, brakingCameras(3), NOW);
+    const calls = recordWriteCalls(repos);
+    const passers = [
+      passingCamera('passer-1', NOW - 4 * 60_000),
+      passingCamera('passer-2', NOW - 3 * 60_000),
+    ];
+    const first = await applyRecords(repos, passers, NOW);
+    expect(first.passWrites).toBe(2);
+    expect(calls).toHaveLength(1);
+    const replay = await applyRecords(repos, passers, NOW);
+    expect(replay.passWrites).toBe(0);
+    expect(calls).toHaveLength(1);
+  });
 });
+
+/** Records each call of the bucket repository's write, with its deltas. */
+function recordWriteCalls(repos: AggregatorRepositories): BucketDelta[][] {
+  const calls: BucketDelta[][] = [];
+  const write = repos.buckets.write.bind(repos.buckets);
+  repos.buckets.write = async (deltas) => {
+    calls.push([...deltas]);
+    return write(deltas);
+  };
+  return calls;
+}
+
+/** A camera whose trip passes the braking site heading east, at `atMs`. */
+function passingCamera(pseudonym: string, atMs: number): StreamRecord {
+  const ts = new Date(atMs).toISOString();
+  return {
+    v: 1 as const,
+    pseudonym,
+    batchKey: `batch-${pseudonym}`,
+    events: batch([tripThrough([{ ...site, ts, heading: 90 }])]).events as TelemetryEvent[],
+  };
+}
