@@ -7,11 +7,12 @@ import { buildEdgeBundle } from '../edge/bundle/buildBundle.ts';
 import { evalOrThrow } from '../edge/bundle/runInQuickJs.ts';
 import { ManualClock } from '../edge/core/clock.ts';
 import { silentLogger } from '../edge/core/logger.ts';
-import { createSeededRandom, type Random } from '../edge/core/random.ts';
+import { createSeededRandom } from '../edge/core/random.ts';
 import { MemoryStorage } from '../edge/core/storage.ts';
 import { DEFAULT_EDGE_CONFIG } from '../edge/edgeConfig.ts';
 import { EdgePipeline } from '../edge/pipeline.ts';
 import type { GpsFix } from '../edge/sensors/samples.ts';
+import { gaussian } from '../lib/random/prng.ts';
 import { CMU_DATASET, type CmuDrive, cmuFiles, cmuRoot, loadCmuDrive } from '../test/real/cmuDrives.ts';
 import { realDataMissing } from '../test/real/realDataRoot.ts';
 import type { BenchResult } from './types.ts';
@@ -24,10 +25,6 @@ const REACTION_S = 1;
 const CLOSING_SIGMA_MPS = 0.4;
 const GAP_SIGMA_SHARE = 0.03;
 const MISS_SHARE = 0.05;
-
-function gauss(r: Random): number {
-  return Math.sqrt(-2 * Math.log(Math.max(1e-12, r.next()))) * Math.cos(2 * Math.PI * r.next());
-}
 
 /** GPS speed at `tMs`, linearly interpolated between fixes that carry one. */
 function speedAt(gps: readonly GpsFix[], tMs: number): number {
@@ -70,8 +67,8 @@ function followingLead(drive: CmuDrive, seed: string): { tMs: number; lead: Fram
     out.push({
       tMs,
       lead: {
-        leadGapM: gap * (1 + GAP_SIGMA_SHARE * gauss(rnd)),
-        leadClosingMps: closing + CLOSING_SIGMA_MPS * gauss(rnd),
+        leadGapM: gap * (1 + GAP_SIGMA_SHARE * gaussian(rnd)),
+        leadClosingMps: closing + CLOSING_SIGMA_MPS * gaussian(rnd),
       },
     });
   }

@@ -31,6 +31,7 @@ import { buildPriorTile, signPriorTile } from '../lib/priors/buildPriorTile.ts';
 import { PRIOR_CELL_RESOLUTION } from '../lib/priors/cellPriors.ts';
 import { memoryPriorsSource } from '../lib/priors/memoryPriorsSource.ts';
 import { PRIOR_TILE_ENTRY_BYTES, PRIOR_TILE_HEADER_BYTES } from '../lib/priors/priorTile.ts';
+import { gaussian } from '../lib/random/prng.ts';
 import type { BenchResult } from './types.ts';
 
 /**
@@ -107,10 +108,6 @@ interface Road {
   covered: boolean;
 }
 
-function gauss(r: Random): number {
-  return Math.sqrt(-2 * Math.log(Math.max(r.next(), 1e-12))) * Math.cos(2 * Math.PI * r.next());
-}
-
 function drawKind(r: Random, mix: ScenarioMix): ScenarioKind {
   const entries = Object.entries(mix) as [ScenarioKind, number][];
   let u = r.next() * entries.reduce((a, [, w]) => a + w, 0);
@@ -135,7 +132,7 @@ function makeRoads(r: Random, world: WorldName): Road[] {
         break;
       }
     }
-    const factor = Math.exp(0.5 * gauss(r));
+    const factor = Math.exp(0.5 * gaussian(r));
     const mix: ScenarioMix = { ...ORDINARY[world][kind] };
     for (const [k, w] of Object.entries(HAZARDS[kind]) as [ScenarioKind, number][]) mix[k] = w * factor;
     return { cell, road10: cellToChildren(cell, 10)[0]!, kind, mix, covered: r.next() < COVERED_SHARE };

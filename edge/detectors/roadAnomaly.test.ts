@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createSeededRandom, type Random } from '../core/random.ts';
+import { gaussian } from '../../lib/random/prng.ts';
+import { createSeededRandom } from '../core/random.ts';
 import type { VehicleSample } from '../sensors/mountCalibration.ts';
 import { shockVertMps2, TYPICAL_SHOCK_MPS2 } from '../testing/roadShocks.ts';
 import type { DetectedEvent } from './detectedEvent.ts';
 import { DEFAULT_ROAD_ANOMALY, type RoadAnomalyConfig, RoadAnomalyDetector } from './roadAnomaly.ts';
 
 const G = 9.80665;
-
-function gauss(r: Random): number {
-  const u = Math.max(r.next(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.next());
-}
 
 interface RoadScript {
   rateHz: number;
@@ -40,7 +36,7 @@ function drive(script: RoadScript): Extract<DetectedEvent, { type: 'road_anomaly
   const n = Math.floor(script.durationS * script.rateHz);
   for (let i = 0; i < n; i++) {
     const tMs = Math.round((i * 1000) / script.rateHz) + (script.phaseMs ?? 0);
-    let v = (script.offsetMps2 ?? 0) + script.noiseMps2 * gauss(rnd);
+    let v = (script.offsetMps2 ?? 0) + script.noiseMps2 * gaussian(rnd);
     for (const k of script.shocks) v += shockVertMps2(k.kind, k.ampMps2, (tMs - k.atS * 1000) / 1000);
     out.push(...d.onImu(vehicleSample(tMs, v)));
   }

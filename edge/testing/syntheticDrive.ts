@@ -1,5 +1,6 @@
+import { gaussian } from '../../lib/random/prng.ts';
 import { isoOf } from '../../lib/time/isoTime.ts';
-import { createSeededRandom, type Random } from '../core/random.ts';
+import { createSeededRandom } from '../core/random.ts';
 import type { GpsFix, ImuSample } from '../sensors/samples.ts';
 import type { Vec3 } from '../sensors/vec3.ts';
 
@@ -56,11 +57,6 @@ const G = 9.80665;
 const RAD = Math.PI / 180;
 const M_PER_DEG = 111_320;
 const STEP_S = 0.005;
-
-function gauss(r: Random): number {
-  const u = Math.max(r.next(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.next());
-}
 
 function mountMatrix(m: DriveScript['mount']): number[][] {
   const [a, b, c] = [m.yawDeg * RAD, m.pitchDeg * RAD, m.rollDeg * RAD];
@@ -145,26 +141,26 @@ export function syntheticDrive(script: DriveScript): SyntheticDrive {
       const n = script.imuNoiseMps2;
       const s: ImuSample = {
         tMs,
-        ax: fs[0] + n * gauss(rnd),
-        ay: fs[1] + n * gauss(rnd),
-        az: fs[2] + n * gauss(rnd),
+        ax: fs[0] + n * gaussian(rnd),
+        ay: fs[1] + n * gaussian(rnd),
+        az: fs[2] + n * gaussian(rnd),
       };
       if (script.gyro) {
         const ws = apply(R, [0, 0, -yawRateCw]);
-        s.gx = ws[0] + 0.005 * gauss(rnd);
-        s.gy = ws[1] + 0.005 * gauss(rnd);
-        s.gz = ws[2] + 0.005 * gauss(rnd);
+        s.gx = ws[0] + 0.005 * gaussian(rnd);
+        s.gy = ws[1] + 0.005 * gaussian(rnd);
+        s.gz = ws[2] + 0.005 * gaussian(rnd);
       }
       imu.push(s);
     }
     if (t >= nextGps) {
       nextGps += 1 / script.gpsHz;
       // Slowly wandering bias plus white noise: how consumer GPS errors look.
-      biasE = 0.98 * biasE + 0.2 * script.gpsNoiseM * gauss(rnd);
-      biasN = 0.98 * biasN + 0.2 * script.gpsNoiseM * gauss(rnd);
+      biasE = 0.98 * biasE + 0.2 * script.gpsNoiseM * gaussian(rnd);
+      biasN = 0.98 * biasN + 0.2 * script.gpsNoiseM * gaussian(rnd);
       if (t > dropoutUntil) {
-        let e = east + biasE + 0.3 * script.gpsNoiseM * gauss(rnd);
-        let nn = north + biasN + 0.3 * script.gpsNoiseM * gauss(rnd);
+        let e = east + biasE + 0.3 * script.gpsNoiseM * gaussian(rnd);
+        let nn = north + biasN + 0.3 * script.gpsNoiseM * gaussian(rnd);
         if (jumpPending) {
           e += 800;
           nn -= 600;
@@ -176,8 +172,8 @@ export function syntheticDrive(script: DriveScript): SyntheticDrive {
           lng: script.lng + e / (M_PER_DEG * cosLat),
         };
         if (!script.omitSpeed) {
-          fix.speedMps = Math.max(0, v + 0.1 * gauss(rnd));
-          fix.headingDeg = (((heading + 1.5 * gauss(rnd)) % 360) + 360) % 360;
+          fix.speedMps = Math.max(0, v + 0.1 * gaussian(rnd));
+          fix.headingDeg = (((heading + 1.5 * gaussian(rnd)) % 360) + 360) % 360;
         }
         gps.push(fix);
       }

@@ -1,4 +1,5 @@
 import type { Prng } from '../random/prng.ts';
+import { gaussian } from '../random/prng.ts';
 import {
   HEALTH_METRICS,
   type HealthMetric,
@@ -71,11 +72,6 @@ export function poisson(prng: Prng, mean: number): number {
     p *= prng.next();
   }
   return k;
-}
-
-function gaussian(prng: Prng): number {
-  const u = Math.max(prng.next(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * prng.next());
 }
 
 const add = (strata: Strata, key: string, inc: StratumCounts) => {

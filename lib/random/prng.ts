@@ -109,6 +109,18 @@ function seedState(seed: number | string): { state: [number, number, number, num
   return { state: [a, b, c, (d + 1) >>> 0], warmUp: 15 };
 }
 
+/**
+ * A standard normal draw (Box–Muller, cosine branch) from any uniform source — a {@link Prng}
+ * or the camera's `Random`. Takes exactly two uniforms, so a stream stays aligned however many
+ * normals are drawn; the first is floored at 1e-12 so that `log` never sees zero.
+ *
+ * @example const noiseMps2 = 0.05 * gaussian(prng);
+ */
+export function gaussian(random: { next(): number }): number {
+  const u = Math.max(random.next(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.next());
+}
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /**

@@ -6,16 +6,10 @@ import {
 } from '../../edge/night/nightSceneReporter.ts';
 import { haversineM } from '../../lib/geo/distance.ts';
 import { PATH_CELL_RESOLUTION } from '../../lib/geo/pathCellResolution.ts';
-import { createPrng, type Prng } from '../../lib/random/prng.ts';
+import { createPrng, gaussian, type Prng } from '../../lib/random/prng.ts';
 import type { StreamRecord } from '../../lib/stream/streamRecord.ts';
 import type { TrueLighting } from './nightFleet.ts';
-import {
-  drawNightDevice,
-  gaussian,
-  type NightDevice,
-  nightFrameStats,
-  nightSensorModel,
-} from './nightSensorModels.ts';
+import { drawNightDevice, type NightDevice, nightFrameStats, nightSensorModel } from './nightSensorModels.ts';
 
 /** A road cell of the town at night: its true lighting and its scene luminance. */
 export interface NightCell {

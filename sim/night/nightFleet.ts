@@ -1,16 +1,10 @@
 import { cellToLatLng, gridDisk, latLngToCell } from 'h3-js';
 import type { TelemetryEvent } from '../../lib/contract/events.ts';
 import { PATH_CELL_RESOLUTION } from '../../lib/geo/pathCellResolution.ts';
-import { createPrng, type Prng } from '../../lib/random/prng.ts';
+import { createPrng, gaussian, type Prng } from '../../lib/random/prng.ts';
 import type { StreamRecord } from '../../lib/stream/streamRecord.ts';
 import { isoOf } from '../../lib/time/isoTime.ts';
-import {
-  drawNightDevice,
-  gaussian,
-  type NightDevice,
-  nightFrameStats,
-  nightSensorModel,
-} from './nightSensorModels.ts';
+import { drawNightDevice, type NightDevice, nightFrameStats, nightSensorModel } from './nightSensorModels.ts';
 
 /** Lighting of a road cell at night: street lights, or only the car's own headlights. */
 export type TrueLighting = 'lit' | 'dark';

@@ -1,4 +1,5 @@
 import type { Prng } from '../../lib/random/prng.ts';
+import { gaussian } from '../../lib/random/prng.ts';
 
 /**
  * The true image-sensor behaviour of each simulated camera model at night — what the fleet
@@ -184,12 +185,6 @@ export function nightFrameStats(
     exposureMs,
     gain,
   };
-}
-
-/** A standard normal draw (Box–Muller). */
-export function gaussian(prng: Prng): number {
-  const u = Math.max(prng.next(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * prng.next());
 }
 
 function clamp(x: number, lo: number, hi: number): number {

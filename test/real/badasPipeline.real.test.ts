@@ -3,7 +3,7 @@ import type { DriverWarning } from '../../edge/badas/badasMonitor.ts';
 import { readBadasModel } from '../../edge/badas/modelFile.ts';
 import { ManualClock } from '../../edge/core/clock.ts';
 import { silentLogger } from '../../edge/core/logger.ts';
-import { createSeededRandom, type Random } from '../../edge/core/random.ts';
+import { createSeededRandom } from '../../edge/core/random.ts';
 import { MemoryStorage } from '../../edge/core/storage.ts';
 import { DEFAULT_EDGE_CONFIG } from '../../edge/edgeConfig.ts';
 import { EdgePipeline } from '../../edge/pipeline.ts';
@@ -11,16 +11,13 @@ import type { LocatedEvent } from '../../edge/privacy/redactor.ts';
 import type { GpsFix } from '../../edge/sensors/samples.ts';
 import type { TelemetryEvent } from '../../lib/contract/events.ts';
 import { haversineM } from '../../lib/geo/distance.ts';
+import { gaussian } from '../../lib/random/prng.ts';
 import { CMU_DATASET, type CmuDrive, cmuRoot, loadCmuDrive } from './cmuDrives.ts';
 import { realDataMissing } from './realDataRoot.ts';
 
 const root = cmuRoot();
 
 /** Gaussian noise from the seeded stream (Box–Muller). */
-function gauss(r: Random): number {
-  return Math.sqrt(-2 * Math.log(Math.max(1e-12, r.next()))) * Math.cos(2 * Math.PI * r.next());
-}
-
 /** The first time after `fromMs` the GPS speed stays above `minMps` for 8 s. */
 function steadyDrivingAt(gps: GpsFix[], fromMs: number, minMps: number): GpsFix | undefined {
   for (const f of gps) {
@@ -66,7 +63,10 @@ function run(drive: CmuDrive, closeCallMs: number) {
     else if (r >= 2 && r < 3.5) closing = 8 - (8 / 1.5) * (r - 2);
     else if (r >= 3.5 && r < 14) closing = -2;
     gap -= closing / 10;
-    const lead = { leadGapM: gap * (1 + 0.03 * gauss(rnd)), leadClosingMps: closing + 0.4 * gauss(rnd) };
+    const lead = {
+      leadGapM: gap * (1 + 0.03 * gaussian(rnd)),
+      leadClosingMps: closing + 0.4 * gaussian(rnd),
+    };
     samples.push({ tMs, order: 2, feed: () => void pipeline.pushFrame(tMs, lead) });
   }
   samples.sort((a, b) => a.tMs - b.tMs || a.order - b.order);

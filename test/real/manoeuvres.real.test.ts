@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSeededRandom } from '../../edge/core/random.ts';
 import type { GpsFix } from '../../edge/sensors/samples.ts';
+import { gaussian } from '../../lib/random/prng.ts';
 import { cmuFiles, cmuRoot, loadCmuDrive } from './cmuDrives.ts';
 import { runDetectors } from './detectorRun.ts';
 import { juniorRoot } from './junior2017.ts';
@@ -69,8 +70,7 @@ describe.skipIf(!cmu)('mount calibration on real phone drives', () => {
 
   it('converges with a noisier receiver: 5 m drifting position error, 0.3 m/s speed noise, or no speed at all', () => {
     const random = createSeededRandom('receiver');
-    const gauss = () =>
-      Math.sqrt(-2 * Math.log(Math.max(random.next(), 1e-12))) * Math.cos(2 * Math.PI * random.next());
+    const gauss = () => gaussian(random);
     for (const f of cmuFiles(root).filter((x) => /^Routes|^0[34]_/.test(x.file))) {
       const drive = loadCmuDrive(root, f.file);
       // Receiver error drifts (AR(1), 20 s), it does not jump from fix to fix.

@@ -1,3 +1,4 @@
+import { gaussian } from '../../../lib/random/prng.ts';
 import { createSeededRandom } from '../../core/random.ts';
 
 /** A one-hidden-layer perceptron with ReLU and a sigmoid output; weights row-major [out][in]. */
@@ -57,7 +58,7 @@ export function trainMlp(
   init?: Mlp,
 ): Mlp {
   const r = createSeededRandom(o.seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(Math.max(r.next(), 1e-12))) * Math.cos(2 * Math.PI * r.next());
+  const gauss = () => gaussian(r);
   const d = xs[0]!.length;
   const hN = o.hidden;
   if (init && (init.inputs !== d || init.hidden !== hN))

@@ -1,3 +1,4 @@
+import { gaussian } from '../../../lib/random/prng.ts';
 import { createSeededRandom, type Random } from '../../core/random.ts';
 import type { LeadKinematicsFrame } from '../kinematics.ts';
 
@@ -59,12 +60,6 @@ export interface Scenario {
 export const CONFLICT_TTC_S = 1.5;
 /** The label horizon: a conflict starts within the next 3 s. */
 export const LABEL_HORIZON_S = 3;
-
-/** Gaussian draw (Box–Muller) from the seeded uniform source. */
-function gauss(r: Random): number {
-  const u = Math.max(r.next(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.next());
-}
 
 function uni(r: Random, lo: number, hi: number): number {
   return lo + (hi - lo) * r.next();
@@ -203,7 +198,7 @@ function wanderingLead(r: Random, vMean: number): LeadScript {
         slowUntil = t + uni(r, 1, 3);
         slowDecel = uni(r, 0.8, 3);
       }
-      const target = t < slowUntil ? -slowDecel : 0.3 * (vMean - lead.v) + 0.4 * gauss(r);
+      const target = t < slowUntil ? -slowDecel : 0.3 * (vMean - lead.v) + 0.4 * gaussian(r);
       lead.a += 0.2 * (target - lead.a);
     },
   };
@@ -489,7 +484,7 @@ export function generateScenario(kind: ScenarioKind, seed: string, opts: Generat
         command = idmAccel(driver, ego.v, gapEst, vl);
       }
       // Human pedal noise, and the car's limits.
-      accelNoise += 0.1 * (0.25 * gauss(r) - accelNoise);
+      accelNoise += 0.1 * (0.25 * gaussian(r) - accelNoise);
       ego.a = Math.max(-driver.maxBrakeMps2, Math.min(driver.accelMps2 * 1.2, command + accelNoise));
       ego.v = Math.max(0, ego.v + ego.a * dt);
       ego.x += ego.v * dt;
@@ -511,13 +506,13 @@ export function generateScenario(kind: ScenarioKind, seed: string, opts: Generat
 
     // Perception.
     if (tEnd >= nextGpsS) {
-      gpsSpeed = Math.max(0, ego.v + cam.speedNoiseMps * gauss(r));
+      gpsSpeed = Math.max(0, ego.v + cam.speedNoiseMps * gaussian(r));
       nextGpsS = tEnd + 1 / cam.gpsHz;
     }
     const frame: LeadKinematicsFrame = {
       tS: Math.round(tEnd * 1000) / 1000,
       egoSpeedMps: gpsSpeed,
-      egoAccelMps2: ego.a + cam.accelBiasMps2 + cam.accelNoiseMps2 * gauss(r),
+      egoAccelMps2: ego.a + cam.accelBiasMps2 + cam.accelNoiseMps2 * gaussian(r),
     };
     if (tEnd > dropoutUntil && r.next() < (cam.dropoutsPerMin / 60) * frameDt)
       dropoutUntil = tEnd + uni(r, 0.2, 1.2);
@@ -531,14 +526,15 @@ export function generateScenario(kind: ScenarioKind, seed: string, opts: Generat
       }
       const alpha = Math.min(1, frameDt / cam.closingLagS);
       closingFilt += alpha * (closingTrue * trackBias - closingFilt);
-      rangeAr = 0.7 * rangeAr + 0.3 * gauss(r);
+      rangeAr = 0.7 * rangeAr + 0.3 * gaussian(r);
       const detected = tEnd >= trackSeenS && tEnd > dropoutUntil && r.next() >= cam.missRate;
       if (detected) {
         firstDetectionS ??= frame.tS;
         const sigma = cam.rangeNoiseRel * gapTrue + 0.15;
-        frame.leadGapM = Math.max(0, gapTrue * trackBias + sigma * (0.6 * rangeAr + 0.8 * gauss(r)));
+        frame.leadGapM = Math.max(0, gapTrue * trackBias + sigma * (0.6 * rangeAr + 0.8 * gaussian(r)));
         // A new track has no range rate for its first frames.
-        if (tEnd >= trackSeenS + 0.2) frame.leadClosingMps = closingFilt + (0.2 + 0.02 * gapTrue) * gauss(r);
+        if (tEnd >= trackSeenS + 0.2)
+          frame.leadClosingMps = closingFilt + (0.2 + 0.02 * gapTrue) * gaussian(r);
       }
     } else if (gapTrue === undefined) track = -1;
     frames.push(frame);
