@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { uuidSchema } from '../contract/primitives.ts';
-import { createPrng, uuidV4FromBytes } from './prng.ts';
+import { createPrng, gaussian, uuidV4FromBytes } from './prng.ts';
 
 describe('createPrng', () => {
   it('repeats the same stream for the same integer or string seed', () => {
@@ -100,5 +100,35 @@ describe('uuidV4FromBytes', () => {
   it('writes the canonical form', () => {
     expect(uuidV4FromBytes(new Array(16).fill(0))).toBe('00000000-0000-4000-8000-000000000000');
     expect(uuidV4FromBytes(new Array(16).fill(255))).toBe('ffffffff-ffff-4fff-bfff-ffffffffffff');
+  });
+});
+
+describe('gaussian', () => {
+  it('draws a standard normal: mean 0, variance 1, 95 % within 1.96', () => {
+    const prng = createPrng('normal');
+    const n = 20_000;
+    let sum = 0;
+    let sumSq = 0;
+    let inside = 0;
+    for (let i = 0; i < n; i++) {
+      const x = gaussian(prng);
+      sum += x;
+      sumSq += x * x;
+      if (Math.abs(x) < 1.96) inside++;
+    }
+    const mean = sum / n;
+    expect(Math.abs(mean)).toBeLessThan(5 / Math.sqrt(n));
+    // Var of the sample variance of a normal is 2/n.
+    expect(Math.abs(sumSq / n - mean * mean - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
+    expect(Math.abs(inside / n - 0.95)).toBeLessThan(5 * Math.sqrt((0.95 * 0.05) / n));
+  });
+
+  it('consumes exactly two uniforms per draw, so streams stay aligned', () => {
+    const a = createPrng(3);
+    const b = createPrng(3);
+    gaussian(a);
+    b.next();
+    b.next();
+    expect(a.next()).toBe(b.next());
   });
 });
