@@ -1,4 +1,5 @@
 import { getPublicKeyAsync, signAsync, verifyAsync } from '@noble/ed25519';
+import { isoOf } from '../time/isoTime.ts';
 import { canonicalJson } from '../util/canonicalJson.ts';
 import { type ExportFormat, encodeTable } from './exportFormats.ts';
 import {
@@ -120,7 +121,7 @@ export async function buildSignedExport(opts: {
     schemaVersion: EXPORT_SCHEMA_VERSION,
     insurerId: opts.insurerId,
     period: opts.period,
-    generatedAt: new Date(opts.generatedAtMs).toISOString(),
+    generatedAt: isoOf(opts.generatedAtMs),
     k: opts.k,
     method: METHOD,
     roadNetwork: opts.roadNetwork,

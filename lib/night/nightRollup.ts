@@ -151,7 +151,7 @@ export async function runNightCalibration(
     }
     const candidate = ispProfileCandidate(result, {
       version: `1.${lastClosed}.0`,
-      createdAt: new Date(nowMs).toISOString(),
+      createdAt: isoOf(nowMs),
     });
     await repo.putCandidate(candidate);
     report.candidates.push({ ...group, version: candidate.version, cameras: result.cameras });

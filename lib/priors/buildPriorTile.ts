@@ -153,7 +153,7 @@ export interface BuildPriorTileOptions extends Omit<PriorTileCandidateOptions, '
  * @example
  * const { candidate } = await buildPriorTile(priorsSourceOf(insightsStore), {
  *   region: '842a847ffffffff', fromDay: '2026-09-01', toDay: '2026-11-30',
- *   createdAt: new Date(nowMs).toISOString() });
+ *   createdAt: isoOf(nowMs) });
  * // offline, by an operator holding the release key:
  * const { bytes, manifest, signature } = signPriorTile(candidate, releaseSeed);
  *

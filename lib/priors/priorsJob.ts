@@ -49,7 +49,7 @@ export async function runPriorsJob(
       region,
       fromDay: dayOf(lastDayMs - (periodDays - 1) * DAY_MS),
       toDay: dayOf(lastDayMs),
-      createdAt: new Date(options.nowMs).toISOString(),
+      createdAt: isoOf(options.nowMs),
       ...(options.k !== undefined ? { k: options.k } : {}),
     };
     const { candidate, priors } = await buildPriorTile(source, buildOptions);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BucketEntry } from '../hazards/slidingWindow.ts';
+import { isoOf } from '../time/isoTime.ts';
 import { type DayPseudonymDeps, devicePseudonymsByDay } from './dayPseudonyms.ts';
 
 /**
@@ -212,7 +213,7 @@ export async function exportLegalRequest(
         if (b.minute < fromMin || b.minute > toMin) continue;
         // An item carries the device in some sector; release only the sectors that hold it.
         if (!b.pseudonyms.some((p) => pseudonyms.has(p))) continue;
-        const minute = new Date(b.minute * 60_000).toISOString();
+        const minute = isoOf(b.minute * 60_000);
         records.push({ signal: b.kind, cell: b.cell, minute, sector: String(b.sector) });
       }
       cursor = page.next;
@@ -227,7 +228,7 @@ export async function exportLegalRequest(
   return {
     requestId,
     legalReference: request.legalReference,
-    scope: { from: new Date(request.fromMs).toISOString(), to: new Date(request.toMs).toISOString() },
+    scope: { from: isoOf(request.fromMs), to: isoOf(request.toMs) },
     records,
   };
 }
