@@ -1,9 +1,8 @@
 import { latLngToCell } from 'h3-js';
-import type { HttpFunctionId, ScheduledFunctionId } from '../lib/api/functions.ts';
+import type { FunctionId, HttpFunctionId, ScheduledFunctionId } from '../lib/api/functions.ts';
 import { rollupBaselines } from '../lib/hazards/baselineRollup.ts';
 import { runNightCalibration } from '../lib/night/nightRollup.ts';
 import { runPriorsJob } from '../lib/priors/priorsJob.ts';
-import { InsightsStore } from './adapters/insightsStore.ts';
 import { NightStore } from './adapters/nightStore.ts';
 import { PriorCandidateStore, priorsSourceOf } from './adapters/priorsSource.ts';
 import { createArtefactOfferHandler, createArtefactsHandler } from './http/artefacts.ts';
@@ -36,17 +35,24 @@ import { createDeletionRequestHandler, createDeletionStatusHandler } from './htt
 import { createStaffHandler } from './http/staff.ts';
 import { createTelemetryHandler } from './http/telemetry.ts';
 import type { AppDeps } from './runtime/deps.ts';
+import { type DepsOf, pickDeps } from './runtime/functionDeps.ts';
 import type { Invocable } from './runtime/lambdaDeps.ts';
 import { exportDepsFromEnv, runScheduledExports } from './scheduled/insightsExport.ts';
 import { rollupInsights } from './scheduled/insightsRollup.ts';
 import { priorsRegionsFromEnv } from './scheduled/priorsBuilder.ts';
 import { runRolloutController } from './scheduled/rolloutController.ts';
-import { createAggregatorHandler } from './stream/aggregator.ts';
+import { createAggregatorHandler as aggregatorOver } from './stream/aggregator.ts';
 import { createDeletionWorker } from './stream/deletionWorker.ts';
-import { createInsightsConsumerHandler } from './stream/insightsConsumer.ts';
+import { createInsightsConsumerHandler as insightsConsumerOver } from './stream/insightsConsumer.ts';
 
-/** The factory behind each HTTP function: what the local stack invokes in-process. */
-export const HTTP_FACTORIES: Record<HttpFunctionId, (deps: AppDeps) => Invocable<HttpEvent, HttpResult>> = {
+type HttpFactory<F extends FunctionId> = (deps: DepsOf<F>) => Invocable<HttpEvent, HttpResult>;
+type ScheduledJob<F extends FunctionId> = (deps: DepsOf<F>) => () => Promise<unknown>;
+
+/**
+ * Each HTTP function's factory, typed over exactly the dependencies FUNCTION_DEPS declares for it
+ * (functions/runtime/functionDeps.ts): a factory that needs more does not compile here.
+ */
+const HTTP_DECLARED: { [F in HttpFunctionId]: HttpFactory<F> } = {
   telemetry: createTelemetryHandler,
   devices: createDevicesHandler,
   consent: createConsentHandler,
@@ -80,7 +86,7 @@ export const HTTP_FACTORIES: Record<HttpFunctionId, (deps: AppDeps) => Invocable
  * The job behind each scheduled function: what the local stack runs on a timer every
  * `SCHEDULES[id].localEveryS` (EventBridge invokes the same modules' handlers on AWS).
  */
-export const SCHEDULED_JOBS: Record<ScheduledFunctionId, (deps: AppDeps) => () => Promise<unknown>> = {
+const SCHEDULED_DECLARED: { [F in ScheduledFunctionId]: ScheduledJob<F> } = {
   deletionWorker: (deps) => createDeletionWorker(deps),
   baselineRollup: (deps) => () => rollupBaselines(deps, deps.clock()),
   insightsRollup: (deps) => () => rollupInsights(deps, deps.clock()),
@@ -90,16 +96,11 @@ export const SCHEDULED_JOBS: Record<ScheduledFunctionId, (deps: AppDeps) => () =
   },
   rolloutController: (deps) => () => runRolloutController(deps),
   priorsBuilder: (deps) => {
-    const insights = new InsightsStore(
-      deps.clients.ddb,
-      deps.names.insightsRawTable,
-      deps.names.insightsTable,
-    );
     const candidates = new PriorCandidateStore(deps.clients.ddb, deps.names.insightsTable);
     // Locally the area of the bundled road network (Pittsburgh) unless DASHNET_PRIORS_REGIONS names others.
     const configured = priorsRegionsFromEnv();
     const regions = configured.length > 0 ? configured : [latLngToCell(40.4406, -79.9959, 4)];
-    return () => runPriorsJob(priorsSourceOf(insights), candidates, { regions, nowMs: deps.clock() });
+    return () => runPriorsJob(priorsSourceOf(deps.insights), candidates, { regions, nowMs: deps.clock() });
   },
   nightCalibration: (deps) => {
     const store = new NightStore(deps.clients.ddb, deps.names.insightsRawTable, deps.names.insightsTable);
@@ -107,4 +108,44 @@ export const SCHEDULED_JOBS: Record<ScheduledFunctionId, (deps: AppDeps) => () =
   },
 };
 
-export { createAggregatorHandler, createDeletionWorker, createInsightsConsumerHandler };
+/** Hands each factory its own share of `deps` (pickDeps), so the whole bag never reaches a handler. */
+function handedItsShare<R>(declared: Partial<Record<FunctionId, (deps: never) => R>>) {
+  return Object.fromEntries(
+    Object.entries(declared).map(([id, factory]) => [
+      id,
+      (deps: AppDeps) => (factory as (d: unknown) => R)(pickDeps(deps, id as FunctionId)),
+    ]),
+  );
+}
+
+/** The factory behind each HTTP function: what the local stack invokes in-process. */
+export const HTTP_FACTORIES = handedItsShare(HTTP_DECLARED) as Record<
+  HttpFunctionId,
+  (deps: AppDeps) => Invocable<HttpEvent, HttpResult>
+>;
+
+/** The job behind each scheduled function, handed its own share of `deps`. */
+export const SCHEDULED_JOBS = handedItsShare(SCHEDULED_DECLARED) as Record<
+  ScheduledFunctionId,
+  (deps: AppDeps) => () => Promise<unknown>
+>;
+
+/** The aggregator (stream consumer), handed only its declared dependencies. */
+export function createAggregatorHandler(
+  deps: AppDeps,
+  ...rest: DropFirst<Parameters<typeof aggregatorOver>>
+) {
+  return aggregatorOver(pickDeps(deps, 'aggregator'), ...rest);
+}
+
+/** The insights consumer (stream consumer), handed only its declared dependencies. */
+export function createInsightsConsumerHandler(
+  deps: AppDeps,
+  ...rest: DropFirst<Parameters<typeof insightsConsumerOver>>
+) {
+  return insightsConsumerOver(pickDeps(deps, 'insightsConsumer'), ...rest);
+}
+
+type DropFirst<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
+
+export { createDeletionWorker };

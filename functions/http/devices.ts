@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { auditAction, deviceRef } from './auditAction.ts';
-import { authenticateDevice, requireOperator, TOKEN_PREFIX } from './auth.ts';
+import { type AuthDeps, authenticateDevice, requireOperator, TOKEN_PREFIX } from './auth.ts';
 import { bodyText, type HttpEvent, httpHandler, json, jsonBody, notFound, parseWith } from './httpKit.ts';
 
-function newDeviceToken(deps: AppDeps): string {
+function newDeviceToken(deps: Pick<AppDeps, 'randomBytes'>): string {
   return `${TOKEN_PREFIX.device}${Buffer.from(deps.randomBytes(32)).toString('base64url')}`;
 }
 
@@ -17,7 +17,7 @@ function deviceIdParam(event: HttpEvent): string {
 }
 
 /** `POST /v1/devices` (operator): provisions a camera; the token is shown once, stored only hashed. */
-export function createDevicesHandler(deps: AppDeps) {
+export function createDevicesHandler(deps: AuthDeps & Pick<AppDeps, 'audit'>) {
   return httpHandler(async (event) => {
     const operator = await requireOperator(event, deps);
     if (bodyText(event, 64 * 1024).trim() !== '') jsonBody(event, 64 * 1024);
@@ -36,7 +36,7 @@ export function createDevicesHandler(deps: AppDeps) {
  * one answers 401 from the moment this returns. The device keeps its pseudonyms (they derive
  * from the device id), so a rotation never counts as a second camera.
  */
-export function createRotateTokenHandler(deps: AppDeps) {
+export function createRotateTokenHandler(deps: AuthDeps & Pick<AppDeps, 'audit'>) {
   return httpHandler(async (event) => {
     const operator = await requireOperator(event, deps);
     const deviceId = deviceIdParam(event);
@@ -50,7 +50,7 @@ export function createRotateTokenHandler(deps: AppDeps) {
 }
 
 /** `DELETE /v1/devices/{deviceId}` (operator): revokes a camera; its token answers 401 at once. */
-export function createRevokeDeviceHandler(deps: AppDeps) {
+export function createRevokeDeviceHandler(deps: AuthDeps & Pick<AppDeps, 'audit'>) {
   return httpHandler(async (event) => {
     const operator = await requireOperator(event, deps);
     const deviceId = deviceIdParam(event);
@@ -63,7 +63,7 @@ export function createRevokeDeviceHandler(deps: AppDeps) {
 const consentSchema = z.object({ network: z.boolean() }).strict();
 
 /** `PUT /v1/consent` (device): opt in or out of network sharing; opting out stops acceptance at once. */
-export function createConsentHandler(deps: AppDeps) {
+export function createConsentHandler(deps: AuthDeps) {
   return httpHandler(async (event) => {
     const { deviceId, tokenHash } = await authenticateDevice(event, deps);
     const { network } = parseWith(consentSchema, jsonBody(event, 64 * 1024), 'consent');

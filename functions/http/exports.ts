@@ -4,10 +4,10 @@ import { EXPORT_FORMATS, type ExportFormat } from '../../lib/insights/exportForm
 import { type ExportManifest, publicKeyHex } from '../../lib/insights/exportManifest.ts';
 import { customPeriod } from '../../lib/insights/exportPeriods.ts';
 import { type InsurerEntry, listInsurers, regionOf } from '../adapters/insurerDirectory.ts';
-import type { AppDeps } from '../runtime/deps.ts';
+import type { AppDeps, ResourceNames } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { type ExportDeps, exportDepsFromEnv, exportForInsurer } from '../scheduled/insightsExport.ts';
-import { authorize, requireInsurer } from './auth.ts';
+import { type AuthDeps, authorize, requireInsurer } from './auth.ts';
 import {
   badRequest,
   forbidden,
@@ -93,7 +93,11 @@ async function listing(
  *   are S3 presigned URLs and this route answers 404.
  * Every listing and export is audited (`insurer.query` by `requireInsurer`, `insurer.export`).
  */
-export function createExportsHandler(deps: AppDeps, x: ExportDeps = exportDepsFromEnv()) {
+/** Authorisation, the aggregates, the audit log, and the insurer list (an Identity Scan). */
+export type ExportsHandlerDeps = AuthDeps &
+  Pick<AppDeps, 'insights' | 'audit' | 'clients'> & { names: Pick<ResourceNames, 'identityTable'> };
+
+export function createExportsHandler(deps: ExportsHandlerDeps, x: ExportDeps = exportDepsFromEnv()) {
   return httpHandler(async (event) => {
     switch (event.routeKey) {
       case 'GET /v1/insights/exports/public-key':

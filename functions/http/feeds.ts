@@ -34,13 +34,13 @@ function baseUrlOf(event: HttpEvent): string {
 }
 
 /** Active hazards of the requested area, now. Feeds describe the present, so `at` is not honoured. */
-async function activeHazards(deps: AppDeps, event: HttpEvent, nowMs: number) {
+async function activeHazards(deps: Pick<AppDeps, 'hazards'>, event: HttpEvent, nowMs: number) {
   const { area } = parseArea(query(event));
   return hazardsActiveAt(deps.hazards, area, nowMs, nowMs);
 }
 
 /** `GET /v1/feeds/waze-cifs.json?bbox=…`: active hazards as a Waze CIFS incident feed. */
-export function createWazeCifsHandler(deps: AppDeps) {
+export function createWazeCifsHandler(deps: Pick<AppDeps, 'hazards' | 'clock'>) {
   return httpHandler(async (event) => {
     const nowMs = deps.clock();
     const hazards = await activeHazards(deps, event, nowMs);
@@ -51,7 +51,7 @@ export function createWazeCifsHandler(deps: AppDeps) {
 }
 
 /** `GET /v1/feeds/open511/events?bbox=…`: active hazards as Open511 v1 events (JSON). */
-export function createOpen511Handler(deps: AppDeps) {
+export function createOpen511Handler(deps: Pick<AppDeps, 'hazards' | 'clock'>) {
   return httpHandler(async (event) => {
     const nowMs = deps.clock();
     const q = parseWith(open511QuerySchema, query(event), 'open511 query');

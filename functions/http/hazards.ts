@@ -65,7 +65,7 @@ function checkBoxSize(b: BBox): void {
 const query = (event: HttpEvent) => event.queryStringParameters ?? {};
 
 /** `GET /v1/hazards`: active hazards near a point or in a box, now or `at` a past time. */
-export function createHazardsHandler(deps: AppDeps) {
+export function createHazardsHandler(deps: Pick<AppDeps, 'hazards' | 'clock'>) {
   return httpHandler(async (event) => {
     const nowMs = deps.clock();
     const { area, atMs } = parseArea(query(event));
@@ -79,7 +79,7 @@ export function createHazardsHandler(deps: AppDeps) {
 }
 
 /** `GET /v1/hazards/history`: every hazard first seen in the interval. */
-export function createHazardHistoryHandler(deps: AppDeps) {
+export function createHazardHistoryHandler(deps: Pick<AppDeps, 'hazards' | 'clock'>) {
   return httpHandler(async (event) => {
     const nowMs = deps.clock();
     const q = parseWith(historySchema, query(event), 'history query');

@@ -15,7 +15,7 @@ import { utcDay } from '../../lib/privacy/pseudonym.ts';
 import { roadNetwork } from '../adapters/roadNetworkSource.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
-import { requireInsurer, requireOperator } from './auth.ts';
+import { type AuthDeps, requireInsurer, requireOperator } from './auth.ts';
 import {
   badRequest,
   forbidden,
@@ -78,12 +78,18 @@ function areaAndDays(q: { bbox: BBox; from?: number | undefined; to?: number | u
   return { bbox: b, fromMs: from, toMs: to, fromDay: utcDay(from), toDay: utcDay(to) };
 }
 
+/** What an insurer query is handed: authorisation, the anonymous aggregates, the audit log. */
+export type InsightsQueryDeps = AuthDeps & Pick<AppDeps, 'insights' | 'audit'>;
+
 /**
  * Per-cell totals of an area over whole UTC days, built from k-anonymous atoms only: a cell's
  * day with fewer than k distinct cameras adds nothing (see `sumDays`). Partitions never
  * observed cost one key in a BatchGet and no Query.
  */
-export async function areaTotals(deps: AppDeps, area: { bbox: BBox; fromDay: string; toDay: string }) {
+export async function areaTotals(
+  deps: Pick<AppDeps, 'insights'>,
+  area: { bbox: BBox; fromDay: string; toDay: string },
+) {
   const seen = await deps.insights.seenCells(cellsCoveringBBox(area.bbox, INSIGHTS_PARTITION_RESOLUTION));
   const inBox = (cell: string) => {
     const [lat, lng] = cellToLatLng(cell);
@@ -99,7 +105,7 @@ const intervalOf = (a: { fromDay: string; toDay: string }) => ({
 });
 
 /** `GET /v1/insights/segments`: k-anonymous per-cell aggregates of an area and interval. */
-export function createSegmentsHandler(deps: AppDeps) {
+export function createSegmentsHandler(deps: InsightsQueryDeps) {
   return httpHandler(async (event) => {
     const insurer = await requireInsurer(event, deps);
     const area = areaAndDays(parseWith(areaQuerySchema, query(event), 'segments query'), deps.clock());
@@ -110,7 +116,7 @@ export function createSegmentsHandler(deps: AppDeps) {
 }
 
 /** `GET /v1/insights/hotspots`: k-anonymous cells ranked by event rate, with 95 % intervals. */
-export function createHotspotsHandler(deps: AppDeps) {
+export function createHotspotsHandler(deps: InsightsQueryDeps) {
   return httpHandler(async (event) => {
     const insurer = await requireInsurer(event, deps);
     const q = parseWith(hotspotQuerySchema, query(event), 'hotspots query');
@@ -132,7 +138,7 @@ export function createHotspotsHandler(deps: AppDeps) {
  * it whose cells meet k in the interval. Denominators come from the road network alone and
  * numerators from k-anonymous cells alone, so no withheld cell shows, even by differencing.
  */
-export function createCoverageHandler(deps: AppDeps) {
+export function createCoverageHandler(deps: InsightsQueryDeps) {
   return httpHandler(async (event) => {
     // Insurers present an API key (audited); operators their bearer token.
     const insurer = header(event, 'x-api-key') ? await requireInsurer(event, deps) : undefined;
@@ -164,7 +170,7 @@ export function createCoverageHandler(deps: AppDeps) {
 }
 
 /** `POST /v1/insights/speed-check`: where a claimed speed falls among observed speeds there and then. */
-export function createSpeedCheckHandler(deps: AppDeps) {
+export function createSpeedCheckHandler(deps: InsightsQueryDeps) {
   return httpHandler(async (event) => {
     const insurer = await requireInsurer(event, deps);
     const body = parseWith(speedCheckSchema, jsonBody(event, 4096), 'speed-check body');

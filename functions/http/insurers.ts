@@ -4,7 +4,7 @@ import { bboxSchema as bboxStringSchema } from '../../lib/geo/bbox.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { auditAction } from './auditAction.ts';
-import { requireOperator, TOKEN_PREFIX } from './auth.ts';
+import { type AuthDeps, requireOperator, TOKEN_PREFIX } from './auth.ts';
 import { httpHandler, json, jsonBody, parseWith } from './httpKit.ts';
 
 const bboxTupleSchema = z
@@ -32,7 +32,7 @@ const insurerSchema = z
  * `POST /v1/insurers` (operator): registers an insurer and returns its API key once; only the
  * key's SHA-256 is stored. Insurers reach k-anonymous insights only (see the authz matrix).
  */
-export function createInsurersHandler(deps: AppDeps) {
+export function createInsurersHandler(deps: AuthDeps & Pick<AppDeps, 'audit'>) {
   return httpHandler(async (event) => {
     const operator = await requireOperator(event, deps);
     const body = parseWith(insurerSchema, jsonBody(event, 64 * 1024), 'insurer');

@@ -102,6 +102,6 @@ export function createLegalExportHandler(deps: LegalExportDeps) {
   });
 }
 
-export const requestHandler = lambdaEntry(createLegalRequestHandler);
-export const approveHandler = lambdaEntry(createLegalApproveHandler);
-export const exportHandler = lambdaEntry(createLegalExportHandler);
+export const requestHandler = lambdaEntry(createLegalRequestHandler, 'legalRequest');
+export const approveHandler = lambdaEntry(createLegalApproveHandler, 'legalApprove');
+export const exportHandler = lambdaEntry(createLegalExportHandler, 'legalExport');

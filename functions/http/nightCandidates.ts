@@ -1,6 +1,5 @@
 import { type IspProfileCandidate, unsignedIspProfileArtefact } from '../../lib/night/calibration.ts';
 import type { NightGroup } from '../../lib/night/nightRollup.ts';
-import { NightStore } from '../adapters/nightStore.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { type AuthDeps, requireOperator } from './auth.ts';
@@ -19,12 +18,8 @@ export interface NightCandidateSource {
  * (docs/night-vision.md). The cloud signs nothing: release keys stay offline.
  */
 export function createNightCandidatesHandler(
-  deps: AuthDeps & Pick<AppDeps, 'clients' | 'names'>,
-  source: NightCandidateSource = new NightStore(
-    deps.clients.ddb,
-    deps.names.insightsRawTable,
-    deps.names.insightsTable,
-  ),
+  deps: AuthDeps & Pick<AppDeps, 'night'>,
+  source: NightCandidateSource = deps.night,
 ) {
   return httpHandler(async (event) => {
     await requireOperator(event, deps);

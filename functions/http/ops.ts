@@ -3,11 +3,11 @@ import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { PROBLEM_TYPES } from '../../lib/contract/problem.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
-import { requireOperator } from './auth.ts';
+import { type AuthDeps, requireOperator } from './auth.ts';
 import { HttpError, httpHandler, json } from './httpKit.ts';
 
 /** `GET /v1/ops/stats` (operator): counts since start, so nothing stuck or lost goes unseen. */
-export function createOpsStatsHandler(deps: AppDeps) {
+export function createOpsStatsHandler(deps: AuthDeps & Pick<AppDeps, 'stats'>) {
   return httpHandler(async (event) => {
     await requireOperator(event, deps);
     return json(200, await deps.stats.read(), { 'cache-control': 'no-store' });
@@ -15,7 +15,7 @@ export function createOpsStatsHandler(deps: AppDeps) {
 }
 
 /** `GET /healthz`: 200 when the stream and every table answer, 503 naming the one that does not. */
-export function createHealthHandler(deps: AppDeps) {
+export function createHealthHandler(deps: Pick<AppDeps, 'clients' | 'names'>) {
   return httpHandler(async () => {
     const tables = Object.entries(deps.names).filter(([k]) => k.endsWith('Table'));
     const checks = [

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { auditAction, deviceRef } from './auditAction.ts';
-import { authenticateDevice } from './auth.ts';
+import { type AuthDeps, authenticateDevice } from './auth.ts';
 import { httpHandler, json, notFound } from './httpKit.ts';
 
 /**
@@ -10,7 +10,7 @@ import { httpHandler, json, notFound } from './httpKit.ts';
  * device, and opts the device out first so nothing new arrives behind the job's back (it may opt
  * in again afterwards). A request while a job is pending returns that job's id: idempotent.
  */
-export function createDeletionRequestHandler(deps: AppDeps) {
+export function createDeletionRequestHandler(deps: AuthDeps & Pick<AppDeps, 'deletions' | 'audit'>) {
   return httpHandler(async (event) => {
     const device = await authenticateDevice(event, deps);
     const nowMs = deps.clock();
@@ -32,7 +32,7 @@ export function createDeletionRequestHandler(deps: AppDeps) {
 }
 
 /** `GET /v1/privacy/deletion/{requestId}` (device): the job's status, to the device that asked only. */
-export function createDeletionStatusHandler(deps: AppDeps) {
+export function createDeletionStatusHandler(deps: AuthDeps & Pick<AppDeps, 'deletions'>) {
   return httpHandler(async (event) => {
     const device = await authenticateDevice(event, deps);
     const job = await deps.deletions.get(event.pathParameters?.requestId ?? '');

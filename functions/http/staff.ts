@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { auditAction } from './auditAction.ts';
-import { requireOperator, TOKEN_PREFIX } from './auth.ts';
+import { type AuthDeps, requireOperator, TOKEN_PREFIX } from './auth.ts';
 import { httpHandler, json, jsonBody, parseWith } from './httpKit.ts';
 
 const staffSchema = z
@@ -15,7 +15,7 @@ const staffSchema = z
  * officer. Personal credentials are what make "approved by a second operator" checkable: the
  * shared root token is one principal (`root`), every staff token another.
  */
-export function createStaffHandler(deps: AppDeps) {
+export function createStaffHandler(deps: AuthDeps & Pick<AppDeps, 'audit'>) {
   return httpHandler(async (event) => {
     const operator = await requireOperator(event, deps);
     const body = parseWith(staffSchema, jsonBody(event, 64 * 1024), 'staff');

@@ -31,6 +31,7 @@ import { HazardStore } from '../adapters/hazardStore.ts';
 import { IdentityStore } from '../adapters/identityStore.ts';
 import { IngestStore } from '../adapters/ingestStore.ts';
 import { InsightsStore } from '../adapters/insightsStore.ts';
+import { NightStore } from '../adapters/nightStore.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from '../adapters/rateLimiter.ts';
 import { StatsStore } from '../adapters/statsStore.ts';
 import { TelemetryStreamWriter } from '../adapters/telemetryStream.ts';
@@ -53,7 +54,10 @@ export interface ResourceNames {
   telemetryStream: string;
 }
 
-/** Everything a handler needs, handed in: clients, stores, clock, secrets, configuration. */
+/**
+ * Every dependency of every function: what the stack builds once. A function is handed only its
+ * share (`pickDeps`, functions/runtime/functionDeps.ts), mirroring its IAM grant.
+ */
 export interface AppDeps {
   clients: AwsClients;
   names: ResourceNames;
@@ -68,6 +72,8 @@ export interface AppDeps {
   audit: AuditStore;
   deletions: DeletionStore;
   insights: InsightsStore;
+  /** Night observations (InsightsRaw) and the calibration's aggregates and candidates (Insights). */
+  night: NightStore;
   /** The over-the-air artefact registry (docs/ota.md). */
   artefacts: ArtefactRegistryStore;
   /** Health counts per artefact version under rollout. */
@@ -107,12 +113,10 @@ export function createDeps(opts: DepsOptions): AppDeps {
     identity: new IdentityStore(ddb, opts.names.identityTable),
     ingest: new IngestStore(ddb, opts.names.ingestTable),
     buckets: new BucketStore(ddb, opts.names.bucketsTable),
+    // The reader scans the Buckets phase only, so its sweeper is given no other table's name
+    // (an empty name addresses nothing): it reaches exactly what a legal export is granted.
     bucketRecords: new BucketRecordReader(
-      new DeviceDataSweeper(ddb, {
-        Buckets: opts.names.bucketsTable,
-        Ingest: opts.names.ingestTable,
-        InsightsRaw: opts.names.insightsRawTable,
-      }),
+      new DeviceDataSweeper(ddb, { Buckets: opts.names.bucketsTable, Ingest: '', InsightsRaw: '' }),
     ),
     hazards: new HazardStore(ddb, opts.names.hazardsTable),
     stats: new StatsStore(ddb, opts.names.statsTable),
@@ -120,6 +124,7 @@ export function createDeps(opts: DepsOptions): AppDeps {
     audit: new AuditStore(ddb, opts.names.auditTable, sha256),
     deletions: new DeletionStore(ddb, opts.names.identityTable),
     insights: new InsightsStore(ddb, opts.names.insightsRawTable, opts.names.insightsTable),
+    night: new NightStore(ddb, opts.names.insightsRawTable, opts.names.insightsTable),
     artefacts: new ArtefactRegistryStore(ddb, opts.names.artefactsTable, opts.artefactCacheMs),
     artefactHealth: new ArtefactHealthStore(ddb, opts.names.artefactHealthTable),
     rateLimiter: new RateLimiter(ddb, opts.names.rateLimitsTable, {

@@ -1,8 +1,10 @@
 import type { Context } from 'aws-lambda';
+import type { FunctionId } from '../../lib/api/functions.ts';
 import { requireEnv } from '../../lib/config/env.ts';
 import { ENV } from '../../lib/resources.ts';
 import { s3FailureSink } from '../adapters/s3FailureSink.ts';
 import { type AppDeps, depsFromEnv } from './deps.ts';
+import { type DepsOf, pickDeps } from './functionDeps.ts';
 
 let deps: AppDeps | undefined;
 
@@ -15,11 +17,25 @@ export function lambdaDeps(): AppDeps {
 /** A Lambda handler as the runtime (and the local stack) invokes it. */
 export type Invocable<E, R> = (event: E, context: Context) => Promise<R>;
 
-/** A Lambda entry point over a factory that takes its dependencies: the same factory the local stack calls. */
-export function lambdaEntry<E, R>(factory: (deps: AppDeps) => Invocable<E, R>): Invocable<E, R> {
+/**
+ * A Lambda entry point over a factory that takes its dependencies: the same factory the local
+ * stack calls. Given the function's id, the factory is handed only that function's declared
+ * share (`pickDeps`), as the local registry does.
+ */
+export function lambdaEntry<E, R>(factory: (deps: AppDeps) => Invocable<E, R>): Invocable<E, R>;
+export function lambdaEntry<F extends FunctionId, E, R>(
+  factory: (deps: DepsOf<F>) => Invocable<E, R>,
+  id: F,
+): Invocable<E, R>;
+export function lambdaEntry<E, R>(
+  factory: (deps: never) => Invocable<E, R>,
+  id?: FunctionId,
+): Invocable<E, R> {
   let handler: Invocable<E, R> | undefined;
   return (event, context) => {
-    handler ??= factory(lambdaDeps());
+    handler ??= (factory as (deps: unknown) => Invocable<E, R>)(
+      id ? pickDeps(lambdaDeps(), id) : lambdaDeps(),
+    );
     return handler(event, context);
   };
 }

@@ -1,11 +1,15 @@
 import middy from '@middy/core';
-import { type RollupReport, rollupBaselines } from '../../lib/hazards/baselineRollup.ts';
+import {
+  type BaselineRollupDeps,
+  type RollupReport,
+  rollupBaselines,
+} from '../../lib/hazards/baselineRollup.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { logger, observability } from '../runtime/observability.ts';
 
 /** The scheduled function (hourly on AWS; every minute in the local stack). */
-export function createBaselineRollupHandler(deps: AppDeps) {
+export function createBaselineRollupHandler(deps: BaselineRollupDeps & Pick<AppDeps, 'clock'>) {
   return middy<unknown, RollupReport>()
     .use(observability())
     .handler(async () => {

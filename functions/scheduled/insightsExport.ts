@@ -19,7 +19,7 @@ import { localSigningSeed, secretSigningSeed } from '../adapters/exportSigningKe
 import { type ExportStore, insurerPrefix, LocalExportStore, S3ExportStore } from '../adapters/exportStore.ts';
 import { type InsurerEntry, listInsurers } from '../adapters/insurerDirectory.ts';
 import { type RoadNetwork, roadNetwork } from '../adapters/roadNetworkSource.ts';
-import type { AppDeps } from '../runtime/deps.ts';
+import type { AppDeps, ResourceNames } from '../runtime/deps.ts';
 import { lambdaDeps } from '../runtime/lambdaDeps.ts';
 
 const HOUR_MS = 3600_000;
@@ -159,7 +159,7 @@ export interface ExportRunReport {
  * format, each written once (a folder with a manifest is not rewritten).
  */
 export async function runScheduledExports(
-  deps: AppDeps,
+  deps: ScheduledExportDeps,
   x: ExportDeps,
   nowMs: number,
 ): Promise<ExportRunReport> {
@@ -190,7 +190,12 @@ export async function runScheduledExports(
 }
 
 /** The scheduled function (hourly on AWS; see SCHEDULES). */
-export function createInsightsExportHandler(deps: AppDeps, x: ExportDeps = exportDepsFromEnv()) {
+/** The aggregates, the audit log, the clock, and the insurer list (an Identity Scan). */
+export type ScheduledExportDeps = Pick<AppDeps, 'insights' | 'audit' | 'clock' | 'clients'> & {
+  names: Pick<ResourceNames, 'identityTable'>;
+};
+
+export function createInsightsExportHandler(deps: ScheduledExportDeps, x: ExportDeps = exportDepsFromEnv()) {
   return middy<unknown, ExportRunReport>().handler(() => runScheduledExports(deps, x, deps.clock()));
 }
 

@@ -29,7 +29,10 @@ export interface InsightsRollupReport {
  * an overwrite or a set-add, so a crash, a concurrent run or a rerun changes nothing; a record
  * arriving after the fold re-marks the day and the next run recomputes it from all its raw items.
  */
-export async function rollupInsights(deps: AppDeps, nowMs: number): Promise<InsightsRollupReport> {
+export async function rollupInsights(
+  deps: Pick<AppDeps, 'insights'>,
+  nowMs: number,
+): Promise<InsightsRollupReport> {
   const report: InsightsRollupReport = { days: 0, partitions: 0, reopened: 0 };
   const today = Math.floor(nowMs / DAY_MS);
   for (let d = today - 3; d <= today; d++) {
@@ -50,7 +53,7 @@ export async function rollupInsights(deps: AppDeps, nowMs: number): Promise<Insi
 }
 
 /** The scheduled function (hourly on AWS; every minute in the local stack). */
-export function createInsightsRollupHandler(deps: AppDeps) {
+export function createInsightsRollupHandler(deps: Pick<AppDeps, 'insights' | 'clock'>) {
   return middy<unknown, InsightsRollupReport>().handler(() => rollupInsights(deps, deps.clock()));
 }
 

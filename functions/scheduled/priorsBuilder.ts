@@ -1,9 +1,8 @@
 import middy from '@middy/core';
 import { type PriorsJobReport, runPriorsJob } from '../../lib/priors/priorsJob.ts';
 import { ENV } from '../../lib/resources.ts';
-import { InsightsStore } from '../adapters/insightsStore.ts';
 import { PriorCandidateStore, priorsSourceOf } from '../adapters/priorsSource.ts';
-import type { AppDeps } from '../runtime/deps.ts';
+import type { AppDeps, ResourceNames } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { logger, observability } from '../runtime/observability.ts';
 
@@ -19,8 +18,10 @@ export interface PriorsBuilderEvent {
  * nothing: the cloud holds no release key (functions/adapters/artefactReleaseKeys.ts), so an
  * operator signs a candidate (`dashnet priors sign`) and publishes it through `POST /v1/artefacts`.
  */
-export function createPriorsBuilderHandler(deps: AppDeps) {
-  const insights = new InsightsStore(deps.clients.ddb, deps.names.insightsRawTable, deps.names.insightsTable);
+export function createPriorsBuilderHandler(
+  deps: Pick<AppDeps, 'insights' | 'clients' | 'clock'> & { names: Pick<ResourceNames, 'insightsTable'> },
+) {
+  const { insights } = deps;
   const candidates = new PriorCandidateStore(deps.clients.ddb, deps.names.insightsTable);
   return middy<PriorsBuilderEvent, PriorsJobReport>()
     .use(observability())

@@ -148,7 +148,7 @@ export function createDeletionWorker(deps: DeletionWorkerDeps, opts: DeletionWor
 }
 
 /** The scheduled Lambda: drains the deletion queue. */
-export const handler = lambdaEntry((deps) => {
+export const handler = lambdaEntry((deps: DeletionWorkerDeps) => {
   const run = createDeletionWorker(deps);
   return middy<unknown, { finished: number }>()
     .use(observability())
@@ -157,4 +157,4 @@ export const handler = lambdaEntry((deps) => {
       if (finished > 0) logger().info('deletion jobs finished', { finished });
       return { finished };
     });
-});
+}, 'deletionWorker');

@@ -6,9 +6,8 @@ import { storeTrainingRecords } from '../../lib/learning/trainingSet.ts';
 import { type NightObservation, nightObservationsOf } from '../../lib/night/nightObservations.ts';
 import { decodeStreamRecord, PoisonRecordError, type StreamRecord } from '../../lib/stream/streamRecord.ts';
 import { isRetryableAwsError } from '../adapters/awsClients.ts';
-import { NightStore } from '../adapters/nightStore.ts';
 import { TrainingSampleStore } from '../adapters/trainingSampleStore.ts';
-import type { AppDeps } from '../runtime/deps.ts';
+import type { AppDeps, ResourceNames } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { logger, METRIC, MetricUnit, metrics, observability } from '../runtime/observability.ts';
 
@@ -44,14 +43,12 @@ export interface NightObservationSink {
  * batch, and a retry from the first record is already exactly-once in effect here.
  */
 export function createInsightsConsumerHandler(
-  deps: AppDeps,
+  deps: Pick<AppDeps, 'insights' | 'night' | 'clients' | 'clock'> & {
+    names: Pick<ResourceNames, 'insightsRawTable'>;
+  },
   onReport?: (r: InsightsReport) => void,
   // Night observations share the insights tables (and their retention and deletion sweep).
-  night: NightObservationSink = new NightStore(
-    deps.clients.ddb,
-    deps.names.insightsRawTable,
-    deps.names.insightsTable,
-  ),
+  night: NightObservationSink = deps.night,
   // Training samples too: InsightsRaw's deletion sweep covers them (their `p` is the pseudonym).
   training?: TrainingSampleRepository,
 ) {
