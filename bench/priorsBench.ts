@@ -24,6 +24,7 @@ import {
 } from '../edge/badas/training/scenarios.ts';
 import { createSeededRandom, type Random } from '../edge/core/random.ts';
 import { publicKeyOf, verifyArtefact } from '../lib/contract/artefact.ts';
+import { PATH_CELL_RESOLUTION } from '../lib/geo/pathCellResolution.ts';
 import { MEAN_TRAVERSAL_M } from '../lib/insights/contributions.ts';
 import type { DayCell } from '../lib/insights/dayRollup.ts';
 import { addSpeed } from '../lib/insights/speedHistogram.ts';
@@ -135,7 +136,13 @@ function makeRoads(r: Random, world: WorldName): Road[] {
     const factor = Math.exp(0.5 * gaussian(r));
     const mix: ScenarioMix = { ...ORDINARY[world][kind] };
     for (const [k, w] of Object.entries(HAZARDS[kind]) as [ScenarioKind, number][]) mix[k] = w * factor;
-    return { cell, road10: cellToChildren(cell, 10)[0]!, kind, mix, covered: r.next() < COVERED_SHARE };
+    return {
+      cell,
+      road10: cellToChildren(cell, PATH_CELL_RESOLUTION)[0]!,
+      kind,
+      mix,
+      covered: r.next() < COVERED_SHARE,
+    };
   });
 }
 
