@@ -3,7 +3,7 @@ import { type BaselineCounts, baselineAttr, baselineRate, hourOfWeek } from '../
 import { BucketIndex } from '../hazards/bucketIndex.ts';
 import { aggregateExposure, aggregateSignals, type BucketDelta } from '../hazards/bucketing.ts';
 import { hazardsToClear } from '../hazards/clearing.ts';
-import { type BaselineLookup, cellsToRead, type DetectorConfig, detectHazards } from '../hazards/detector.ts';
+import { type BaselineLookup, type DetectorConfig, detectHazards } from '../hazards/detector.ts';
 import { longestWindowMinutes } from '../hazards/hazardKinds.ts';
 import type { HazardRecord } from '../hazards/hazardRecord.ts';
 import type { BucketEntry } from '../hazards/slidingWindow.ts';
@@ -171,9 +171,21 @@ export async function applyRecords(
   };
   if (liveSignals.length === 0 && livePasses.length === 0) return report;
 
-  const cells = cellsToRead(liveSignals, cfg);
+  // The cells to read: each live signal's cell and its rings (what `cellsToRead` gives; the
+  // same set as `ownHot`, computed once), and the live passes' cells.
+  const cells = new Set(ownHot);
   for (const d of livePasses) cells.add(d.cell);
-  const partitionOf = (cell: string) => deps.buckets.partitionOf(cell);
+  // Asked again for the same cells by the baseline lookup and the rollup markers; an H3 parent
+  // is a few microseconds, a busy batch asks thousands of times.
+  const partitionByCell = new Map<string, string>();
+  const partitionOf = (cell: string) => {
+    let p = partitionByCell.get(cell);
+    if (p === undefined) {
+      p = deps.buckets.partitionOf(cell);
+      partitionByCell.set(cell, p);
+    }
+    return p;
+  };
   const partitions = new Set([...cells].map(partitionOf));
   const { from, to } = minuteRange([...liveSignals, ...livePasses], windowMinutes);
   const index = new BucketIndex()
