@@ -17,4 +17,4 @@ export function createAuditVerifyHandler(deps: AuthDeps & Pick<AppDeps, 'audit'>
   });
 }
 
-export const handler = lambdaEntry(createAuditVerifyHandler);
+export const handler = lambdaEntry(createAuditVerifyHandler, 'auditVerify');

@@ -77,7 +77,7 @@ export function createConsentHandler(deps: AuthDeps) {
   });
 }
 
-export const handler = lambdaEntry(createDevicesHandler);
-export const consentHandler = lambdaEntry(createConsentHandler);
-export const rotateTokenHandler = lambdaEntry(createRotateTokenHandler);
-export const revokeHandler = lambdaEntry(createRevokeDeviceHandler);
+export const handler = lambdaEntry(createDevicesHandler, 'devices');
+export const consentHandler = lambdaEntry(createConsentHandler, 'consent');
+export const rotateTokenHandler = lambdaEntry(createRotateTokenHandler, 'rotateToken');
+export const revokeHandler = lambdaEntry(createRevokeDeviceHandler, 'revokeDevice');

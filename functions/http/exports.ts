@@ -179,4 +179,4 @@ export function createExportsHandler(deps: ExportsHandlerDeps, x: ExportDeps = e
   });
 }
 
-export const handler = lambdaEntry(createExportsHandler);
+export const handler = lambdaEntry(createExportsHandler, 'insightsExports');

@@ -63,5 +63,5 @@ export function createOpen511Handler(deps: Pick<AppDeps, 'hazards' | 'clock'>) {
   });
 }
 
-export const wazeHandler = lambdaEntry(createWazeCifsHandler);
-export const open511Handler = lambdaEntry(createOpen511Handler);
+export const wazeHandler = lambdaEntry(createWazeCifsHandler, 'wazeFeed');
+export const open511Handler = lambdaEntry(createOpen511Handler, 'open511Feed');

@@ -92,5 +92,5 @@ export function createHazardHistoryHandler(deps: Pick<AppDeps, 'hazards' | 'cloc
   });
 }
 
-export const handler = lambdaEntry(createHazardsHandler);
-export const historyHandler = lambdaEntry(createHazardHistoryHandler);
+export const handler = lambdaEntry(createHazardsHandler, 'hazards');
+export const historyHandler = lambdaEntry(createHazardHistoryHandler, 'hazardHistory');

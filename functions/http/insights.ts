@@ -205,7 +205,7 @@ export function createSpeedCheckHandler(deps: InsightsQueryDeps) {
   });
 }
 
-export const segmentsHandler = lambdaEntry(createSegmentsHandler);
-export const hotspotsHandler = lambdaEntry(createHotspotsHandler);
-export const coverageHandler = lambdaEntry(createCoverageHandler);
-export const speedCheckHandler = lambdaEntry(createSpeedCheckHandler);
+export const segmentsHandler = lambdaEntry(createSegmentsHandler, 'insightsSegments');
+export const hotspotsHandler = lambdaEntry(createHotspotsHandler, 'insightsHotspots');
+export const coverageHandler = lambdaEntry(createCoverageHandler, 'coverage');
+export const speedCheckHandler = lambdaEntry(createSpeedCheckHandler, 'insightsSpeedCheck');

@@ -50,4 +50,4 @@ export function createInsurersHandler(deps: AuthDeps & Pick<AppDeps, 'audit'>) {
   });
 }
 
-export const handler = lambdaEntry(createInsurersHandler);
+export const handler = lambdaEntry(createInsurersHandler, 'insurers');

@@ -36,4 +36,4 @@ export function createNightCandidatesHandler(
   });
 }
 
-export const handler = lambdaEntry(createNightCandidatesHandler);
+export const handler = lambdaEntry(createNightCandidatesHandler, 'nightCandidates');

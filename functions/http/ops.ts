@@ -38,5 +38,5 @@ export function createHealthHandler(deps: Pick<AppDeps, 'clients' | 'names'>) {
   });
 }
 
-export const statsHandler = lambdaEntry(createOpsStatsHandler);
-export const healthHandler = lambdaEntry(createHealthHandler);
+export const statsHandler = lambdaEntry(createOpsStatsHandler, 'opsStats');
+export const healthHandler = lambdaEntry(createHealthHandler, 'health');

@@ -51,5 +51,5 @@ export function createDeletionStatusHandler(deps: AuthDeps & Pick<AppDeps, 'dele
   });
 }
 
-export const requestHandler = lambdaEntry(createDeletionRequestHandler);
-export const statusHandler = lambdaEntry(createDeletionStatusHandler);
+export const requestHandler = lambdaEntry(createDeletionRequestHandler, 'deletionRequest');
+export const statusHandler = lambdaEntry(createDeletionStatusHandler, 'deletionStatus');

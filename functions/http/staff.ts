@@ -32,4 +32,4 @@ export function createStaffHandler(deps: AuthDeps & Pick<AppDeps, 'audit'>) {
   });
 }
 
-export const handler = lambdaEntry(createStaffHandler);
+export const handler = lambdaEntry(createStaffHandler, 'staff');

@@ -19,7 +19,7 @@ export function createBaselineRollupHandler(deps: BaselineRollupDeps & Pick<AppD
     });
 }
 
-export const handler = lambdaEntry(createBaselineRollupHandler);
+export const handler = lambdaEntry(createBaselineRollupHandler, 'baselineRollup');
 
 /** The use case lives in lib/hazards/baselineRollup.ts; re-exported for the crash harness. */
 export { rollupBaselines };

@@ -20,6 +20,7 @@ import { type ExportStore, insurerPrefix, LocalExportStore, S3ExportStore } from
 import { type InsurerEntry, listInsurers } from '../adapters/insurerDirectory.ts';
 import { type RoadNetwork, roadNetwork } from '../adapters/roadNetworkSource.ts';
 import type { AppDeps, ResourceNames } from '../runtime/deps.ts';
+import { pickDeps } from '../runtime/functionDeps.ts';
 import { lambdaDeps } from '../runtime/lambdaDeps.ts';
 
 const HOUR_MS = 3600_000;
@@ -202,6 +203,6 @@ export function createInsightsExportHandler(deps: ScheduledExportDeps, x: Export
 let entry: ReturnType<typeof createInsightsExportHandler> | undefined;
 /** Lambda entry point. */
 export const handler = (event: unknown, context: import('aws-lambda').Context) => {
-  entry ??= createInsightsExportHandler(lambdaDeps());
+  entry ??= createInsightsExportHandler(pickDeps(lambdaDeps(), 'insightsExport'));
   return entry(event, context);
 };

@@ -57,4 +57,4 @@ export function createInsightsRollupHandler(deps: Pick<AppDeps, 'insights' | 'cl
   return middy<unknown, InsightsRollupReport>().handler(() => rollupInsights(deps, deps.clock()));
 }
 
-export const handler = lambdaEntry(createInsightsRollupHandler);
+export const handler = lambdaEntry(createInsightsRollupHandler, 'insightsRollup');

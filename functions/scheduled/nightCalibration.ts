@@ -32,4 +32,4 @@ export function createNightCalibrationHandler(
     });
 }
 
-export const handler = lambdaEntry(createNightCalibrationHandler);
+export const handler = lambdaEntry(createNightCalibrationHandler, 'nightCalibration');

@@ -44,4 +44,4 @@ export function priorsRegionsFromEnv(env: Record<string, string | undefined> = p
     .filter(Boolean);
 }
 
-export const handler = lambdaEntry(createPriorsBuilderHandler);
+export const handler = lambdaEntry(createPriorsBuilderHandler, 'priorsBuilder');

@@ -103,4 +103,4 @@ export function createInsightsConsumerHandler(
     });
 }
 
-export const handler = lambdaEntry((deps) => createInsightsConsumerHandler(deps));
+export const handler = lambdaEntry((deps) => createInsightsConsumerHandler(deps), 'insightsConsumer');
