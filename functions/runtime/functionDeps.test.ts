@@ -149,6 +149,7 @@ describe('narrow dependencies, mirroring the IAM grants', () => {
     expect([...reachOf('buckets')]).toEqual(['table:Buckets']);
     expect([...reachOf('bucketRecords')]).toEqual(['table:Buckets']);
     expect([...reachOf('insights')].sort()).toEqual(['table:Insights', 'table:InsightsRaw']);
+    expect([...reachOf('night')].sort()).toEqual(['table:Insights', 'table:InsightsRaw']);
     expect([...reachOf('hazards')]).toEqual(['table:Hazards']);
     expect([...reachOf('clients')]).toEqual([]);
   });
