@@ -512,5 +512,5 @@ export async function recordArtefactHealth(
   return increments.length;
 }
 
-export const handler = lambdaEntry((deps) => createArtefactsHandler(deps));
-export const offerHandler = lambdaEntry((deps) => createArtefactOfferHandler(deps));
+export const handler = lambdaEntry((deps) => createArtefactsHandler(deps), 'artefacts');
+export const offerHandler = lambdaEntry((deps) => createArtefactOfferHandler(deps), 'artefactOffer');

@@ -131,4 +131,4 @@ export function createRolloutControllerHandler(deps: RolloutDeps) {
   };
 }
 
-export const handler = lambdaEntry(createRolloutControllerHandler);
+export const handler = lambdaEntry(createRolloutControllerHandler, 'rolloutController');
