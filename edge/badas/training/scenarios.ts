@@ -1,5 +1,5 @@
 import { gaussian } from '../../../lib/random/prng.ts';
-import { createSeededRandom, type Random } from '../../core/random.ts';
+import { createSeededRandom, type Random, uniform } from '../../core/random.ts';
 import type { LeadKinematicsFrame } from '../kinematics.ts';
 
 /**
@@ -61,10 +61,6 @@ export const CONFLICT_TTC_S = 1.5;
 /** The label horizon: a conflict starts within the next 3 s. */
 export const LABEL_HORIZON_S = 3;
 
-function uni(r: Random, lo: number, hi: number): number {
-  return lo + (hi - lo) * r.next();
-}
-
 function pick<T>(r: Random, xs: readonly T[]): T {
   return xs[Math.floor(r.next() * xs.length)]!;
 }
@@ -107,13 +103,13 @@ function drawDriver(r: Random, v0: number, kind: ScenarioKind, world: WorldOptio
   const [brakeLo, brakeHi] = world.egoMaxBrakeMps2 ?? [6, 9];
   return {
     v0,
-    headwayS: uni(r, ...(world.headwayS ?? [0.8, 2.2])),
-    minGapM: uni(r, 1.5, 4),
-    accelMps2: uni(r, accelLo, accelHi),
-    comfortDecelMps2: uni(r, comfortLo, comfortHi),
-    maxBrakeMps2: uni(r, brakeLo, brakeHi),
-    reactionS: uni(r, reactLo, reactHi),
-    lapsesPerMin: uni(r, ...(world.lapsesPerMin ?? [0.2, 1.5])),
+    headwayS: uniform(r, ...(world.headwayS ?? [0.8, 2.2])),
+    minGapM: uniform(r, 1.5, 4),
+    accelMps2: uniform(r, accelLo, accelHi),
+    comfortDecelMps2: uniform(r, comfortLo, comfortHi),
+    maxBrakeMps2: uniform(r, brakeLo, brakeHi),
+    reactionS: uniform(r, reactLo, reactHi),
+    lapsesPerMin: uniform(r, ...(world.lapsesPerMin ?? [0.2, 1.5])),
   };
 }
 
@@ -145,16 +141,16 @@ function drawPerception(r: Random, harsh: boolean, world: WorldOptions): Percept
   const k = harsh ? 1.5 : 1;
   const [lagLo, lagHi] = world.closingLagS ?? [0.15, 0.5];
   return {
-    maxRangeM: uni(r, 45, 110) / (harsh ? 1.2 : 1),
-    rangeNoiseRel: uni(r, 0.02, 0.07) * k,
-    missRate: uni(r, 0.01, 0.1) * k,
-    dropoutsPerMin: uni(r, 0.5, 3) * k,
-    lateDetectS: uni(r, 0.1, 0.6) * k,
-    closingLagS: uni(r, lagLo, lagHi),
-    speedNoiseMps: uni(r, 0.1, 0.5) * k,
+    maxRangeM: uniform(r, 45, 110) / (harsh ? 1.2 : 1),
+    rangeNoiseRel: uniform(r, 0.02, 0.07) * k,
+    missRate: uniform(r, 0.01, 0.1) * k,
+    dropoutsPerMin: uniform(r, 0.5, 3) * k,
+    lateDetectS: uniform(r, 0.1, 0.6) * k,
+    closingLagS: uniform(r, lagLo, lagHi),
+    speedNoiseMps: uniform(r, 0.1, 0.5) * k,
     gpsHz: pick(r, [1, 1, 5, 10]),
-    accelNoiseMps2: uni(r, 0.1, 0.4) * k,
-    accelBiasMps2: uni(r, -0.3, 0.3),
+    accelNoiseMps2: uniform(r, 0.1, 0.4) * k,
+    accelBiasMps2: uniform(r, -0.3, 0.3),
   };
 }
 
@@ -195,8 +191,8 @@ function wanderingLead(r: Random, vMean: number): LeadScript {
     step(t, lead) {
       if (!lead.present) return;
       if (t > slowUntil && r.next() < 0.002) {
-        slowUntil = t + uni(r, 1, 3);
-        slowDecel = uni(r, 0.8, 3);
+        slowUntil = t + uniform(r, 1, 3);
+        slowDecel = uniform(r, 0.8, 3);
       }
       const target = t < slowUntil ? -slowDecel : 0.3 * (vMean - lead.v) + 0.4 * gaussian(r);
       lead.a += 0.2 * (target - lead.a);
@@ -206,15 +202,15 @@ function wanderingLead(r: Random, vMean: number): LeadScript {
 
 function setupFor(kind: ScenarioKind, r: Random, world: WorldOptions): Setup {
   const highway = r.next() < 0.4;
-  const vCruise = highway ? uni(r, 22, 33) : uni(r, 9, 17);
+  const vCruise = highway ? uniform(r, 22, 33) : uniform(r, 9, 17);
   const lead: LeadState = { present: true, x: 0, v: vCruise, a: 0, track: 1 };
-  const eqGap = (v: number) => 2 + v * uni(r, 0.9, 2.2);
+  const eqGap = (v: number) => 2 + v * uniform(r, 0.9, 2.2);
   const distractP = 0.55;
   switch (kind) {
     case 'following': {
       lead.x = eqGap(vCruise);
       return {
-        durationS: uni(r, 60, 120),
+        durationS: uniform(r, 60, 120),
         egoV: vCruise,
         driverV0: vCruise * 1.15,
         lead,
@@ -224,11 +220,11 @@ function setupFor(kind: ScenarioKind, r: Random, world: WorldOptions): Setup {
     case 'lead_brake': {
       lead.x = eqGap(vCruise);
       const wander = wanderingLead(r, vCruise);
-      const brakeAt = uni(r, 8, 20);
-      const decel = uni(r, 3, 9);
-      const vEnd = vCruise * (r.next() < 0.5 ? 0 : uni(r, 0.2, 0.6));
+      const brakeAt = uniform(r, 8, 20);
+      const decel = uniform(r, 3, 9);
+      const vEnd = vCruise * (r.next() < 0.5 ? 0 : uniform(r, 0.2, 0.6));
       const distracted = r.next() < distractP;
-      const lapseAtS = brakeAt + uni(r, -1.5, 0.5);
+      const lapseAtS = brakeAt + uniform(r, -1.5, 0.5);
       return {
         durationS: brakeAt + 15,
         hazardAtS: brakeAt,
@@ -241,7 +237,7 @@ function setupFor(kind: ScenarioKind, r: Random, world: WorldOptions): Setup {
             else l.a = l.v > vEnd ? -decel : 0;
           },
         },
-        ...(distracted ? { lapse: { atS: () => lapseAtS, durS: uni(r, 0.8, 3) } } : {}),
+        ...(distracted ? { lapse: { atS: () => lapseAtS, durS: uniform(r, 0.8, 3) } } : {}),
       };
     }
     case 'cut_in':
@@ -250,14 +246,14 @@ function setupFor(kind: ScenarioKind, r: Random, world: WorldOptions): Setup {
       lead.present = hasLead;
       lead.x = hasLead ? eqGap(vCruise) + 20 : 0;
       const wander = wanderingLead(r, vCruise);
-      const cutAt = uni(r, 8, 18);
-      const cutGap = uni(r, 4, 25);
+      const cutAt = uniform(r, 8, 18);
+      const cutGap = uniform(r, 4, 25);
       const [slowerLo, slowerHi] = world.cutInSlowerMps ?? [-1, 7];
-      const slower = uni(r, slowerLo, slowerHi);
+      const slower = uniform(r, slowerLo, slowerHi);
       const brake = kind === 'cut_in_brake';
-      const brakeDecel = uni(r, 2, 6);
+      const brakeDecel = uniform(r, 2, 6);
       const distracted = r.next() < distractP * 0.6;
-      const lapseAtS = cutAt + uni(r, -1, 0.3);
+      const lapseAtS = cutAt + uniform(r, -1, 0.3);
       let cut = false;
       return {
         durationS: cutAt + 15,
@@ -280,17 +276,17 @@ function setupFor(kind: ScenarioKind, r: Random, world: WorldOptions): Setup {
             else l.a = 0.3 * (vCruise * 0.8 - l.v) * (t > cutAt + 4 ? 1 : 0);
           },
         },
-        ...(distracted ? { lapse: { atS: () => lapseAtS, durS: uni(r, 0.8, 2.5) } } : {}),
+        ...(distracted ? { lapse: { atS: () => lapseAtS, durS: uniform(r, 0.8, 2.5) } } : {}),
       };
     }
     case 'stopped_ahead': {
       lead.present = true;
       lead.v = 0;
-      const startGap = uni(r, 160, 260);
+      const startGap = uniform(r, 160, 260);
       lead.x = startGap;
       const distracted = r.next() < distractP;
       // A distracted driver notices the stopped car only this many seconds (at cruise speed) away.
-      const noticeS = uni(r, 1.2, 4);
+      const noticeS = uniform(r, 1.2, 4);
       return {
         durationS: startGap / vCruise + 12,
         egoV: vCruise,
@@ -306,15 +302,15 @@ function setupFor(kind: ScenarioKind, r: Random, world: WorldOptions): Setup {
       };
     }
     case 'stop_and_go': {
-      const vHigh = uni(r, 6, 15);
+      const vHigh = uniform(r, 6, 15);
       lead.v = vHigh;
       lead.x = eqGap(vHigh);
       let phase: 'cruise' | 'slow' | 'stop' | 'go' = 'cruise';
-      let phaseUntil = uni(r, 3, 15);
-      let decel = uni(r, 1, 3);
-      const accel = uni(r, 0.8, 2);
+      let phaseUntil = uniform(r, 3, 15);
+      let decel = uniform(r, 1, 3);
+      const accel = uniform(r, 0.8, 2);
       return {
-        durationS: uni(r, 90, 150),
+        durationS: uniform(r, 90, 150),
         egoV: vHigh,
         driverV0: Math.max(vHigh * 1.3, 10),
         lead,
@@ -322,14 +318,14 @@ function setupFor(kind: ScenarioKind, r: Random, world: WorldOptions): Setup {
           step(t, l) {
             if (phase === 'cruise' && t > phaseUntil) {
               phase = 'slow';
-              decel = uni(r, 1, 3);
+              decel = uniform(r, 1, 3);
             } else if (phase === 'slow' && l.v <= 0.05) {
               phase = 'stop';
-              phaseUntil = t + uni(r, 1, 8);
+              phaseUntil = t + uniform(r, 1, 8);
             } else if (phase === 'stop' && t > phaseUntil) phase = 'go';
             else if (phase === 'go' && l.v >= vHigh) {
               phase = 'cruise';
-              phaseUntil = t + uni(r, 2, 12);
+              phaseUntil = t + uniform(r, 2, 12);
             }
             l.a =
               phase === 'slow' ? -decel : phase === 'go' ? accel : phase === 'stop' ? 0 : 0.3 * (vHigh - l.v);
@@ -339,21 +335,21 @@ function setupFor(kind: ScenarioKind, r: Random, world: WorldOptions): Setup {
     }
     case 'free_road': {
       lead.present = false;
-      let nextEvent = uni(r, 5, 30);
+      let nextEvent = uniform(r, 5, 30);
       return {
-        durationS: uni(r, 60, 150),
+        durationS: uniform(r, 60, 150),
         egoV: vCruise,
         driverV0: vCruise,
         lead,
         script: {
           step(t, l, ego) {
             if (t < nextEvent) return;
-            nextEvent = t + uni(r, 5, 30);
+            nextEvent = t + uniform(r, 5, 30);
             if (l.present) l.present = false;
             else {
               l.present = true;
-              l.x = ego.x + uni(r, 50, 120);
-              l.v = ego.v + uni(r, -2, 4);
+              l.x = ego.x + uniform(r, 50, 120);
+              l.v = ego.v + uniform(r, -2, 4);
               l.track++;
             }
             l.a = 0;
@@ -461,7 +457,7 @@ export function generateScenario(kind: ScenarioKind, seed: string, opts: Generat
         }
       }
       if (ts > lapseUntil && r.next() < (driver.lapsesPerMin / 60) * dt) {
-        lapseUntil = ts + uni(r, 0.3, 1.5);
+        lapseUntil = ts + uniform(r, 0.3, 1.5);
         // Looking away, a driver eases off the throttle rather than keeping on accelerating.
         command = Math.min(command, 0);
       }
@@ -515,12 +511,12 @@ export function generateScenario(kind: ScenarioKind, seed: string, opts: Generat
       egoAccelMps2: ego.a + cam.accelBiasMps2 + cam.accelNoiseMps2 * gaussian(r),
     };
     if (tEnd > dropoutUntil && r.next() < (cam.dropoutsPerMin / 60) * frameDt)
-      dropoutUntil = tEnd + uni(r, 0.2, 1.2);
+      dropoutUntil = tEnd + uniform(r, 0.2, 1.2);
     if (gapTrue !== undefined && gapTrue <= cam.maxRangeM) {
       if (lead.track !== track) {
         track = lead.track;
-        trackSeenS = tEnd + cam.lateDetectS * uni(r, 0.5, 1.5);
-        trackBias = uni(r, 0.85, 1.15);
+        trackSeenS = tEnd + cam.lateDetectS * uniform(r, 0.5, 1.5);
+        trackBias = uniform(r, 0.85, 1.15);
         closingFilt = closingTrue * trackBias;
         rangeAr = 0;
       }
