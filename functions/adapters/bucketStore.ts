@@ -117,9 +117,10 @@ function itemSk(d: BucketDelta): string {
  * Key design: pk = `b#<res-8 parent>` spreads a city over hundreds of partitions; sk =
  * minute#kind#area, so one Query per partition reads a neighbourhood's window. A busy res-8
  * area sees at most a few hundred bucket writes a minute, far below DynamoDB's 1,000 WCU/s
- * per-partition limit. A write costs WCU by item size (1 KB units): simulated items are well
- * under 1 KB, so fewer writes are fewer WCU; in a crowded area an item of n KB costs n WCU a
- * write, about what the per-cell items it replaces cost together.
+ * per-partition limit. A write costs WCU by item size (1 KB units), so bigger items cost more
+ * per write; measured on the simulated fleet (emulator's ConsumedCapacity, applyRecords only),
+ * they still cost fewer WCU in all: 100 cameras 82 WCU per 1,000 events against 113 for one
+ * item per cell-minute, 5,000 cameras 43 against 63 (1.3 WCU a write against 1.07).
  */
 export class BucketStore implements BucketRepository {
   constructor(
