@@ -4,6 +4,7 @@ import { createPrng, type Prng } from '../lib/random/prng.ts';
 import { SimCamera } from './camera/simCamera.ts';
 import { type CameraModel, drawCameraModel } from './sensors/cameraModels.ts';
 import { SensorRig, type SensorRigOptions, type SensorSink } from './sensors/sensorRig.ts';
+import { type DriveContext, drawDriverProfile, driveStep } from './world/driveStep.ts';
 import type { Incident } from './world/incidents.ts';
 import type { RoadGraph } from './world/roadGraph.ts';
 import type { Scenario } from './world/scenario.ts';
@@ -127,14 +128,11 @@ export function createCameraFleet(
   const stats = { trips: 0, drivenKm: 0, detected: 0 };
   const brakes: CameraBrakeTruth[] = [];
   const hits: CameraHitTruth[] = [];
+  const drive: DriveContext = { planner, world, scenario, stats };
   const placements = planner.place(scenario.cameras, now);
   const units: Unit[] = placements.map((p, i) => {
     const prng = root.fork(`camera-${i}`);
-    const driver = {
-      speedFactor: prng.uniform(0.92, 1.12),
-      accelMps2: prng.uniform(1.5, 2.5),
-      comfortDecelMps2: prng.uniform(1.2, 2),
-    };
+    const driver = drawDriverProfile(prng);
     const model = drawCameraModel(prng.fork('model'), options.models);
     const rig = new SensorRig(model, prng.fork('sensors'), now, {
       maxLateralMps2: prng.uniform(2, 3),
@@ -189,25 +187,8 @@ export function createCameraFleet(
       for (let i = 0; i < units.length; i++) {
         const u = units[i] as Unit;
         const v = u.vehicle;
-        let accelMps2 = 0;
-        if (!v.driving && now >= v.departAtMs) {
-          const trip = planner.plan(i, v.node, now, u.via);
-          u.via = undefined;
-          if (trip) {
-            v.startTrip({ edges: trip.edges }, world, now);
-            stats.trips++;
-          } else {
-            v.departAtMs = now + 30_000;
-          }
-        } else if (v.driving) {
-          const before = v.speedMps;
-          const ended = v.step(world, now, stepMs / 1000, []);
-          accelMps2 = v.accelMps2;
-          if (ended) {
-            v.departAtMs = now + u.prng.uniform(scenario.parkS[0], scenario.parkS[1]) * 1000;
-          }
-          stats.drivenKm += (((before + v.speedMps) / 2) * stepMs) / 1e6;
-        }
+        // The camera builds its own events from the sensors: the vehicle's direct ones are dropped.
+        const accelMps2 = driveStep(u, i, drive, now, stepMs, []) ? v.accelMps2 : 0;
         u.rig.step(
           {
             tMs: now,

@@ -1,6 +1,7 @@
 import type { TelemetryEvent } from '../../lib/contract/events.ts';
 import { createPrng, type Prng } from '../../lib/random/prng.ts';
 import { isoOf } from '../../lib/time/isoTime.ts';
+import { type DriveContext, drawDriverProfile, driveStep } from './driveStep.ts';
 import type { Incident } from './incidents.ts';
 import type { RoadGraph } from './roadGraph.ts';
 import type { Scenario } from './scenario.ts';
@@ -91,14 +92,11 @@ export function createFleet(graph: RoadGraph, scenario: Scenario, options: Fleet
   const world = drivingWorld(graph, scenario);
   let now = scenario.startMs;
   const stats: FleetStats = { batches: 0, events: {}, trips: 0, drivenKm: 0 };
+  const drive: DriveContext = { planner, world, scenario, stats };
   const placements = planner.place(scenario.cameras, now);
   const cameras: Camera[] = placements.map((p, i) => {
     const prng = root.fork(`camera-${i}`);
-    const driver = {
-      speedFactor: prng.uniform(0.92, 1.12),
-      accelMps2: prng.uniform(1.5, 2.5),
-      comfortDecelMps2: prng.uniform(1.2, 2),
-    };
+    const driver = drawDriverProfile(prng);
     const vehicle = new Vehicle(
       `cam-${String(i + 1).padStart(3, '0')}`,
       driver,
@@ -138,23 +136,7 @@ export function createFleet(graph: RoadGraph, scenario: Scenario, options: Fleet
       planner.accrue(now, stepMs);
       for (let i = 0; i < cameras.length; i++) {
         const cam = cameras[i] as Camera;
-        const v = cam.vehicle;
-        if (!v.driving && now >= v.departAtMs) {
-          const trip = planner.plan(i, v.node, now, cam.via);
-          cam.via = undefined;
-          if (trip) {
-            v.startTrip({ edges: trip.edges }, world, now);
-            stats.trips++;
-          } else {
-            v.departAtMs = now + 30_000;
-          }
-        } else if (v.driving) {
-          const before = v.view();
-          if (v.step(world, now, stepMs / 1000, cam.pending)) {
-            v.departAtMs = now + cam.prng.uniform(scenario.parkS[0], scenario.parkS[1]) * 1000;
-          }
-          stats.drivenKm += (((before.speedMps + v.speedMps) / 2) * stepMs) / 1e6;
-        }
+        driveStep(cam, i, drive, now, stepMs, cam.pending);
         if (now >= cam.nextFlushMs) {
           const b = batchOf(cam, i, now);
           if (b) out.push(b);
