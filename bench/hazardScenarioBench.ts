@@ -19,6 +19,7 @@ import { validateBatch } from '../lib/ingest/validateBatch.ts';
 import { pseudonymOf, utcDay } from '../lib/privacy/pseudonym.ts';
 import { applyRecords } from '../lib/stream/applyRecords.ts';
 import type { StreamRecord } from '../lib/stream/streamRecord.ts';
+import { isoOf } from '../lib/time/isoTime.ts';
 import { startLocalStack } from '../local/localStack.ts';
 import { type CameraBrakeTruth, type CameraHitTruth, createCameraFleet } from '../sim/cameraFleet.ts';
 import type { Incident } from '../sim/world/incidents.ts';
@@ -178,7 +179,7 @@ export async function runScenario(seed: number, cameras: number, minutes: number
           )
             braked.add(u.camera);
         }
-        console.error('incident', i.kind, i.road, new Date(i.startMs).toISOString().slice(11, 16), {
+        console.error('incident', i.kind, i.road, isoOf(i.startMs).slice(11, 16), {
           onDevice: new Set(device.filter((d) => evidenceOf({ ...d.e }, i)).map((d) => d.camera)).size,
           uploaded: braked.size,
           passers: passers.size,
@@ -330,13 +331,11 @@ function score(
           kind: h.kind,
           cameras: h.cameras,
           sector: h.sector,
-          first: new Date(h.firstSeenMs).toISOString(),
+          first: isoOf(h.firstSeenMs),
           atJunction,
           nearestM: Math.round(nearest?.d ?? -1),
           nearestHeading: nearest?.i.headingDeg,
-          nearestWindow: nearest
-            ? [new Date(nearest.i.startMs).toISOString(), new Date(nearest.i.endMs).toISOString()]
-            : null,
+          nearestWindow: nearest ? [isoOf(nearest.i.startMs), isoOf(nearest.i.endMs)] : null,
         });
       }
     }

@@ -4,6 +4,7 @@ import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { hazardKindLegend } from '../lib/hazards/hazardKinds.ts';
+import { isoOf } from '../lib/time/isoTime.ts';
 import type { ExtraRoute } from './httpServer.ts';
 import type { LiveCell } from './liveCells.ts';
 
@@ -309,7 +310,7 @@ export function mapRoutes(opts: MapRoutesOptions): ExtraRoute {
         res,
         200,
         {
-          at: new Date().toISOString(),
+          at: isoOf(Date.now()),
           cameras: (opts.cameras?.() ?? []).map(compactCamera),
           cells: opts.cells(),
         },

@@ -34,6 +34,7 @@ import {
 } from '../../lib/contract/artefact.ts';
 import { ROLLOUT_STAGES_BUCKETS } from '../../lib/ota/cohort.ts';
 import { ENV } from '../../lib/resources.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import { ArgsError } from './args.ts';
 import { DEFAULT_API } from './coverage.ts';
 
@@ -138,7 +139,7 @@ export function manifestFromOptions(
       ...(v['max-firmware'] ? { maxFirmware: v['max-firmware'] } : {}),
     },
     provenance,
-    createdAt: new Date(nowMs).toISOString(),
+    createdAt: isoOf(nowMs),
     keyId: keyIdOf(publicKeyOf(seed)),
   };
   try {

@@ -17,6 +17,7 @@ import {
   verifyManifest,
 } from '../../lib/insights/exportManifest.ts';
 import { EXPORT_SCHEMA, EXPORT_SCHEMA_VERSION } from '../../lib/insights/exportTables.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import { ArgsError, parseOptions } from './args.ts';
 import { credentialHeaders, DEFAULT_API, timeOption } from './coverage.ts';
 
@@ -66,8 +67,8 @@ export async function exportCommand(
       headers: { ...headers, 'content-type': 'application/json' },
       body: JSON.stringify({
         insurerId,
-        from: new Date(from).toISOString(),
-        to: new Date(to).toISOString(),
+        from: isoOf(Date.parse(from)),
+        to: isoOf(Date.parse(to)),
         format,
       }),
     });

@@ -11,6 +11,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { KeyValueStorage } from '../../edge/core/storage.ts';
 import type { Transport, TransportRequest } from '../../edge/core/transport.ts';
 import type { LocatedEvent } from '../../edge/privacy/redactor.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import { type CameraFleetStats, createCameraFleet, type SimCameraView } from '../../sim/cameraFleet.ts';
 import type { Incident } from '../../sim/world/incidents.ts';
 import { buildRoadGraph, type RoadCollection, type RoadGraph } from '../../sim/world/roadGraph.ts';
@@ -590,7 +591,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   }
   for (const inc of handle.incidents().slice(0, 5)) {
     log(
-      `incident ${inc.kind} at ${inc.lat},${inc.lng} heading ${inc.headingDeg}° from ${new Date(inc.startMs).toISOString()}`,
+      `incident ${inc.kind} at ${inc.lat},${inc.lng} heading ${inc.headingDeg}° from ${isoOf(inc.startMs)}`,
     );
   }
   let capacityTold = false;
@@ -607,7 +608,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       );
     }
     log(
-      `sim ${new Date(handle.simNowMs()).toISOString()} (lag ${Math.round(-pace.lagMs / 1000)} s) batches ${send.batchesSent} ` +
+      `sim ${isoOf(handle.simNowMs())} (lag ${Math.round(-pace.lagMs / 1000)} s) batches ${send.batchesSent} ` +
         `accepted ${send.accepted} dup ${send.duplicates} rejected ${send.rejected} retries ${send.retries} ` +
         `queued ${send.queued} km ${fleet.drivenKm.toFixed(0)} detected ${fleet.detected}`,
     );

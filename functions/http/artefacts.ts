@@ -26,6 +26,7 @@ import {
   isSignedRollback,
   versionStatus,
 } from '../../lib/ota/registry.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import { artefactBlobKey } from '../adapters/artefactBlobStore.ts';
 import type { ArtefactHealthStore } from '../adapters/artefactHealthStore.ts';
 import type { ArtefactRegistryStore } from '../adapters/artefactRegistryStore.ts';
@@ -131,7 +132,7 @@ function lineView(line: ArtefactLine) {
     stagePercent: line.stage !== undefined ? stagePercent(line.stage) : null,
     latest: line.latest,
     rolledBack: line.rolledBack,
-    history: line.history.slice(-10).map((e) => ({ ...e, at: new Date(e.atMs).toISOString() })),
+    history: line.history.slice(-10).map((e) => ({ ...e, at: isoOf(e.atMs) })),
   };
 }
 
@@ -196,7 +197,7 @@ async function publish(deps: ArtefactDeps, channel: ArtefactChannelDeps, event: 
       upload: {
         method: 'PUT',
         url: await channel.blobs.uploadUrlFor(blobKey, expiresAtMs, origin(event)),
-        expiresAt: new Date(expiresAtMs).toISOString(),
+        expiresAt: isoOf(expiresAtMs),
         maxBytes: MAX_ARTEFACT_BYTES,
       },
       next: 'PUT the bytes to upload.url, then POST /v1/artefacts again with { manifest, signature, uploaded: true }',
@@ -225,7 +226,7 @@ async function publish(deps: ArtefactDeps, channel: ArtefactChannelDeps, event: 
     applyPublish(l, manifest, actor, nowMs),
   );
   await deps.audit.append({
-    at: new Date(nowMs).toISOString(),
+    at: isoOf(nowMs),
     actor,
     action: 'artefact.publish',
     target: `${manifest.kind}/${manifest.name}@${manifest.version}`,
@@ -271,7 +272,7 @@ async function promoteOrRollback(
     });
   }
   await deps.audit.append({
-    at: new Date(nowMs).toISOString(),
+    at: isoOf(nowMs),
     actor,
     action: `artefact.${what}`,
     target: `${kind}/${name}@${version}`,
@@ -308,7 +309,7 @@ async function status(deps: ArtefactDeps, event: HttpEvent) {
         keyId: v.manifest.keyId,
         compatibility: v.manifest.compatibility,
         provenance: v.manifest.provenance,
-        publishedAt: new Date(v.publishedAtMs).toISOString(),
+        publishedAt: isoOf(v.publishedAtMs),
         publishedBy: v.publishedBy,
       })),
       // What the controller would decide now (it acts on its own schedule).

@@ -1,4 +1,5 @@
 import type { AuditFact } from '../../lib/audit/hashChain.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import type { Principal } from './auth.ts';
 
@@ -20,7 +21,7 @@ export async function auditAction(
   details?: AuditFact['details'],
 ): Promise<void> {
   await deps.audit.append({
-    at: new Date(deps.clock()).toISOString(),
+    at: isoOf(deps.clock()),
     actor: { role: actor.role, id: actor.role === 'device' ? deviceRef(deps, actor.id) : actor.id },
     action,
     ...(target ? { target } : {}),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { auditAction, deviceRef } from './auditAction.ts';
@@ -70,7 +71,7 @@ export function createConsentHandler(deps: AuthDeps) {
     const consent = await deps.identity.setConsent(deviceId, tokenHash, network, deps.clock());
     return json(200, {
       network: consent.network,
-      recordedAt: new Date(consent.atMs).toISOString(),
+      recordedAt: isoOf(consent.atMs),
       version: consent.version,
       ...(network ? {} : { deletion: { href: '/v1/privacy/deletion', method: 'POST' } }),
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { auditAction, deviceRef } from './auditAction.ts';
@@ -43,8 +44,8 @@ export function createDeletionStatusHandler(deps: AuthDeps & Pick<AppDeps, 'dele
       {
         status: job.status,
         deletedItems: job.deletedItems,
-        requestedAt: new Date(job.createdAtMs).toISOString(),
-        ...(job.doneAtMs ? { doneAt: new Date(job.doneAtMs).toISOString() } : {}),
+        requestedAt: isoOf(job.createdAtMs),
+        ...(job.doneAtMs ? { doneAt: isoOf(job.doneAtMs) } : {}),
       },
       { 'cache-control': 'no-store' },
     );

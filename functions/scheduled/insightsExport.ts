@@ -15,6 +15,7 @@ import { duePeriods, periodDays, periodFolder } from '../../lib/insights/exportP
 import { buildExportTables } from '../../lib/insights/exportTables.ts';
 import { DEFAULT_K } from '../../lib/insights/kAnonymity.ts';
 import { ENV } from '../../lib/resources.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import { localSigningSeed, secretSigningSeed } from '../adapters/exportSigningKey.ts';
 import { type ExportStore, insurerPrefix, LocalExportStore, S3ExportStore } from '../adapters/exportStore.ts';
 import { type InsurerEntry, listInsurers } from '../adapters/insurerDirectory.ts';
@@ -134,7 +135,7 @@ export async function exportForInsurer(
   );
   progress('write', built.files.length + 1, built.files.length + 1);
   await deps.audit.append({
-    at: new Date(deps.clock()).toISOString(),
+    at: isoOf(deps.clock()),
     actor: req.actor,
     action: 'insurer.export',
     target: `insurer:${insurer.insurerId}`,

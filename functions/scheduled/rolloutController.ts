@@ -8,6 +8,7 @@ import {
   type RolloutDecision,
   type RolloutPolicy,
 } from '../../lib/ota/rollout.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import type { ArtefactHealthStore } from '../adapters/artefactHealthStore.ts';
 import type { ArtefactRegistryStore } from '../adapters/artefactRegistryStore.ts';
 import type { AppDeps } from '../runtime/deps.ts';
@@ -91,7 +92,7 @@ export async function runRolloutController(
     }
     const toStage = decision.action === 'advance' ? Math.min(FINAL_STAGE, (line.stage ?? 0) + 1) : undefined;
     await deps.audit.append({
-      at: new Date(nowMs).toISOString(),
+      at: isoOf(nowMs),
       actor: CONTROLLER_ACTOR,
       action: decision.action === 'rollback' ? 'artefact.rollback' : 'artefact.promote',
       target: `${line.kind}/${line.name}@${line.candidate}`,
