@@ -4,14 +4,16 @@ import { regionsAdmitBox, regionsAdmitPoint } from '../../lib/auth/insurerRegion
 import { latitudeSchema, longitudeSchema, speedMpsSchema } from '../../lib/contract/primitives.ts';
 import { cellsCoveringBBox } from '../../lib/geo/areaCover.ts';
 import { type BBox, bboxContains, bboxSchema } from '../../lib/geo/bbox.ts';
+import { PATH_CELL_RESOLUTION } from '../../lib/geo/pathCellResolution.ts';
 import { hourOfWeek } from '../../lib/hazards/baseline.ts';
 import { type CellTotals, sumDays } from '../../lib/insights/cellTotals.ts';
-import { INSIGHTS_CELL_RESOLUTION, INSIGHTS_PARTITION_RESOLUTION } from '../../lib/insights/contributions.ts';
+import { INSIGHTS_PARTITION_RESOLUTION } from '../../lib/insights/contributions.ts';
 import { DEFAULT_K, kAnonymous } from '../../lib/insights/kAnonymity.ts';
 import { roadCoverage } from '../../lib/insights/roadCoverage.ts';
 import { hotspotRows, segmentRows } from '../../lib/insights/segmentInsights.ts';
 import { speedCheck } from '../../lib/insights/speedCheck.ts';
 import { utcDay } from '../../lib/privacy/pseudonym.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import { roadNetwork } from '../adapters/roadNetworkSource.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
@@ -101,7 +103,7 @@ export async function areaTotals(
 
 const intervalOf = (a: { fromDay: string; toDay: string }) => ({
   from: `${a.fromDay}T00:00:00Z`,
-  to: new Date(Date.parse(`${a.toDay}T00:00:00Z`) + DAY_MS).toISOString(),
+  to: isoOf(Date.parse(`${a.toDay}T00:00:00Z`) + DAY_MS),
 });
 
 /** `GET /v1/insights/segments`: k-anonymous per-cell aggregates of an area and interval. */
@@ -176,7 +178,7 @@ export function createSpeedCheckHandler(deps: InsightsQueryDeps) {
     const body = parseWith(speedCheckSchema, jsonBody(event, 4096), 'speed-check body');
     if (!regionsAdmitPoint(insurer.regions, body.lat, body.lng))
       throw forbidden('the point is outside the regions of this API key');
-    const cell = latLngToCell(body.lat, body.lng, INSIGHTS_CELL_RESOLUTION);
+    const cell = latLngToCell(body.lat, body.lng, PATH_CELL_RESOLUTION);
     const neighbours = gridDisk(cell, 1);
     const partitions = new Set(neighbours.map((c) => cellToParent(c, INSIGHTS_PARTITION_RESOLUTION)));
     const epochHour = Math.floor(body.ts / 3600_000);
@@ -195,8 +197,8 @@ export function createSpeedCheckHandler(deps: InsightsQueryDeps) {
       cell,
       hourOfWeek: how,
       weeks: {
-        from: new Date((epochHour - span) * 3600_000).toISOString(),
-        to: new Date((epochHour + span + 1) * 3600_000).toISOString(),
+        from: isoOf((epochHour - span) * 3600_000),
+        to: isoOf((epochHour + span + 1) * 3600_000),
       },
       k: DEFAULT_K,
       claimedSpeedMps: body.claimedSpeedMps,

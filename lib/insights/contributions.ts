@@ -3,13 +3,6 @@ import { PATH_CELL_RESOLUTION } from '../geo/pathCellResolution.ts';
 import type { StreamRecord } from '../stream/streamRecord.ts';
 import { addSpeed, mergeHistogram, type SpeedHistogram } from './speedHistogram.ts';
 
-/**
- * Cells of the insights: the contract's trip path cells.
- *
- * @deprecated Use {@link PATH_CELL_RESOLUTION}; kept only until `functions/http/insights.ts`
- *   (being edited elsewhere) is repointed.
- */
-export const INSIGHTS_CELL_RESOLUTION = PATH_CELL_RESOLUTION;
 /** Partition of the insights tables: a res-8 parent holds 49 res-10 cells (~0.7 km²). */
 export const INSIGHTS_PARTITION_RESOLUTION = 8;
 
