@@ -31,12 +31,24 @@ export const DEFAULT_RATE_LIMITS: Required<RateLimits> = {
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterS: number };
 
 /**
+ * How long {@link RateLimiter.exhausted} trusts a read: a lockout decided by another container
+ * starts at most this late here (one this container decides starts at once). Behind a carrier's
+ * NAT, hundreds of cameras share a source address; without it every POST would pay a read.
+ */
+const EXHAUSTED_CACHE_MS = 5_000;
+/** Sources remembered at most; the memory is cleared when full (it is only a cache). */
+const EXHAUSTED_CACHE_MAX = 10_000;
+
+/**
  * Fixed-window counters in DynamoDB: one conditional UpdateItem (`ADD n :1` only while
  * `n < limit`) per request, so the check and the count are one atomic write, shared by every
  * concurrent Lambda. Counters expire by TTL a few minutes after their window.
  * Keys never name a device: callers pass the device's pseudonym of the day.
  */
 export class RateLimiter {
+  /** Recent {@link exhausted} answers by counter key: until when each holds. */
+  private readonly known = new Map<string, { untilMs: number; allowed: boolean }>();
+
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -65,21 +77,35 @@ export class RateLimiter {
       return { allowed: true };
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      // Exhausted until the window ends: this container's checks know it without a read.
+      this.remember(`${kind}#${subject}#${windowStartS}`, (windowStartS + windowS) * 1000, false);
       return { allowed: false, retryAfterS: Math.max(1, Math.ceil(windowStartS + windowS - nowMs / 1000)) };
     }
   }
 
+  private remember(key: string, untilMs: number, allowed: boolean): void {
+    if (this.known.size >= EXHAUSTED_CACHE_MAX) this.known.clear();
+    this.known.set(key, { untilMs, allowed });
+  }
+
   /**
    * Whether `subject` has used up `kind`'s window at `nowMs`, without counting: one
-   * eventually consistent GetItem (a lockout may start a moment late; it never starts early).
+   * eventually consistent GetItem, trusted for {@link EXHAUSTED_CACHE_MS} (a lockout may start
+   * a moment late; it never starts early).
    */
   async exhausted(kind: keyof RateLimits, subject: string, nowMs: number): Promise<RateDecision> {
     const { limit, windowS } = this.limitOf(kind);
     const windowStartS = Math.floor(nowMs / 1000 / windowS) * windowS;
-    const res = await this.ddb.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: `${kind}#${subject}#${windowStartS}` } }),
-    );
-    if (Number(res.Item?.n ?? 0) < limit) return { allowed: true };
-    return { allowed: false, retryAfterS: Math.max(1, Math.ceil(windowStartS + windowS - nowMs / 1000)) };
+    const key = `${kind}#${subject}#${windowStartS}`;
+    const retryAfterS = Math.max(1, Math.ceil(windowStartS + windowS - nowMs / 1000));
+    const known = this.known.get(key);
+    let allowed = known?.allowed;
+    if (!known || nowMs >= known.untilMs) {
+      const res = await this.ddb.send(new GetCommand({ TableName: this.tableName, Key: { pk: key } }));
+      allowed = Number(res.Item?.n ?? 0) < limit;
+      const windowEndMs = (windowStartS + windowS) * 1000;
+      this.remember(key, allowed ? Math.min(windowEndMs, nowMs + EXHAUSTED_CACHE_MS) : windowEndMs, allowed);
+    }
+    return allowed ? { allowed: true } : { allowed: false, retryAfterS };
   }
 }
