@@ -115,9 +115,7 @@ export const FUNCTION_ACCESS: Record<FunctionId, FunctionAccess> = {
   legalRequest: { tables: [[IDENTITY_TABLE, 'readWrite'], ...AUDITED] },
   legalApprove: { tables: [[IDENTITY_TABLE, 'readWrite'], ...AUDITED] },
   // Reads one device's pseudonymous records (a sweep in read mode) for a court-approved export.
-  legalExport: {
-    tables: [[IDENTITY_TABLE, 'read'], [BUCKETS_TABLE, 'read'], [INGEST_TABLE, 'read'], ...AUDITED],
-  },
+  legalExport: { tables: [[IDENTITY_TABLE, 'read'], [BUCKETS_TABLE, 'read'], ...AUDITED] },
   // Sweeps and deletes a device's pseudonymous records, then marks the job done.
   deletionWorker: {
     tables: [

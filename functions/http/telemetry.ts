@@ -105,4 +105,4 @@ function groupByDay(events: readonly TelemetryEvent[]): Map<string, TelemetryEve
   return out;
 }
 
-export const handler = lambdaEntry(createTelemetryHandler);
+export const handler = lambdaEntry(createTelemetryHandler, 'telemetry');

@@ -107,11 +107,7 @@ function mismatches(decl: DepsDeclaration, granted: Set<string>) {
  * Grants no handed store can use, known and left to cdk/functionAccess.ts: each entry is one to
  * remove there. Compared exactly, so fixing the grant fails this test until the entry goes too.
  */
-const KNOWN_UNUSED_GRANTS: Partial<Record<FunctionId, string[]>> = {
-  // The export reads only the minute buckets (lib/privacy/legalRequest.ts); Ingest markers hold
-  // no evidence to release.
-  legalExport: ['table:Ingest'],
-};
+const KNOWN_UNUSED_GRANTS: Partial<Record<FunctionId, string[]>> = {};
 
 const IDS = Object.keys(FUNCTIONS) as FunctionId[];
 

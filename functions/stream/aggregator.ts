@@ -190,4 +190,4 @@ function batchFailure(seq: string | undefined, err: unknown): KinesisStreamBatch
   return { batchItemFailures: seq ? [{ itemIdentifier: seq }] : [] };
 }
 
-export const handler = lambdaEntry((deps) => createAggregatorHandler(deps));
+export const handler = lambdaEntry((deps) => createAggregatorHandler(deps), 'aggregator');
