@@ -84,8 +84,14 @@ export function createTelemetryHandler(deps: TelemetryDeps) {
       counts.push({ id: `r#${batchKey}`, atMs: nowMs, deltas: { rejected: rejected.length } });
     }
     // Duplicates are counted per request (each retry is one more), once even if the answer to
-    // the counter's write is lost and the SDK writes it again.
-    counts.push({ id: `d#${batchKey}#${requestId}`, atMs: nowMs, deltas: { duplicates: result.duplicates } });
+    // the counter's write is lost and the SDK writes it again. All of a request's facts share
+    // its batch's item (one write), at the time the first of them was fixed.
+    counts.push({
+      id: `d#${batchKey}#${requestId}`,
+      atMs: counts[0]?.atMs ?? nowMs,
+      deltas: { duplicates: result.duplicates },
+    });
+    for (const c of counts) c.group = batchKey;
     await deps.stats.addOnce(counts);
     metrics.addMetric(METRIC.accepted, MetricUnit.Count, result.accepted);
     metrics.addMetric(METRIC.duplicates, MetricUnit.Count, result.duplicates);

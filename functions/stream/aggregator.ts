@@ -121,6 +121,8 @@ export function createAggregatorHandler(deps: AggregatorDeps, onReport?: (r: Agg
           id: `p#${recordKeyOf(d.record)}`,
           atMs: Math.min(...d.record.events.map((e) => Date.parse(e.ts))),
           deltas: { processed: d.record.events.length },
+          // A camera batch's records share an item where they share a minute.
+          group: d.record.batchKey,
         })),
         ...poison.map((r) => ({
           id: `x#${r.eventID}`,

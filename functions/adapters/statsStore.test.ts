@@ -1,0 +1,75 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Emulators, startEmulators } from '../../local/emulators.ts';
+import { provisionResources, resourceNames } from '../../local/provision.ts';
+import { type AwsClients, createAwsClients } from './awsClients.ts';
+import { type CountOnce, onceFactHash, onceItemKey, StatsStore } from './statsStore.ts';
+
+describe('StatsStore.addOnce on dynalite', () => {
+  let emulators: Emulators;
+  let clients: AwsClients;
+  const names = resourceNames('statsonce');
+  const t0 = 1_800_000_000_000;
+  let writes = 0;
+
+  beforeAll(async () => {
+    emulators = await startEmulators(undefined);
+    clients = createAwsClients({ region: 'local', endpoints: emulators.endpoints });
+    const raw = new DynamoDBClient({
+      region: 'local',
+      endpoint: emulators.endpoints.dynamodb,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      requestHandler: new NodeHttpHandler(),
+    });
+    await provisionResources(raw, clients.kinesis, names);
+    raw.destroy();
+    clients.ddb.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (/Update/.test(String(context.commandName))) writes++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countWrites' },
+    );
+  });
+  afterAll(async () => {
+    clients?.ddb.destroy();
+    clients?.kinesis.destroy();
+    await emulators?.close();
+  });
+
+  it('counts each fact once however often it is written, and keeps the new facts of a mixed retry', async () => {
+    const stats = new StatsStore(clients.ddb, names.statsTable);
+    const batch = (i: number): CountOnce[] => [
+      { id: `a#b${i}`, atMs: t0, deltas: { accepted: 20 }, group: `b${i}` },
+      { id: `r#b${i}`, atMs: t0, deltas: { rejected: 1 }, group: `b${i}` },
+    ];
+    await stats.addOnce(batch(1));
+    await Promise.all([stats.addOnce(batch(1)), stats.addOnce(batch(2))]);
+    await stats.addOnce([...batch(2), ...batch(3)]);
+    const totals = await stats.read();
+    expect(totals.accepted).toBe(60);
+    expect(totals.rejected).toBe(3);
+  });
+
+  it("writes one request's facts in one item, by the minute of the fact's own time", async () => {
+    const stats = new StatsStore(clients.ddb, names.statsTable);
+    const ops: CountOnce[] = [
+      { id: 'a#k', atMs: t0 + 61_000, deltas: { accepted: 5 }, group: 'k' },
+      { id: 'r#k', atMs: t0 + 61_000, deltas: { rejected: 2 }, group: 'k' },
+      { id: 'd#k#req1', atMs: t0 + 61_000, deltas: { duplicates: 3 }, group: 'k' },
+    ];
+    writes = 0;
+    await stats.addOnce(ops);
+    expect(writes).toBe(1);
+    const key = onceItemKey(ops[0]!);
+    expect(key).toBe(`once#m${Math.floor((t0 + 61_000) / 60_000)}#${key.split('#')[2]}`);
+    const item = (await clients.ddb.send(new GetCommand({ TableName: names.statsTable, Key: { pk: key } })))
+      .Item!;
+    // The item holds 16-character hashes of the facts, never the ids themselves.
+    expect([...(item.ops as Set<string>)].sort()).toEqual(ops.map((o) => onceFactHash(o.id)).sort());
+    expect(item.accepted).toBe(5);
+    expect(item.duplicates).toBe(3);
+  });
+});
