@@ -4,7 +4,8 @@ import { createPrng } from '../lib/random/prng.ts';
 
 /**
  * What the proxy can do to one AWS call:
- * - `throttle`: the service's throttling answer (DynamoDB: 400 ProvisionedThroughputExceededException;
+ * - `throttle`: the service's throttling answer (DynamoDB: 400 ProvisionedThroughputExceededException,
+ *   and for BatchWriteItem some requests handed back as UnprocessedItems, the others written;
  *   Kinesis: 400 ProvisionedThroughputExceededException, and for PutRecords a partial failure —
  *   some records refused with that error code, the others written — as Kinesis does);
  * - `error500`: a 500 InternalServerError / InternalFailure;
@@ -268,6 +269,43 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     res.end(body);
   };
 
+  /**
+   * DynamoDB throttles part of a BatchWriteItem the same way: the refused requests come back as
+   * `UnprocessedItems` in a 200 answer (each with probability ½, at least one), the others are written.
+   */
+  const partialBatchWrite = async (req: IncomingMessage, call: Call, res: ServerResponse) => {
+    const input = JSON.parse(call.body.toString('utf8')) as { RequestItems: Record<string, unknown[]> };
+    const entries = Object.entries(input.RequestItems).flatMap(([t, reqs]) =>
+      reqs.map((r) => [t, r] as const),
+    );
+    const refused = entries.map(() => random() < 0.5);
+    if (!refused.includes(true)) refused[Math.floor(random() * refused.length)] = true;
+    const group = (keep: boolean) => {
+      const out: Record<string, unknown[]> = {};
+      entries.forEach(([t, r], i) => {
+        if (refused[i] !== keep) out[t] = [...(out[t] ?? []), r];
+      });
+      return out;
+    };
+    const kept = group(true);
+    const unprocessed = group(false);
+    if (Object.keys(kept).length > 0) {
+      const up = await forward(req, Buffer.from(JSON.stringify({ ...input, RequestItems: kept })));
+      if (up.status !== 200) return send(res, up);
+      const upUnprocessed = (
+        JSON.parse(up.body.toString('utf8')) as { UnprocessedItems?: Record<string, unknown[]> }
+      ).UnprocessedItems;
+      for (const [t, reqs] of Object.entries(upUnprocessed ?? {}))
+        unprocessed[t] = [...(unprocessed[t] ?? []), ...reqs];
+    }
+    const body = Buffer.from(JSON.stringify({ UnprocessedItems: unprocessed }));
+    res.writeHead(200, {
+      'content-type': 'application/x-amz-json-1.0',
+      'content-length': String(body.length),
+    });
+    res.end(body);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
     const call = describeCall(req, body);
@@ -292,6 +330,13 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       case 'error500': {
         if (chosen.fault === 'throttle' && opts.service === 'kinesis' && call.operation === 'PutRecords') {
           return partialPutRecords(req, call, res);
+        }
+        if (
+          chosen.fault === 'throttle' &&
+          opts.service === 'dynamodb' &&
+          call.operation === 'BatchWriteItem'
+        ) {
+          return partialBatchWrite(req, call, res);
         }
         const a = errorAnswer(opts.service, chosen.fault, call);
         const out = Buffer.from(JSON.stringify(a.body));

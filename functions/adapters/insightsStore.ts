@@ -13,6 +13,7 @@ import type { DayCell, DayRollup, RawContribution } from '../../lib/insights/day
 import type { SpeedHourItem } from '../../lib/insights/speedCheck.ts';
 import { utcDay } from '../../lib/privacy/pseudonym.ts';
 import { mapLimit } from '../../lib/util/mapLimit.ts';
+import { batchWriteAll, type WriteRequest } from './batchWrite.ts';
 import { queryAll } from './queryAll.ts';
 
 const HOUR_MS = 3600_000;
@@ -65,37 +66,33 @@ export class InsightsStore {
   async putContributions(contributions: readonly Contribution[], nowMs: number): Promise<number> {
     const nowS = Math.floor(nowMs / 1000);
     const live = contributions.filter((c) => rawExpiresAtS(utcDay(c.epochHour * HOUR_MS)) > nowS);
-    await mapLimit(live, CONCURRENCY, async (c) => {
-      const day = utcDay(c.epochHour * HOUR_MS);
-      await this.ddb.send(
-        new PutCommand({
-          TableName: this.rawTable,
-          Item: {
-            pk: `raw#${c.partition}`,
-            sk: `${hourKey(c.epochHour)}#${c.recordKey}`,
-            p: c.pseudonym,
-            cells: c.cells,
-            expiresAt: rawExpiresAtS(day),
-          },
-        }),
-      );
-    });
-    // Marked after the raw items are written, with a fresh version each time: a rollup that
-    // read the day before these items landed cannot clear the mark (see `clearDirty`).
-    const dirty = new Map<string, { partition: string; day: string }>();
+    // Plain puts (a replay writes the same item again), so they go 25 to a BatchWriteItem.
+    const raws = new Map<string, WriteRequest>();
     for (const c of live) {
       const day = utcDay(c.epochHour * HOUR_MS);
-      dirty.set(`${day}#${c.partition}`, { partition: c.partition, day });
+      const Item = {
+        pk: `raw#${c.partition}`,
+        sk: `${hourKey(c.epochHour)}#${c.recordKey}`,
+        p: c.pseudonym,
+        cells: c.cells,
+        expiresAt: rawExpiresAtS(day),
+      };
+      raws.set(`${Item.pk}|${Item.sk}`, { PutRequest: { Item } });
     }
+    await batchWriteAll(this.ddb, this.rawTable, [...raws.values()]);
+    // Marked after the raw items are written, with a fresh version each time: a rollup that
+    // read the day before these items landed cannot clear the mark (see `clearDirty`).
+    const dirty = new Map<string, WriteRequest>();
     const version = randomUUID();
-    await mapLimit([...dirty.values()], CONCURRENCY, async ({ partition, day }) => {
-      await this.ddb.send(
-        new PutCommand({
-          TableName: this.rawTable,
-          Item: { pk: `dirty#${day}`, sk: partition, v: version, expiresAt: rawExpiresAtS(day) },
-        }),
-      );
-    });
+    for (const c of live) {
+      const day = utcDay(c.epochHour * HOUR_MS);
+      dirty.set(`${day}#${c.partition}`, {
+        PutRequest: {
+          Item: { pk: `dirty#${day}`, sk: c.partition, v: version, expiresAt: rawExpiresAtS(day) },
+        },
+      });
+    }
+    await batchWriteAll(this.ddb, this.rawTable, [...dirty.values()]);
     return live.length;
   }
 

@@ -1,5 +1,6 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableDef } from '../../lib/resources.ts';
+import { batchWriteAll } from './batchWrite.ts';
 
 /**
  * Deletes items whose TTL attribute has passed. On AWS, DynamoDB TTL does this (within days);
@@ -33,18 +34,12 @@ export async function sweepExpired(
         }),
       );
       const keys = res.Items ?? [];
-      for (let i = 0; i < keys.length; i += 25) {
-        const chunk = keys.slice(i, i + 25);
-        let requests: Record<string, unknown>[] | undefined = chunk.map((Key) => ({
-          DeleteRequest: { Key },
-        }));
-        // BatchWrite may hand back unprocessed items under throttling; resend them.
-        for (let attempt = 0; requests?.length && attempt < 5; attempt++) {
-          const out = await ddb.send(new BatchWriteCommand({ RequestItems: { [name]: requests } }));
-          requests = out.UnprocessedItems?.[name] as Record<string, unknown>[] | undefined;
-        }
-        deleted += chunk.length;
-      }
+      await batchWriteAll(
+        ddb,
+        name,
+        keys.map((Key) => ({ DeleteRequest: { Key } })),
+      );
+      deleted += keys.length;
       start = res.LastEvaluatedKey;
     } while (start);
   }
