@@ -639,7 +639,7 @@ function round(x: number): number {
 export async function runPipelineBench(only: (name: string) => boolean): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
   if (only('ingest')) {
-    const ingestStack = await startLocalStack({});
+    const ingestStack = await startLocalStack({ consumersYield: true });
     try {
       out.push(...(await benchIngest(new ApiClient(ingestStack.url, ingestStack.operatorToken))));
     } finally {

@@ -17,6 +17,8 @@ export interface ConsumerWorkerData extends StreamConsumerOptions {
   hazardRule?: HazardRuleName | undefined;
   /** Post every aggregation report back (only when someone listens: the live map). */
   reports: boolean;
+  /** Lower this thread's priority (`LocalStackOptions.consumersYield`). */
+  lowPriority: boolean;
   logFormat: LogFormat;
 }
 

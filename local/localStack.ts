@@ -57,6 +57,12 @@ export interface LocalStackOptions {
    */
   consumerThread?: boolean;
   /**
+   * Lower the consumer thread's priority, so the HTTP API comes first on a small machine (what
+   * `dashnet serve`/`start` and the ingest bench do). Off by default: in the test suite many stacks
+   * share the cores, and consumers at low priority there would only make tests wait.
+   */
+  consumersYield?: boolean;
+  /**
    * The functions' Powertools logs and EMF metrics: `json` prints them on stdout, one JSON
    * object a line with the same fields as in CloudWatch; `silent` (default) computes but drops them.
    */
@@ -152,6 +158,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
             hazardRule: opts.hazardRule,
             reports: opts.onAggregation !== undefined,
             logFormat: opts.logFormat ?? 'silent',
+            lowPriority: opts.consumersYield === true,
           },
           log,
           opts.onAggregation,

@@ -13,7 +13,7 @@ async function runStack(
   afterStart?: (stack: LocalStackHandle) => Promise<() => Promise<void>>,
 ) {
   const { startLocalStack } = await import('../../local/localStack.ts');
-  const stack = await startLocalStack(opts);
+  const stack = await startLocalStack({ consumersYield: true, ...opts });
   const stopExtra = afterStart ? await afterStart(stack) : async () => {};
   await new Promise<void>((done) => {
     const shutdown = async (signal: string) => {
