@@ -7,12 +7,14 @@ import type { TelemetryEvent } from '../lib/contract/events.ts';
 import { BucketIndex } from '../lib/hazards/bucketIndex.ts';
 import { aggregateExposure, aggregateSignals } from '../lib/hazards/bucketing.ts';
 import { cellsToRead, detectHazards } from '../lib/hazards/detector.ts';
+import { HAZARD_AREA_RESOLUTION } from '../lib/hazards/hazardQuery.ts';
 import type { HazardRecord } from '../lib/hazards/hazardRecord.ts';
 import { exposuresOf, signalOf } from '../lib/hazards/signals.ts';
 import type { BucketEntry } from '../lib/hazards/slidingWindow.ts';
 import { partitionRecords } from '../lib/ingest/partitionRecords.ts';
 import type { AggregatorRepositories } from '../lib/stream/applyRecords.ts';
 import type { StreamRecord } from '../lib/stream/streamRecord.ts';
+import { isoOf } from '../lib/time/isoTime.ts';
 import { type LocalStackHandle, startLocalStack } from '../local/localStack.ts';
 import { createFleet } from '../sim/world/fleet.ts';
 import { defaultScenario } from '../sim/world/scenario.ts';
@@ -99,7 +101,7 @@ function cityEvents(cameras: number, perCamera: number, nowMs: number): Telemetr
       return hardBrake({
         ...p,
         heading: (c % 4) * 90,
-        ts: new Date(nowMs - 19 * 60_000 + ((c * 17 + i * 29) % 1140) * 1000).toISOString(),
+        ts: isoOf(nowMs - 19 * 60_000 + ((c * 17 + i * 29) % 1140) * 1000),
       }) as TelemetryEvent;
     }),
   );
@@ -317,7 +319,7 @@ function memoryRepositories(detector: AggregatorRepositories['detector']): Aggre
       },
     },
     hazards: {
-      areaOf: (cell) => cellToParent(cell, 5),
+      areaOf: (cell) => cellToParent(cell, HAZARD_AREA_RESOLUTION),
       listActive: async () => [...hazards.values()].filter((h) => h.clearedAtMs === undefined),
       create: async (h) => {
         if (hazards.has(h.id)) return false;

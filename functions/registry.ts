@@ -2,6 +2,7 @@ import { latLngToCell } from 'h3-js';
 import type { FunctionId, HttpFunctionId, ScheduledFunctionId } from '../lib/api/functions.ts';
 import { rollupBaselines } from '../lib/hazards/baselineRollup.ts';
 import { runNightCalibration } from '../lib/night/nightRollup.ts';
+import { DEFAULT_TILE_RESOLUTION } from '../lib/priors/buildPriorTile.ts';
 import { runPriorsJob } from '../lib/priors/priorsJob.ts';
 import { NightStore } from './adapters/nightStore.ts';
 import { PriorCandidateStore, priorsSourceOf } from './adapters/priorsSource.ts';
@@ -99,7 +100,8 @@ const SCHEDULED_DECLARED: { [F in ScheduledFunctionId]: ScheduledJob<F> } = {
     const candidates = new PriorCandidateStore(deps.clients.ddb, deps.names.insightsTable);
     // Locally the area of the bundled road network (Pittsburgh) unless DASHNET_PRIORS_REGIONS names others.
     const configured = priorsRegionsFromEnv();
-    const regions = configured.length > 0 ? configured : [latLngToCell(40.4406, -79.9959, 4)];
+    const regions =
+      configured.length > 0 ? configured : [latLngToCell(40.4406, -79.9959, DEFAULT_TILE_RESOLUTION)];
     return () => runPriorsJob(priorsSourceOf(deps.insights), candidates, { regions, nowMs: deps.clock() });
   },
   nightCalibration: (deps) => {

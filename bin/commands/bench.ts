@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { BenchResult } from '../../bench/types.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import { ArgsError, parseOptions } from './args.ts';
 
 const GROUPS = [
@@ -140,7 +141,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const fresh = new Set(results.map((r) => r.name));
   const kept = readPrevious().filter((r) => !fresh.has(r.name));
   const doc = {
-    at: new Date().toISOString(),
+    at: isoOf(Date.now()),
     machine: { cpus: cpus().length, node: process.version },
     results: [...kept, ...results],
   };

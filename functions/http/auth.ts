@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { isAllowed, type Role, rolesFor } from '../../lib/auth/authzMatrix.ts';
 import { PROBLEM_TYPES } from '../../lib/contract/problem.ts';
 import { utcDay } from '../../lib/privacy/pseudonym.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import type { RateLimits } from '../adapters/rateLimiter.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { bearerToken, forbidden, HttpError, type HttpEvent, header, unauthorized } from './httpKit.ts';
@@ -179,7 +180,7 @@ export async function requireInsurer(
   if (p.role !== 'insurer') throw forbidden('an insurer API key is required');
   // Every insurer query is audited (who, which route, with which parameters).
   await deps.audit.append({
-    at: new Date(deps.clock()).toISOString(),
+    at: isoOf(deps.clock()),
     actor: { role: 'insurer', id: p.id },
     action: 'insurer.query',
     target: event.routeKey,

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { devicePseudonymsByDay } from '../../lib/privacy/dayPseudonyms.ts';
+import { isoOf } from '../../lib/time/isoTime.ts';
 import { DELETION_PHASES } from '../adapters/deletionStore.ts';
 import { DeviceDataSweeper } from '../adapters/deviceDataSweeper.ts';
 import { DAY_KEY_RETENTION_S } from '../adapters/identityStore.ts';
@@ -127,7 +128,7 @@ export function createDeletionWorker(deps: DeletionWorkerDeps, opts: DeletionWor
     // Audited before the job is marked done: a crash between the two repeats the entry on the
     // resumed run, where the other order would lose it (a done job is never visited again).
     await deps.audit.append({
-      at: new Date(deps.clock()).toISOString(),
+      at: isoOf(deps.clock()),
       actor: { role: 'system', id: 'deletion-worker' },
       action: 'privacy.deletion.done',
       target: `deletion:${requestId}`,
