@@ -51,10 +51,11 @@ export const INGEST_TABLE: TableDef = {
 };
 
 /**
- * Buckets: per signal (or `pass` for exposure), H3 res-10 cell and minute, the set of camera
- * pseudonyms of each heading sector (`s0`…`s7`, `sx`) and their union (`cams`). pk =
- * `b#<res-8 parent>`, sk = zero-padded epoch minute#kind#cell, so one Query reads the sliding
- * window of a whole neighbourhood and one write covers every sector of a cell-minute.
+ * Buckets: per signal (or `pass` for exposure), H3 res-9 area and minute, the set of camera
+ * pseudonyms of each res-10 cell and heading sector (attributes `<cell>:<sector>`, sector
+ * `0`…`7` or `x`) and their union (`cams`). pk = `b#<res-8 parent>`, sk = zero-padded epoch
+ * minute#kind#<res-9 area>, so one Query reads the sliding window of a whole neighbourhood and
+ * one write covers every cell and sector of an area-minute (`functions/adapters/bucketStore.ts`).
  */
 export const BUCKETS_TABLE: TableDef = {
   id: 'Buckets',
