@@ -72,4 +72,20 @@ describe('StatsStore.addOnce on dynalite', () => {
     expect(item.accepted).toBe(5);
     expect(item.duplicates).toBe(3);
   });
+
+  it('holds 20,000 facts in one minute-shard item under the 400 KB item limit (the stated bound is ~23k)', async () => {
+    const stats = new StatsStore(clients.ddb, names.statsTable);
+    const ops: CountOnce[] = Array.from({ length: 20_000 }, (_, i) => ({
+      id: `p#record-${i}-of-a-busy-minute`,
+      atMs: t0 + 3_600_000,
+      deltas: { processed: 1 },
+      group: 'one-shard',
+    }));
+    for (let i = 0; i < ops.length; i += 2_000) await stats.addOnce(ops.slice(i, i + 2_000));
+    const key = onceItemKey(ops[0]!);
+    const item = (await clients.ddb.send(new GetCommand({ TableName: names.statsTable, Key: { pk: key } })))
+      .Item!;
+    expect((item.ops as Set<string>).size).toBe(20_000);
+    expect(item.processed).toBe(20_000);
+  }, 60_000);
 });
