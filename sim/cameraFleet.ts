@@ -5,6 +5,7 @@ import { SimCamera } from './camera/simCamera.ts';
 import { type CameraModel, drawCameraModel } from './sensors/cameraModels.ts';
 import { SensorRig, type SensorRigOptions, type SensorSink } from './sensors/sensorRig.ts';
 import { type DriveContext, drawDriverProfile, driveStep } from './world/driveStep.ts';
+import { cameraDisplayId } from './world/fleet.ts';
 import type { Incident } from './world/incidents.ts';
 import type { RoadGraph } from './world/roadGraph.ts';
 import type { Scenario } from './world/scenario.ts';
@@ -95,11 +96,6 @@ export interface CameraFleet {
   brakes(): CameraBrakeTruth[];
   hits(): CameraHitTruth[];
   stats(): CameraFleetStats;
-}
-
-/** The map's name for camera `i` of a fleet: a display name, never a device id. */
-export function cameraDisplayId(i: number): string {
-  return `cam-${String(i + 1).padStart(3, '0')}`;
 }
 
 /**

@@ -2,15 +2,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulators, startEmulators } from '../../local/emulators.ts';
 import { startFaultProxy } from '../../local/faultProxy.ts';
-import { provisionResources, resourceNames } from '../../local/provision.ts';
-import { createAwsClients } from './awsClients.ts';
+import { type EmulatedTables, startEmulatedTables } from '../../test/emulatedTables.ts';
 import { batchWriteAll, UnprocessedWritesError } from './batchWrite.ts';
 
 const creds = { accessKeyId: 'local', secretAccessKey: 'local' };
-const names = resourceNames('batchwrite');
-let emulators: Emulators;
+let tables: EmulatedTables;
 
 const docVia = (endpoint: string) =>
   DynamoDBDocumentClient.from(
@@ -23,27 +20,16 @@ const docVia = (endpoint: string) =>
   );
 
 beforeAll(async () => {
-  emulators = await startEmulators(undefined);
-  const clients = createAwsClients({ region: 'local', endpoints: emulators.endpoints });
-  const raw = new DynamoDBClient({
-    region: 'local',
-    endpoint: emulators.endpoints.dynamodb,
-    credentials: creds,
-    requestHandler: new NodeHttpHandler(),
-  });
-  await provisionResources(raw, clients.kinesis, names);
-  raw.destroy();
-  clients.ddb.destroy();
-  clients.kinesis.destroy();
+  tables = await startEmulatedTables('batchwrite');
 });
-afterAll(() => emulators?.close());
+afterAll(() => tables?.close());
 
 const puts = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => ({ PutRequest: { Item: { pk: `${prefix}${i}`, v: i } } }));
 
 async function countWith(prefix: string): Promise<number> {
-  const ddb = docVia(emulators.endpoints.dynamodb);
-  const res = await ddb.send(new ScanCommand({ TableName: names.statsTable }));
+  const ddb = docVia(tables.emulators.endpoints.dynamodb);
+  const res = await ddb.send(new ScanCommand({ TableName: tables.names.statsTable }));
   ddb.destroy();
   return (res.Items ?? []).filter((i) => String(i.pk).startsWith(prefix)).length;
 }
@@ -51,12 +37,12 @@ async function countWith(prefix: string): Promise<number> {
 describe('batchWriteAll', () => {
   it('lands every write when DynamoDB hands part of each batch back unprocessed', async () => {
     const proxy = await startFaultProxy({
-      target: emulators.endpoints.dynamodb,
+      target: tables.emulators.endpoints.dynamodb,
       service: 'dynamodb',
       spec: { seed: 3, rules: [{ fault: 'throttle', match: 'BatchWriteItem', rate: 0.5 }] },
     });
     const ddb = docVia(proxy.url);
-    await batchWriteAll(ddb, names.statsTable, puts('bw#', 110), 4, () => 0);
+    await batchWriteAll(ddb, tables.names.statsTable, puts('bw#', 110), 4, () => 0);
     expect(proxy.counts().throttle).toBeGreaterThan(0);
     expect(await countWith('bw#')).toBe(110);
     ddb.destroy();
@@ -65,14 +51,14 @@ describe('batchWriteAll', () => {
 
   it('gives up with a named error when writes stay unprocessed, leaving the retry to the caller', async () => {
     const proxy = await startFaultProxy({
-      target: emulators.endpoints.dynamodb,
+      target: tables.emulators.endpoints.dynamodb,
       service: 'dynamodb',
       spec: { seed: 1, rules: [{ fault: 'throttle', match: 'BatchWriteItem', rate: 1 }] },
     });
     const ddb = docVia(proxy.url);
-    await expect(batchWriteAll(ddb, names.statsTable, puts('stuck#', 3), 1, () => 0)).rejects.toBeInstanceOf(
-      UnprocessedWritesError,
-    );
+    await expect(
+      batchWriteAll(ddb, tables.names.statsTable, puts('stuck#', 3), 1, () => 0),
+    ).rejects.toBeInstanceOf(UnprocessedWritesError);
     ddb.destroy();
     await proxy.close();
   });

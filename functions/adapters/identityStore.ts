@@ -6,6 +6,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { LegalRequest } from '../../lib/privacy/legalRequest.ts';
 
 export interface DeviceProfile {
   deviceId: string;
@@ -329,16 +330,5 @@ export interface CredentialAttrs {
   regions?: number[][];
 }
 
-/** A recorded legal request: who asked, under which legal reference, for exactly what. */
-export interface LegalRequestItem {
-  requestId: string;
-  legalReference: string;
-  deviceId: string;
-  fromMs: number;
-  toMs: number;
-  recordedBy: string;
-  recordedAtMs: number;
-  status: 'pending' | 'approved';
-  approvedBy?: string;
-  approvedAtMs?: number;
-}
+/** A recorded legal request, as stored (the use case's own type, `lib/privacy/legalRequest.ts`). */
+export type LegalRequestItem = LegalRequest;

@@ -1,15 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulators, startEmulators } from '../../local/emulators.ts';
-import { provisionResources, resourceNames } from '../../local/provision.ts';
-import { type AwsClients, createAwsClients } from './awsClients.ts';
+import { type EmulatedTables, startEmulatedTables } from '../../test/emulatedTables.ts';
 import { RateLimiter } from './rateLimiter.ts';
 
 describe('RateLimiter.exhausted, shared by containers', () => {
-  let emulators: Emulators;
-  let clients: AwsClients;
-  const names = resourceNames('ratelimit');
+  let tables: EmulatedTables;
   const limits = {
     device: { limit: 5, windowS: 60 },
     insurer: { limit: 5, windowS: 60 },
@@ -19,26 +13,13 @@ describe('RateLimiter.exhausted, shared by containers', () => {
   const t0 = 1_800_000_000_000 - (1_800_000_000_000 % 60_000);
 
   beforeAll(async () => {
-    emulators = await startEmulators(undefined);
-    clients = createAwsClients({ region: 'local', endpoints: emulators.endpoints });
-    const raw = new DynamoDBClient({
-      region: 'local',
-      endpoint: emulators.endpoints.dynamodb,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      requestHandler: new NodeHttpHandler(),
-    });
-    await provisionResources(raw, clients.kinesis, names);
-    raw.destroy();
+    tables = await startEmulatedTables('ratelimit');
   });
-  afterAll(async () => {
-    clients?.ddb.destroy();
-    clients?.kinesis.destroy();
-    await emulators?.close();
-  });
+  afterAll(() => tables?.close());
 
   it('locks out at once where the lockout was decided, and within five seconds elsewhere', async () => {
-    const here = new RateLimiter(clients.ddb, names.rateLimitsTable, limits);
-    const there = new RateLimiter(clients.ddb, names.rateLimitsTable, limits);
+    const here = new RateLimiter(tables.clients.ddb, tables.names.rateLimitsTable, limits);
+    const there = new RateLimiter(tables.clients.ddb, tables.names.rateLimitsTable, limits);
     expect(await there.exhausted('authFailure', 'src-a', t0)).toEqual({ allowed: true });
     for (let i = 0; i < 3; i++) expect((await here.hit('authFailure', 'src-a', t0 + 100)).allowed).toBe(true);
     // `here` learns of the exhausted window from its own refused hit, without a read.

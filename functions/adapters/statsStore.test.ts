@@ -1,31 +1,16 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulators, startEmulators } from '../../local/emulators.ts';
-import { provisionResources, resourceNames } from '../../local/provision.ts';
-import { type AwsClients, createAwsClients } from './awsClients.ts';
+import { type EmulatedTables, startEmulatedTables } from '../../test/emulatedTables.ts';
 import { type CountOnce, onceFactHash, onceItemKey, StatsStore } from './statsStore.ts';
 
 describe('StatsStore.addOnce on dynalite', () => {
-  let emulators: Emulators;
-  let clients: AwsClients;
-  const names = resourceNames('statsonce');
+  let tables: EmulatedTables;
   const t0 = 1_800_000_000_000;
   let writes = 0;
 
   beforeAll(async () => {
-    emulators = await startEmulators(undefined);
-    clients = createAwsClients({ region: 'local', endpoints: emulators.endpoints });
-    const raw = new DynamoDBClient({
-      region: 'local',
-      endpoint: emulators.endpoints.dynamodb,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      requestHandler: new NodeHttpHandler(),
-    });
-    await provisionResources(raw, clients.kinesis, names);
-    raw.destroy();
-    clients.ddb.middlewareStack.add(
+    tables = await startEmulatedTables('statsonce');
+    tables.clients.ddb.middlewareStack.add(
       (next, context) => async (args) => {
         if (/Update/.test(String(context.commandName))) writes++;
         return next(args);
@@ -33,14 +18,10 @@ describe('StatsStore.addOnce on dynalite', () => {
       { step: 'initialize', name: 'countWrites' },
     );
   });
-  afterAll(async () => {
-    clients?.ddb.destroy();
-    clients?.kinesis.destroy();
-    await emulators?.close();
-  });
+  afterAll(() => tables?.close());
 
   it('counts each fact once however often it is written, and keeps the new facts of a mixed retry', async () => {
-    const stats = new StatsStore(clients.ddb, names.statsTable);
+    const stats = new StatsStore(tables.clients.ddb, tables.names.statsTable);
     const batch = (i: number): CountOnce[] => [
       { id: `a#b${i}`, atMs: t0, deltas: { accepted: 20 }, group: `b${i}` },
       { id: `r#b${i}`, atMs: t0, deltas: { rejected: 1 }, group: `b${i}` },
@@ -54,7 +35,7 @@ describe('StatsStore.addOnce on dynalite', () => {
   });
 
   it("writes one request's facts in one item, by the minute of the fact's own time", async () => {
-    const stats = new StatsStore(clients.ddb, names.statsTable);
+    const stats = new StatsStore(tables.clients.ddb, tables.names.statsTable);
     const ops: CountOnce[] = [
       { id: 'a#k', atMs: t0 + 61_000, deltas: { accepted: 5 }, group: 'k' },
       { id: 'r#k', atMs: t0 + 61_000, deltas: { rejected: 2 }, group: 'k' },
@@ -65,8 +46,9 @@ describe('StatsStore.addOnce on dynalite', () => {
     expect(writes).toBe(1);
     const key = onceItemKey(ops[0]!);
     expect(key).toBe(`once#m${Math.floor((t0 + 61_000) / 60_000)}#${key.split('#')[2]}`);
-    const item = (await clients.ddb.send(new GetCommand({ TableName: names.statsTable, Key: { pk: key } })))
-      .Item!;
+    const item = (
+      await tables.clients.ddb.send(new GetCommand({ TableName: tables.names.statsTable, Key: { pk: key } }))
+    ).Item!;
     // The item holds 16-character hashes of the facts, never the ids themselves.
     expect([...(item.ops as Set<string>)].sort()).toEqual(ops.map((o) => onceFactHash(o.id)).sort());
     expect(item.accepted).toBe(5);
@@ -74,7 +56,7 @@ describe('StatsStore.addOnce on dynalite', () => {
   });
 
   it('holds 20,000 facts in one minute-shard item under the 400 KB item limit (the stated bound is ~23k)', async () => {
-    const stats = new StatsStore(clients.ddb, names.statsTable);
+    const stats = new StatsStore(tables.clients.ddb, tables.names.statsTable);
     const ops: CountOnce[] = Array.from({ length: 20_000 }, (_, i) => ({
       id: `p#record-${i}-of-a-busy-minute`,
       atMs: t0 + 3_600_000,
@@ -83,8 +65,9 @@ describe('StatsStore.addOnce on dynalite', () => {
     }));
     for (let i = 0; i < ops.length; i += 2_000) await stats.addOnce(ops.slice(i, i + 2_000));
     const key = onceItemKey(ops[0]!);
-    const item = (await clients.ddb.send(new GetCommand({ TableName: names.statsTable, Key: { pk: key } })))
-      .Item!;
+    const item = (
+      await tables.clients.ddb.send(new GetCommand({ TableName: tables.names.statsTable, Key: { pk: key } }))
+    ).Item!;
     expect((item.ops as Set<string>).size).toBe(20_000);
     expect(item.processed).toBe(20_000);
   }, 60_000);

@@ -76,6 +76,11 @@ interface Camera {
   via?: Incident | undefined;
 }
 
+/** The map's name for camera `i` of a fleet: a display name, never a device id. */
+export function cameraDisplayId(i: number): string {
+  return `cam-${String(i + 1).padStart(3, '0')}`;
+}
+
 /**
  * Creates the fleet of a scenario on a road graph. Pure: all randomness comes from the scenario
  * seed, and time comes from the caller.
@@ -98,7 +103,7 @@ export function createFleet(graph: RoadGraph, scenario: Scenario, options: Fleet
     const prng = root.fork(`camera-${i}`);
     const driver = drawDriverProfile(prng);
     const vehicle = new Vehicle(
-      `cam-${String(i + 1).padStart(3, '0')}`,
+      cameraDisplayId(i),
       driver,
       prng.fork('drive'),
       graph,
