@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { Worker } from 'node:worker_threads';
-import { createAwsClients } from '../functions/adapters/awsClients.ts';
+import { createAwsClients, type Endpoints } from '../functions/adapters/awsClients.ts';
 import { createDeps, type ResourceNames } from '../functions/runtime/deps.ts';
 import { type LogFormat, setLogFormat } from '../functions/runtime/observability.ts';
 import type { AggregationReport } from '../functions/stream/aggregator.ts';
@@ -10,7 +10,7 @@ import { type StreamConsumerOptions, type StreamConsumers, startStreamConsumers 
 
 /** Everything the consumer thread needs, as plain data (functions cannot cross threads). */
 export interface ConsumerWorkerData extends StreamConsumerOptions {
-  endpoints: { kinesis: string; dynamodb: string };
+  endpoints: Endpoints;
   names: ResourceNames;
   failuresFile?: string | undefined;
   hazardMinCameras?: number | undefined;

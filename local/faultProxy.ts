@@ -1,6 +1,7 @@
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPrng } from '../lib/random/prng.ts';
+import type { EmulatorEndpoints } from './emulators.ts';
 
 /**
  * What the proxy can do to one AWS call:
@@ -379,7 +380,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
 
 /** Fault proxies in front of both emulators, as the local stack uses them. */
 export interface StackFaultProxies {
-  endpoints: { kinesis: string; dynamodb: string };
+  endpoints: EmulatorEndpoints;
   counts(): Record<string, number>;
   close(): Promise<void>;
 }
@@ -390,7 +391,7 @@ export interface StackFaultProxies {
  */
 export async function startStackFaultProxies(
   spec: FaultSpec,
-  endpoints: { kinesis: string; dynamodb: string },
+  endpoints: EmulatorEndpoints,
   kill?: () => void,
 ): Promise<StackFaultProxies> {
   const kinesis = await startFaultProxy({
@@ -405,16 +406,28 @@ export async function startStackFaultProxies(
     spec: { ...spec, seed: spec.seed + 1 },
     ...(kill ? { kill } : {}),
   });
+  const streamSide = endpoints.dynamodbStreamSide
+    ? await startFaultProxy({
+        target: endpoints.dynamodbStreamSide,
+        service: 'dynamodb',
+        spec: { ...spec, seed: spec.seed + 2 },
+        ...(kill ? { kill } : {}),
+      })
+    : undefined;
+  const proxies = [kinesis, dynamodb, ...(streamSide ? [streamSide] : [])];
   return {
-    endpoints: { kinesis: kinesis.url, dynamodb: dynamodb.url },
+    endpoints: {
+      kinesis: kinesis.url,
+      dynamodb: dynamodb.url,
+      ...(streamSide ? { dynamodbStreamSide: streamSide.url } : {}),
+    },
     counts: () => {
       const out: Record<string, number> = {};
-      for (const [k, v] of [...Object.entries(kinesis.counts()), ...Object.entries(dynamodb.counts())])
-        out[k] = (out[k] ?? 0) + v;
+      for (const [k, v] of proxies.flatMap((p) => Object.entries(p.counts()))) out[k] = (out[k] ?? 0) + v;
       return out;
     },
     close: async () => {
-      await Promise.all([kinesis.close(), dynamodb.close()]);
+      await Promise.all(proxies.map((p) => p.close()));
     },
   };
 }

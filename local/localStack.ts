@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LOCAL_RELEASE_KEY_FILE, localReleaseSeed } from '../functions/adapters/artefactReleaseKeys.ts';
-import { createAwsClients } from '../functions/adapters/awsClients.ts';
+import { createAwsClients, routeTables } from '../functions/adapters/awsClients.ts';
 import type { RateLimits } from '../functions/adapters/rateLimiter.ts';
 import { HTTP_FACTORIES } from '../functions/registry.ts';
 import { type AppDeps, createDeps } from '../functions/runtime/deps.ts';
@@ -22,6 +22,7 @@ import { fileFailureSink } from './fileFailureSink.ts';
 import { type ExtraRoute, startHttpServer } from './httpServer.ts';
 import { provisionResources, resourceNames } from './provision.ts';
 import { type StreamConsumers, startStreamConsumers } from './streamConsumers.ts';
+import { withStreamSide } from './streamSide.ts';
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -57,7 +58,8 @@ export interface LocalStackOptions {
    */
   consumerThread?: boolean;
   /**
-   * Lower the consumer thread's priority, so the HTTP API comes first on a small machine (what
+   * Lower the priority of the consumer thread and of the stream-side tables' emulator, so the
+   * HTTP API comes first on a small machine (what
    * `dashnet serve`/`start` and the ingest bench do). Off by default: in the test suite many stacks
    * share the cores, and consumers at low priority there would only make tests wait.
    */
@@ -114,14 +116,18 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
   const emulators: Emulators = opts.endpoints
     ? { endpoints: opts.endpoints, close: async () => {} }
-    : await startEmulators(opts.dataDir);
+    : await startEmulators(opts.dataDir, {
+        splitStreamSide: true,
+        streamSideYields: opts.consumersYield === true,
+      });
   const region = 'us-east-1';
   const faultSpec = opts.faults ?? process.env.DASHNET_FAULTS;
   const faults = faultSpec
     ? await startStackFaultProxies(parseFaultSpec(faultSpec), emulators.endpoints)
     : undefined;
   // Provisioning below goes to the emulators directly; every function's call goes through the faults.
-  const endpoints = faults?.endpoints ?? emulators.endpoints;
+  const names = resourceNames(opts.stage ?? 'local');
+  const endpoints = withStreamSide(faults?.endpoints ?? emulators.endpoints, names);
   const clients = createAwsClients({ region, endpoints });
   const rawDdb = new DynamoDBClient({
     region,
@@ -129,7 +135,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     requestHandler: new NodeHttpHandler(),
   });
-  const names = resourceNames(opts.stage ?? 'local');
+  const direct = withStreamSide(emulators.endpoints, names);
+  if (direct.dynamodbByTable) routeTables(rawDdb, direct.dynamodbByTable);
   await provisionResources(rawDdb, clients.kinesis, names);
 
   const failuresFile = opts.dataDir ? join(opts.dataDir, 'failures.jsonl') : undefined;

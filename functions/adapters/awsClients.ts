@@ -8,10 +8,46 @@ export interface AwsClients {
   kinesis: KinesisClient;
 }
 
+/** Emulator endpoints: what the local stack changes, and nothing else. */
+export interface Endpoints {
+  dynamodb: string;
+  kinesis: string;
+  /**
+   * Tables (physical names) served by another DynamoDB emulator: the local stack keeps the stream
+   * consumers' tables on an emulator thread of their own (`local/streamSide.ts`).
+   */
+  dynamodbByTable?: Readonly<Record<string, string>>;
+}
+
 export interface ClientOptions {
   region: string;
-  /** Emulator endpoints; absent on AWS. The only thing the local stack changes. */
-  endpoints?: { dynamodb: string; kinesis: string };
+  /** Emulator endpoints; absent on AWS. */
+  endpoints?: Endpoints;
+}
+
+/**
+ * Sends each call on a table of `byTable` to that table's endpoint (local emulators only). A call
+ * naming tables of two endpoints (a BatchWriteItem across them) is refused: no store makes one.
+ */
+export function routeTables(client: DynamoDBClient, byTable: Readonly<Record<string, string>>): void {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as { TableName?: string; RequestItems?: Record<string, unknown> };
+      const tables = input.TableName ? [input.TableName] : Object.keys(input.RequestItems ?? {});
+      const targets = new Set(tables.map((t) => byTable[t]));
+      if (targets.size > 1) throw new Error(`one call spans two local emulators: ${tables.join(', ')}`);
+      const target = [...targets][0];
+      const request = args.request as { hostname?: string; port?: number; headers?: Record<string, string> };
+      if (target && request.headers) {
+        const url = new URL(target);
+        request.hostname = url.hostname;
+        request.port = Number(url.port);
+        request.headers.host = url.host;
+      }
+      return next(args);
+    },
+    { step: 'build', name: 'localTableRouting' },
+  );
 }
 
 /**
@@ -41,6 +77,7 @@ export function createAwsClients(opts: ClientOptions): AwsClients {
     ...common,
     ...(opts.endpoints ? { endpoint: opts.endpoints.dynamodb } : {}),
   });
+  if (opts.endpoints?.dynamodbByTable) routeTables(raw, opts.endpoints.dynamodbByTable);
   return {
     ddb: DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
     kinesis: new KinesisClient({
