@@ -132,7 +132,7 @@ export async function startCommand(argv: string[]): Promise<number> {
   const { runFleet } = await import('./simulate.ts');
   const { watchHazards } = await import('./watchHazards.ts');
   const { EvidenceLog } = await import('../../sim/evidenceLog.ts');
-  const { cameraDisplayId } = await import('../../sim/world/fleet.ts');
+  const { cameraDisplayId } = await import('../../sim/cameraNames.ts');
   const { evidenceRoute } = await import('../../local/mapRoutes.ts');
   const { map, options } = await stackWithMap(parsed);
   // The operator clicks a hazard on the map and sees its evidence: what the cameras detected,

@@ -1,6 +1,7 @@
 import type { TelemetryEvent } from '../../lib/contract/events.ts';
 import { createPrng, type Prng } from '../../lib/random/prng.ts';
 import { isoOf } from '../../lib/time/isoTime.ts';
+import { cameraDisplayId } from '../cameraNames.ts';
 import { type DriveContext, drawDriverProfile, driveStep } from './driveStep.ts';
 import type { Incident } from './incidents.ts';
 import type { RoadGraph } from './roadGraph.ts';
@@ -74,11 +75,6 @@ interface Camera {
   pending: TelemetryEvent[];
   nextFlushMs: number;
   via?: Incident | undefined;
-}
-
-/** The map's name for camera `i` of a fleet: a display name, never a device id. */
-export function cameraDisplayId(i: number): string {
-  return `cam-${String(i + 1).padStart(3, '0')}`;
 }
 
 /**
