@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { cellToParent, latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictPriors } from '../../edge/badas/priors/conflictPriors.ts';
-import { LOCAL_RELEASE_KEY_FILE, localReleaseSeed } from '../../functions/adapters/artefactReleaseKeys.ts';
 import { InsightsStore } from '../../functions/adapters/insightsStore.ts';
 import { PriorCandidateStore, priorsSourceOf } from '../../functions/adapters/priorsSource.ts';
 import { rollupInsights } from '../../functions/scheduled/insightsRollup.ts';
@@ -18,10 +15,10 @@ import { buildPriorTile, signPriorTile } from '../../lib/priors/buildPriorTile.t
 import { ENV } from '../../lib/resources.ts';
 import type { StreamRecord } from '../../lib/stream/streamRecord.ts';
 import { localContext } from '../../local/esmRunner.ts';
-import { type LocalStackHandle, startLocalStack } from '../../local/localStack.ts';
-import { ApiClient, eventually } from '../apiClient.ts';
+import type { LocalStackHandle } from '../../local/localStack.ts';
+import { type ApiClient, eventually } from '../apiClient.ts';
 import { batch, offset, tripThrough } from '../factories.ts';
-import { artefactRouter, authorizeArtefactRoutes, wired } from './otaHarness.ts';
+import { startArtefactStack } from './otaHarness.ts';
 
 /**
  * Conflict priors through the stack: cameras' trips and near misses → insights (consumer, daily
@@ -35,17 +32,7 @@ let dir: string;
 let seed: Uint8Array;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dashnet-priors-'));
-  process.env[ENV.artefactsDir] = dir;
-  authorizeArtefactRoutes();
-  stack = await startLocalStack({
-    esm: { maxBatchingWindowS: 0.1 },
-    deletionWorkerIntervalMs: 0,
-    artefactCacheMs: 0,
-    ...(wired ? {} : { extra: artefactRouter }),
-  });
-  api = new ApiClient(stack.url, stack.operatorToken);
-  seed = localReleaseSeed(join(dir, LOCAL_RELEASE_KEY_FILE));
+  ({ stack, api, dir, seed } = await startArtefactStack('dashnet-priors-'));
 }, 120_000);
 
 afterAll(async () => {

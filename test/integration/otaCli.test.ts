@@ -7,7 +7,6 @@ import { LOCAL_RELEASE_KEY_FILE } from '../../functions/adapters/artefactRelease
 import { ENV } from '../../lib/resources.ts';
 import { type LocalStackHandle, startLocalStack } from '../../local/localStack.ts';
 import { ApiClient } from '../apiClient.ts';
-import { artefactRouter, authorizeArtefactRoutes, wired } from './otaHarness.ts';
 
 /**
  * `dashnet artefact` against a local stack with a data directory: the stack generates its release
@@ -23,12 +22,7 @@ const run = (...argv: string[]) =>
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'dashnet-ota-cli-'));
   delete process.env[ENV.artefactsDir];
-  authorizeArtefactRoutes();
-  stack = await startLocalStack({
-    dataDir,
-    deletionWorkerIntervalMs: 0,
-    ...(wired ? {} : { extra: artefactRouter }),
-  });
+  stack = await startLocalStack({ dataDir, deletionWorkerIntervalMs: 0 });
 }, 60_000);
 
 afterAll(async () => {

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_RELEASE_KEY_FILE, localReleaseSeed } from '../../functions/adapters/artefactReleaseKeys.ts';
-import { recordArtefactHealth } from '../../functions/http/artefacts.ts';
 import { runRolloutController } from '../../functions/scheduled/rolloutController.ts';
 import {
   type ArtefactManifest,
@@ -14,13 +10,12 @@ import {
   signManifest,
   verifyArtefact,
 } from '../../lib/contract/artefact.ts';
-import type { TelemetryEvent } from '../../lib/contract/events.ts';
 import { DEFAULT_ROLLOUT_POLICY } from '../../lib/ota/rollout.ts';
 import { ENV } from '../../lib/resources.ts';
-import { type LocalStackHandle, startLocalStack } from '../../local/localStack.ts';
-import { ApiClient } from '../apiClient.ts';
+import type { LocalStackHandle } from '../../local/localStack.ts';
+import type { ApiClient } from '../apiClient.ts';
 import { batch, offset, tripThrough } from '../factories.ts';
-import { artefactRouter, authorizeArtefactRoutes, wired } from './otaHarness.ts';
+import { startArtefactStack } from './otaHarness.ts';
 
 /**
  * The OTA channel through the local stack: publish (signed offline, verified by the registry),
@@ -101,24 +96,10 @@ async function drive(cam: { token: string }, version: string, alerts: number) {
   const body = { ...batch(events), artefacts: [{ kind: 'model' as const, name: 'badas', version }] };
   const res = await api.request('POST', '/v1/telemetry', { token: cam.token, body });
   expect(res.status).toBe(202);
-  // Until the ingest hook is wired, record health exactly as it will.
-  if (!wired) await recordArtefactHealth(stack.deps, body, events as TelemetryEvent[], Date.now());
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dashnet-ota-'));
-  process.env[ENV.artefactsDir] = dir;
-  authorizeArtefactRoutes();
-  stack = await startLocalStack({
-    esm: { maxBatchingWindowS: 0.1 },
-    deletionWorkerIntervalMs: 0,
-    // Rollouts change within seconds here; ingest must see each at once.
-    artefactCacheMs: 0,
-    ...(wired ? {} : { extra: artefactRouter }),
-  });
-  api = new ApiClient(stack.url, stack.operatorToken);
-  // The local stack's release key, generated in its artefacts folder on first use.
-  seed = localReleaseSeed(join(dir, LOCAL_RELEASE_KEY_FILE));
+  ({ stack, api, dir, seed } = await startArtefactStack('dashnet-ota-'));
   for (let i = 0; i < 40; i++) cameras.push(await api.camera());
 }, 120_000);
 
@@ -267,7 +248,7 @@ describe('OTA staged rollout through the stack', () => {
     for (let round = 0; round < 2; round++)
       for (const [i, cam] of cameras.entries()) await drive(cam, offered[i]!, offered[i] === '1.1.0' ? 3 : 1);
 
-    // The controller decides; once wired, its schedule may have run first, which is the same decision.
+    // The controller decides; its schedule may have run first, which is the same decision.
     const outcomes = await runRolloutController(stack.deps);
     expect(outcomes.every((o) => o.action === 'rollback' && o.version === '1.1.0')).toBe(true);
     const status = await api.request('GET', '/v1/artefacts/model/badas', { token: stack.operatorToken });
