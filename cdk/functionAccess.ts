@@ -146,6 +146,8 @@ export const FUNCTION_ACCESS: Record<FunctionId, FunctionAccess> = {
   // Puts raw per-record contributions and day work items. Reads nothing; its event source
   // mapping grants the stream read. Poison goes to S3 via the aggregator, not here.
   insightsConsumer: { tables: [[INSIGHTS_RAW_TABLE, 'write']] },
+  // Hourly: Scan the ops counters, put hourly totals, delete the folded exactly-once items.
+  statsCompactor: { tables: [[STATS_TABLE, 'readWrite']] },
   // Daily fold: Query work items and raw contributions, delete work items; overwrite aggregates.
   insightsRollup: {
     tables: [

@@ -91,6 +91,7 @@ const SCHEDULED_DECLARED: { [F in ScheduledFunctionId]: ScheduledJob<F> } = {
   deletionWorker: (deps) => createDeletionWorker(deps),
   baselineRollup: (deps) => () => rollupBaselines(deps, deps.clock()),
   insightsRollup: (deps) => () => rollupInsights(deps, deps.clock()),
+  statsCompactor: (deps) => () => deps.stats.compact(deps.clock()),
   insightsExport: (deps) => {
     const exportDeps = exportDepsFromEnv();
     return () => runScheduledExports(deps, exportDeps, deps.clock());

@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmulatedTables, startEmulatedTables } from '../../test/emulatedTables.ts';
 import { type CountOnce, onceFactHash, onceItemKey, StatsStore } from './statsStore.ts';
@@ -71,4 +71,70 @@ describe('StatsStore.addOnce on dynalite', () => {
     expect((item.ops as Set<string>).size).toBe(20_000);
     expect(item.processed).toBe(20_000);
   }, 60_000);
+
+  describe('compaction', () => {
+    const now = 1_900_000_000_000;
+    const old = now - 10 * 86_400_000;
+    const oldHour = Math.floor(old / 3_600_000);
+    const facts = (prefix: string, atMs: number, n: number): CountOnce[] =>
+      Array.from({ length: n }, (_, i) => ({
+        id: `${prefix}${i}`,
+        atMs: atMs + i * 7_000,
+        deltas: { accepted: 20, processed: 20 },
+      }));
+    const onceItemsOfHour = async (stage: EmulatedTables, hour: number) =>
+      (
+        (await stage.clients.ddb.send(new ScanCommand({ TableName: stage.names.statsTable }))).Items ?? []
+      ).filter(
+        (i) =>
+          /^once#m\d+#/.test(String(i.pk)) &&
+          Math.floor(Number(String(i.pk).split('#')[1]!.slice(1)) / 60) === hour,
+      );
+
+    it('folds hours past the dedup horizon into totals and deletes their items, changing no count', async () => {
+      const stage = await startEmulatedTables('statscompact');
+      try {
+        const stats = new StatsStore(stage.clients.ddb, stage.names.statsTable);
+        await stats.addOnce([...facts('old-', old, 30), ...facts('new-', now - 60_000, 5)]);
+        const before = await stats.read();
+        expect(before.accepted).toBe(700);
+        expect((await onceItemsOfHour(stage, oldHour)).length).toBeGreaterThan(0);
+        const first = await stats.compact(now);
+        expect(first.foldedHours).toBe(1);
+        expect(first.deletedItems).toBeGreaterThan(0);
+        expect(await onceItemsOfHour(stage, oldHour)).toEqual([]);
+        expect(await stats.read()).toEqual(before);
+        // Nothing left to fold; the recent hour is untouched.
+        expect(await stats.compact(now)).toEqual({ foldedHours: 0, deletedItems: 0 });
+        expect(await stats.read()).toEqual(before);
+      } finally {
+        await stage.close();
+      }
+    });
+
+    it('finishes a compaction that stopped after the total, without counting an hour twice', async () => {
+      const stage = await startEmulatedTables('statscrash');
+      try {
+        const stats = new StatsStore(stage.clients.ddb, stage.names.statsTable);
+        await stats.addOnce(facts('old-', old, 12));
+        const before = await stats.read();
+        // The state a crash between the total's put and the deletions leaves behind.
+        await stage.clients.ddb.send(
+          new PutCommand({
+            TableName: stage.names.statsTable,
+            Item: { pk: `total#h${oldHour}`, accepted: before.accepted, processed: before.processed },
+          }),
+        );
+        expect(await stats.read()).toEqual(before);
+        expect(await stats.compact(now)).toEqual({
+          foldedHours: 0,
+          deletedItems: expect.any(Number),
+        });
+        expect(await onceItemsOfHour(stage, oldHour)).toEqual([]);
+        expect(await stats.read()).toEqual(before);
+      } finally {
+        await stage.close();
+      }
+    });
+  });
 });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GroupCommit } from '../../lib/stream/groupCommit.ts';
+import { batchWriteAll } from './batchWrite.ts';
 
 export const COUNTERS = ['accepted', 'duplicates', 'rejected', 'processed', 'failedToDestination'] as const;
 export type Counter = (typeof COUNTERS)[number];
@@ -55,6 +56,25 @@ function fnv1a(text: string): number {
 /** The item a fact is counted in: its minute and its group's shard. */
 export function onceItemKey(op: CountOnce): string {
   return `once#m${Math.floor(op.atMs / 60_000)}#${fnv1a(op.group ?? op.id) % ONCE_SHARDS}`;
+}
+
+/**
+ * How old an exactly-once item must be before nothing can change it: no counted fact is older
+ * than 8 days (events over 7 days old are refused at ingest; stream records over 2 h old go to
+ * the failure destination and are counted at arrival), plus an hour of margin.
+ */
+export const ONCE_IMMUTABLE_MS = (8 * 24 + 1) * 3_600_000;
+
+/** The epoch hour of an exactly-once item's key, or undefined for any other item. */
+function onceHourOf(pk: string): number | undefined {
+  const m = /^once#m(\d+)#/.exec(pk);
+  return m ? Math.floor(Number(m[1]) / 60) : undefined;
+}
+
+/** The epoch hour a total item folds, or undefined for any other item. */
+function foldedHourOf(pk: string): number | undefined {
+  const m = /^total#h(\d+)$/.exec(pk);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** What an item's set holds for a fact: 96 bits of its SHA-256, base64url. */
@@ -181,14 +201,13 @@ export class StatsStore {
     );
   }
 
-  /** Sums every counter item (paged; the exactly-once items' id sets are not read). */
-  async read(): Promise<Record<Counter, number> & { iteratorAgeMs: number }> {
-    const totals = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>;
-    let iteratorAgeMs = 0;
-    let startKey: Record<string, unknown> | undefined;
+  /** Every counter-bearing item, paged, without the exactly-once items' fact sets. */
+  private async scanCounters(): Promise<Record<string, unknown>[]> {
     const names = Object.fromEntries(
       ['pk', 'iteratorAgeMs', ...COUNTERS].map((a, i) => [`#a${i}`, a] as const),
     );
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
     do {
       const res = await this.ddb.send(
         new ScanCommand({
@@ -199,12 +218,75 @@ export class StatsStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of res.Items ?? []) {
-        if (item.pk === 'consumer') iteratorAgeMs = Number(item.iteratorAgeMs ?? 0);
-        else for (const c of COUNTERS) totals[c] += Number(item[c] ?? 0);
-      }
+      items.push(...(res.Items ?? []));
       startKey = res.LastEvaluatedKey;
     } while (startKey);
+    return items;
+  }
+
+  /**
+   * Sums every counter item. An exactly-once item whose hour was already folded into a total
+   * (a compaction that stopped before deleting it) is not counted again.
+   */
+  async read(): Promise<Record<Counter, number> & { iteratorAgeMs: number }> {
+    const totals = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>;
+    let iteratorAgeMs = 0;
+    const items = await this.scanCounters();
+    const folded = new Set(items.flatMap((i) => foldedHourOf(String(i.pk)) ?? []));
+    for (const item of items) {
+      const pk = String(item.pk);
+      if (pk === 'consumer') iteratorAgeMs = Number(item.iteratorAgeMs ?? 0);
+      else if (!folded.has(onceHourOf(pk) ?? Number.NaN))
+        for (const c of COUNTERS) totals[c] += Number(item[c] ?? 0);
+    }
     return { ...totals, iteratorAgeMs };
+  }
+
+  /**
+   * Folds the exactly-once items of every hour older than {@link ONCE_IMMUTABLE_MS} into one
+   * total per hour, and deletes them. Those items can no longer change (no fact that old is
+   * counted), so a total is their plain sum, written once: a run that stops between the total
+   * and the deletions is finished by the next, and {@link read} skips an hour's leftovers once
+   * its total exists. Returns the hours folded and the items deleted.
+   */
+  async compact(nowMs: number): Promise<{ foldedHours: number; deletedItems: number }> {
+    const items = await this.scanCounters();
+    const folded = new Set(items.flatMap((i) => foldedHourOf(String(i.pk)) ?? []));
+    const closedBefore = Math.floor((nowMs - ONCE_IMMUTABLE_MS) / 3_600_000);
+    const byHour = new Map<number, Record<string, unknown>[]>();
+    for (const item of items) {
+      const hour = onceHourOf(String(item.pk));
+      if (hour === undefined || hour >= closedBefore) continue;
+      byHour.set(hour, [...(byHour.get(hour) ?? []), item]);
+    }
+    let foldedHours = 0;
+    let deletedItems = 0;
+    for (const [hour, hourItems] of [...byHour].sort((a, b) => a[0] - b[0])) {
+      if (!folded.has(hour)) {
+        const sums = Object.fromEntries(
+          COUNTERS.map((c) => [c, hourItems.reduce((n, i) => n + Number(i[c] ?? 0), 0)]),
+        );
+        await this.ddb
+          .send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { pk: `total#h${hour}`, ...sums },
+              // Never over a total written before: this hour's items may be partly deleted since.
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          )
+          .catch((err: unknown) => {
+            if (!(err instanceof ConditionalCheckFailedException)) throw err;
+          });
+        foldedHours++;
+      }
+      await batchWriteAll(
+        this.ddb,
+        this.tableName,
+        hourItems.map((i) => ({ DeleteRequest: { Key: { pk: i.pk } } })),
+      );
+      deletedItems += hourItems.length;
+    }
+    return { foldedHours, deletedItems };
   }
 }

@@ -104,6 +104,7 @@ export const FUNCTION_DEPS = {
   baselineRollup: { uses: ['baselines', 'buckets', 'detector', 'clock'] },
   insightsConsumer: { uses: ['insights', 'night', 'clients', 'clock'], names: ['insightsRawTable'] },
   insightsRollup: { uses: ['insights', 'clock'] },
+  statsCompactor: { uses: ['stats', 'clock'] },
   insightsSegments: { auth: true, uses: INSURER_QUERY },
   insightsSpeedCheck: { auth: true, uses: INSURER_QUERY },
   insightsHotspots: { auth: true, uses: INSURER_QUERY },

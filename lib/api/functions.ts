@@ -206,6 +206,14 @@ export const FUNCTIONS = {
     timeoutS: 60,
     tracing: false,
   },
+  /** Folds exactly-once ops-counter items past their dedup horizon into hourly totals. */
+  statsCompactor: {
+    entry: 'functions/scheduled/statsCompactor.ts',
+    handler: 'handler',
+    memoryMb: 512,
+    timeoutS: 300,
+    schedule: { rateMinutes: 60, localEveryS: 600 },
+  },
   /** Folds the raw contributions of open days into the anonymous insights (idempotent, resumable). */
   insightsRollup: {
     entry: 'functions/scheduled/insightsRollup.ts',
