@@ -2,7 +2,7 @@ import { latLngToCell } from 'h3-js';
 import type { FunctionId, HttpFunctionId, ScheduledFunctionId } from '../lib/api/functions.ts';
 import { rollupBaselines } from '../lib/hazards/baselineRollup.ts';
 import { runNightCalibration } from '../lib/night/nightRollup.ts';
-import { DEFAULT_TILE_RESOLUTION } from '../lib/priors/buildPriorTile.ts';
+import { DEFAULT_TILE_RESOLUTION } from '../lib/priors/cellPriors.ts';
 import { runPriorsJob } from '../lib/priors/priorsJob.ts';
 import { NightStore } from './adapters/nightStore.ts';
 import { PriorCandidateStore, priorsSourceOf } from './adapters/priorsSource.ts';

@@ -9,6 +9,7 @@ import { DEFAULT_K, kAnonymous } from '../lib/insights/kAnonymity.ts';
 import { roadCoverage } from '../lib/insights/roadCoverage.ts';
 import { ROAD_CLASS_ORDER, type RoadClass } from '../lib/insights/roadNetwork.ts';
 import { utcDay } from '../lib/privacy/pseudonym.ts';
+import { DAY_MS } from '../lib/time/durations.ts';
 import type { ExtraRoute } from './httpServer.ts';
 import { MAP_SECURITY_HEADERS } from './mapRoutes.ts';
 
@@ -16,7 +17,6 @@ import { MAP_SECURITY_HEADERS } from './mapRoutes.ts';
 export const COVERAGE_LAYER_PATH = '/map/coverage.json';
 /** Pittsburgh's bundled network, the default extent of the layer. */
 const PITTSBURGH: BBox = { minLng: -80.1, minLat: 40.36, maxLng: -79.86, maxLat: 40.51 };
-const DAY_MS = 86_400_000;
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, {

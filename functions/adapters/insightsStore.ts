@@ -12,12 +12,11 @@ import type { CellCounts, Contribution } from '../../lib/insights/contributions.
 import type { DayCell, DayRollup, RawContribution } from '../../lib/insights/dayRollup.ts';
 import type { SpeedHourItem } from '../../lib/insights/speedCheck.ts';
 import { utcDay } from '../../lib/privacy/pseudonym.ts';
+import { DAY_MS, HOUR_MS } from '../../lib/time/durations.ts';
 import { mapLimit } from '../../lib/util/mapLimit.ts';
 import { batchWriteAll, type WriteRequest } from './batchWrite.ts';
 import { queryAll } from './queryAll.ts';
 
-const HOUR_MS = 3600_000;
-const DAY_MS = 24 * HOUR_MS;
 /**
  * Raw contributions live until two days after the end of their UTC day: long enough for the
  * daily rollup to recompute a day that late records reopen, short enough that pseudonymous

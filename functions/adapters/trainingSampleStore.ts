@@ -5,13 +5,13 @@ import type {
   StoredTrainingSample,
   TrainingSampleRepository,
 } from '../../lib/learning/trainingSampleRepository.ts';
+import { DAY_MS } from '../../lib/time/durations.ts';
 import { isoOf } from '../../lib/time/isoTime.ts';
 import { mapLimit } from '../../lib/util/mapLimit.ts';
 import { queryAll } from './queryAll.ts';
 
 /** Samples wait this long for a training round, then expire (TTL): a round runs at least monthly. */
 export const TRAINING_SAMPLE_RETENTION_DAYS = 35;
-const DAY_MS = 86_400_000;
 const CONCURRENCY = 16;
 /** A day's samples spread over 16 partitions by event id: no hot key on a busy day. */
 const SHARDS = '0123456789abcdef';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { EXPORT_FORMATS, type ExportFormat } from '../../lib/insights/exportFormats.ts';
 import { type ExportManifest, publicKeyHex } from '../../lib/insights/exportManifest.ts';
 import { customPeriod } from '../../lib/insights/exportPeriods.ts';
+import { DAY_MS } from '../../lib/time/durations.ts';
 import { type InsurerEntry, listInsurers, regionOf } from '../adapters/insurerDirectory.ts';
 import type { AppDeps, ResourceNames } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
@@ -20,7 +21,6 @@ import {
   parseWith,
 } from './httpKit.ts';
 
-const DAY_MS = 86_400_000;
 /** Download URLs live an hour: long enough to fetch a month's files, short enough not to be shared around. */
 const URL_TTL_MS = 3600_000;
 /** An on-demand export covers at most a quarter, like the area queries. */

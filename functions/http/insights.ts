@@ -13,6 +13,7 @@ import { roadCoverage } from '../../lib/insights/roadCoverage.ts';
 import { hotspotRows, segmentRows } from '../../lib/insights/segmentInsights.ts';
 import { speedCheck } from '../../lib/insights/speedCheck.ts';
 import { utcDay } from '../../lib/privacy/pseudonym.ts';
+import { DAY_MS } from '../../lib/time/durations.ts';
 import { isoOf } from '../../lib/time/isoTime.ts';
 import { roadNetwork } from '../adapters/roadNetworkSource.ts';
 import type { AppDeps } from '../runtime/deps.ts';
@@ -29,7 +30,6 @@ import {
   parseWith,
 } from './httpKit.ts';
 
-const DAY_MS = 86_400_000;
 /** Default interval when `from`/`to` are absent: the last four weeks. */
 const DEFAULT_INTERVAL_MS = 28 * DAY_MS;
 /** Longest interval: a quarter of day items per partition keeps a query to ~100 items a partition. */

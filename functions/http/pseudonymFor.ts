@@ -1,3 +1,4 @@
+import { dayKeyName } from '../../lib/privacy/dayPseudonyms.ts';
 import { type Pseudonym, pseudonymOf } from '../../lib/privacy/pseudonym.ts';
 import { DAY_KEY_RETENTION_S } from '../adapters/identityStore.ts';
 import type { AppDeps } from '../runtime/deps.ts';
@@ -13,7 +14,7 @@ export function newPeriodKey(deps: Pick<AppDeps, 'randomBytes'>): string {
 /** The device's pseudonym of a UTC day, creating the day's key on first use (TTL 30 days). */
 export async function pseudonymFor(deps: PseudonymDeps, deviceId: string, day: string): Promise<Pseudonym> {
   const expiresAtS = Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + DAY_KEY_RETENTION_S;
-  const dayKey = await deps.identity.periodKey(`day#${day}`, () => newPeriodKey(deps), expiresAtS);
+  const dayKey = await deps.identity.periodKey(dayKeyName(day), () => newPeriodKey(deps), expiresAtS);
   return pseudonymOf(deviceId, day, dayKey, deps.hmac);
 }
 
@@ -24,6 +25,6 @@ export async function pseudonymFor(deps: PseudonymDeps, deviceId: string, day: s
  */
 export async function rateSubjectFor(deps: PseudonymDeps, deviceId: string, day: string): Promise<string> {
   await pseudonymFor(deps, deviceId, day); // ensures the day key exists
-  const dayKey = await deps.identity.periodKey(`day#${day}`, () => newPeriodKey(deps), undefined);
+  const dayKey = await deps.identity.periodKey(dayKeyName(day), () => newPeriodKey(deps), undefined);
   return deps.hmac(dayKey, `rate|${day}|${deviceId}`).slice(0, 32);
 }

@@ -15,6 +15,7 @@ import { duePeriods, periodDays, periodFolder } from '../../lib/insights/exportP
 import { buildExportTables } from '../../lib/insights/exportTables.ts';
 import { DEFAULT_K } from '../../lib/insights/kAnonymity.ts';
 import { ENV } from '../../lib/resources.ts';
+import { HOUR_MS } from '../../lib/time/durations.ts';
 import { isoOf } from '../../lib/time/isoTime.ts';
 import { localSigningSeed, secretSigningSeed } from '../adapters/exportSigningKey.ts';
 import { type ExportStore, insurerPrefix, LocalExportStore, S3ExportStore } from '../adapters/exportStore.ts';
@@ -24,7 +25,6 @@ import type { AppDeps, ResourceNames } from '../runtime/deps.ts';
 import { pickDeps } from '../runtime/functionDeps.ts';
 import { lambdaDeps } from '../runtime/lambdaDeps.ts';
 
-const HOUR_MS = 3600_000;
 /** A scheduled period is exported this long after it ends: the daily fold runs 15 min after a day closes, hourly. */
 export const EXPORT_SETTLE_MS = 2 * HOUR_MS;
 /** Formats the schedule writes for every period. */

@@ -1,12 +1,11 @@
 import middy from '@middy/core';
 import { foldDay } from '../../lib/insights/dayRollup.ts';
 import { utcDay } from '../../lib/privacy/pseudonym.ts';
+import { DAY_MS, HOUR_MS } from '../../lib/time/durations.ts';
 import { RAW_RETENTION_AFTER_DAY_MS } from '../adapters/insightsStore.ts';
 import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 
-const HOUR_MS = 3600_000;
-const DAY_MS = 24 * HOUR_MS;
 /** A day is folded once its end plus this lateness has passed (later records reopen it). */
 export const INSIGHTS_DAY_LATENESS_MS = 15 * 60_000;
 /**

@@ -1,7 +1,7 @@
+import { DAY_MS } from '../time/durations.ts';
 import { isoOf as iso } from '../time/isoTime.ts';
 import type { ExportPeriod } from './exportManifest.ts';
 
-const DAY_MS = 86_400_000;
 const dayStart = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 
 /** The UTC day `[start, start + 1 day)` containing `ms`. */

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../time/durations.ts';
 import { isoOf } from '../time/isoTime.ts';
 import {
   type CalibrationConfig,
@@ -112,7 +113,6 @@ export async function calibrateNightGroups(
   return out;
 }
 
-const DAY_MS = 86_400_000;
 /** A day is rolled up once its end plus this lateness has passed (as the insights rollup). */
 export const NIGHT_DAY_LATENESS_MS = 15 * 60_000;
 

@@ -1,6 +1,7 @@
 import { cellToParent, latLngToCell } from 'h3-js';
 import type { ArtefactKind } from '../contract/artefact.ts';
 import type { TelemetryEvent } from '../contract/events.ts';
+import { HOUR_MS, MINUTE_MS } from '../time/durations.ts';
 import type { ArtefactLine } from './registry.ts';
 
 /**
@@ -9,9 +10,6 @@ import type { ArtefactLine } from './registry.ts';
  * the same kind of road, coarse enough that a 1 % cohort still shares strata with the control.
  */
 export const HEALTH_CELL_RESOLUTION = 7;
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
 
 /** What one artefact version saw in one stratum (res-7 cell × UTC hour). */
 export interface StratumCounts {

@@ -8,21 +8,16 @@ import {
 } from '../contract/artefact.ts';
 import { DEFAULT_K } from '../insights/kAnonymity.ts';
 import {
+  DEFAULT_TILE_RESOLUTION,
   PRIOR_CELL_RESOLUTION,
   type RegionPriors,
   type RegionPriorsOptions,
   regionPriors,
 } from './cellPriors.ts';
 import { PriorsError } from './priorsError.ts';
+
 import type { PriorsSource } from './priorsSource.ts';
 import { encodePriorTile } from './priorTile.ts';
-
-/**
- * Tile area: an H3 res-4 cell (~1,770 km², a city and its ring roads). Coarser tiles would make
- * every camera download its neighbours' towns; finer ones (res 5, ~250 km²) would make a
- * commuter cross several per trip. Fully covered, a res-4 tile has 2,401 cells: 9.6 KB.
- */
-export const DEFAULT_TILE_RESOLUTION = 4;
 
 /**
  * A built tile waiting for its signature. The cloud holds no release key (releases are signed

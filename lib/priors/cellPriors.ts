@@ -13,6 +13,13 @@ import { fitGammaPrior, type GammaPrior, type PriorFitMethod, posteriorOf } from
 export const PRIOR_CELL_RESOLUTION = 8;
 
 /**
+ * Tile area: an H3 res-4 cell (~1,770 km², a city and its ring roads). Coarser tiles would make
+ * every camera download its neighbours' towns; finer ones (res 5, ~250 km²) would make a
+ * commuter cross several per trip. Fully covered, a res-4 tile has 2,401 cells: 9.6 KB.
+ */
+export const DEFAULT_TILE_RESOLUTION = 4;
+
+/**
  * What a rate is per. `hour` (default): near misses per hour of driving through the cell — the
  * camera's score is a probability per moment of driving, so a per-time ratio is what shifts its
  * odds; per distance would make a slow junction queue look safer than it is for the same minutes

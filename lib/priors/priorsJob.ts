@@ -1,3 +1,4 @@
+import { DAY_MS } from '../time/durations.ts';
 import { isoOf } from '../time/isoTime.ts';
 import type { PriorTileCandidate } from './buildPriorTile.ts';
 import { buildPriorTile } from './buildPriorTile.ts';
@@ -28,7 +29,6 @@ export interface PriorsJobReport {
   empty: string[];
 }
 
-const DAY_MS = 86_400_000;
 const dayOf = (ms: number) => isoOf(ms, 'day');
 
 /**

@@ -1,6 +1,5 @@
+import { DAY_MS } from '../time/durations.ts';
 import { type Pseudonym, pseudonymOf, utcDay } from './pseudonym.ts';
-
-const DAY_MS = 86_400_000;
 
 /**
  * Where the per-day secret keys live, read-only. A key that no longer exists (destroyed, or

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BucketEntry } from '../hazards/slidingWindow.ts';
+import { DAY_MS } from '../time/durations.ts';
 import { isoOf } from '../time/isoTime.ts';
 import { type DayPseudonymDeps, devicePseudonymsByDay } from './dayPseudonyms.ts';
 
@@ -10,8 +11,6 @@ import { type DayPseudonymDeps, devicePseudonymsByDay } from './dayPseudonyms.ts
  * that every step is audited. Who may call each step is the route's roles (lib/api/functions.ts,
  * enforced by the authorisation matrix); everything else is decided here.
  */
-
-const DAY_MS = 86_400_000;
 
 /** A legal order covers at most this span: a request for "everything" is not a scope. */
 export const LEGAL_MAX_SCOPE_MS = 31 * DAY_MS;

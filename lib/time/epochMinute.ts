@@ -1,7 +1,9 @@
 /** Minutes since the Unix epoch: the time unit of bucketing. Branded so it is never mixed with ms. */
 export type EpochMinute = number & { readonly __brand: 'EpochMinute' };
 
-export const MINUTE_MS = 60_000;
+import { MINUTE_MS } from './durations.ts';
+
+export { MINUTE_MS };
 
 /** The epoch minute that contains an instant in milliseconds. */
 export function epochMinute(ms: number): EpochMinute {

@@ -3,6 +3,7 @@ import type { TelemetryEvent } from '../../lib/contract/events.ts';
 import { PATH_CELL_RESOLUTION } from '../../lib/geo/pathCellResolution.ts';
 import { createPrng, gaussian, type Prng } from '../../lib/random/prng.ts';
 import type { StreamRecord } from '../../lib/stream/streamRecord.ts';
+import { DAY_MS } from '../../lib/time/durations.ts';
 import { isoOf } from '../../lib/time/isoTime.ts';
 import { drawNightDevice, type NightDevice, nightFrameStats, nightSensorModel } from './nightSensorModels.ts';
 
@@ -50,7 +51,6 @@ export interface NightFleet {
 
 /** Pittsburgh, where the simulator's road network is (data/roads). */
 const CENTRE = { lat: 40.4406, lng: -79.9959 };
-const DAY_MS = 86_400_000;
 /** 03:00 UTC is 22:00 in Pittsburgh in January: well past civil dusk. */
 const FIRST_NIGHT_MS = Date.UTC(2026, 0, 5, 3);
 

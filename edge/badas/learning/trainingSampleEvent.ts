@@ -2,6 +2,7 @@ import { cellToLatLng, latLngToCell } from 'h3-js';
 import type { TrainingSampleEvent } from '../../../lib/contract/events.ts';
 import { TRAINING_CELL_RESOLUTION } from '../../../lib/contract/trainingSample.ts';
 import { quantiseFeatures } from '../../../lib/learning/trainingFeatures.ts';
+import { HOUR_MS } from '../../../lib/time/durations.ts';
 import { isoOf } from '../../../lib/time/isoTime.ts';
 import { type Random, randomUuid } from '../../core/random.ts';
 import { floorTo } from '../../core/time.ts';
@@ -28,7 +29,6 @@ export interface TrainingSampleContext {
   modelVersion: string;
 }
 
-const HOUR_MS = 3_600_000;
 /** 5 decimals, as every other event (edge/privacy/redactor.ts); the centre of a ~5 km² cell is no secret. */
 const COORD_DECIMALS = 5;
 

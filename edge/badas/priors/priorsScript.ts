@@ -1,5 +1,5 @@
 import { cellToParent, latLngToCell } from 'h3-js';
-import { PRIOR_CELL_RESOLUTION } from '../../../lib/priors/cellPriors.ts';
+import { DEFAULT_TILE_RESOLUTION, PRIOR_CELL_RESOLUTION } from '../../../lib/priors/cellPriors.ts';
 import { encodePriorTile } from '../../../lib/priors/priorTile.ts';
 import { BadasMonitor } from '../badasMonitor.ts';
 import type { BadasScorer } from '../badasScorer.ts';
@@ -13,7 +13,7 @@ import { ConflictPriors } from './conflictPriors.ts';
  */
 export function runPriorsScript(): string {
   const hot = latLngToCell(40.4406, -79.9959, PRIOR_CELL_RESOLUTION);
-  const parent = cellToParent(hot, 4);
+  const parent = cellToParent(hot, DEFAULT_TILE_RESOLUTION);
   const bytes = encodePriorTile({
     parent,
     cellRes: PRIOR_CELL_RESOLUTION,
