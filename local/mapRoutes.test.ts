@@ -12,6 +12,7 @@ describe('the map page routes', () => {
       roadsFile: new URL('../data/roads/pgh_major_roads.geojson.gz', import.meta.url),
       webDir: new URL('../web/', import.meta.url),
       cells: () => [],
+      detectorWindowMinutes: 20,
     });
     server = createServer(async (req, res) => {
       if (!(await route(req, res, new URL(req.url ?? '/', 'http://x')))) {
@@ -27,11 +28,17 @@ describe('the map page routes', () => {
   it('serves a label and a colour for every hazard kind, from the one hazard-kind table', async () => {
     const res = await fetch(`${base}/map/kinds.json`);
     expect(res.status).toBe(200);
-    const legend = (await res.json()) as { kind: string; label: string; colour: string }[];
+    const legend = (await res.json()) as {
+      kind: string;
+      label: string;
+      colour: string;
+      windowMinutes: number;
+    }[];
     expect(legend.map((k) => k.kind).sort()).toEqual([...HAZARD_KINDS].sort());
     for (const k of legend) {
       expect(k.label.length).toBeGreaterThan(0);
       expect(k.colour).toMatch(/^#[0-9a-f]{6}$/i);
+      expect(k.windowMinutes).toBeGreaterThan(0);
     }
   });
 });

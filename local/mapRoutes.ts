@@ -42,6 +42,8 @@ export interface MapRoutesOptions {
   cameras?: () => MapCamera[];
   /** Cells gathering evidence, e.g. `LiveCells#snapshot`. */
   cells: () => LiveCell[];
+  /** The detector's configured window (minutes), for the kinds that set none. */
+  detectorWindowMinutes: number;
 }
 
 /**
@@ -319,7 +321,9 @@ export function mapRoutes(opts: MapRoutesOptions): ExtraRoute {
       return true;
     }
     if (path === '/map/kinds.json') {
-      sendJson(res, 200, hazardKindLegend(), { 'cache-control': 'public, max-age=300' });
+      sendJson(res, 200, hazardKindLegend(opts.detectorWindowMinutes), {
+        'cache-control': 'public, max-age=300',
+      });
       return true;
     }
     if (path === '/map/roads.json') {

@@ -19,6 +19,7 @@ const FRAME_MS = 1000 / 30;
 // Labels and colours of the hazard kinds come from the one hazard-kind table
 // (lib/hazards/hazardKinds.ts) through /map/kinds.json; these are only what shows until it loads.
 const KIND_LABELS = {};
+const KIND_WINDOW_MINUTES = {};
 const KIND_COLORS = {};
 
 /** Per road class: colour, width in CSS px at the fitted zoom, and a darker casing for majors. */
@@ -397,6 +398,7 @@ async function loadKinds() {
     for (const k of kinds) {
       KIND_LABELS[k.kind] = k.label;
       KIND_COLORS[k.kind] = k.colour;
+      KIND_WINDOW_MINUTES[k.kind] = k.windowMinutes;
     }
     // The legend's hazard entries follow the same table.
     const legend = document.querySelector('.legend ul');
@@ -620,8 +622,8 @@ async function loadEvidence() {
   }
   const p = h.properties;
   const [lng, lat] = h.geometry.coordinates;
-  // The detector's window: evidence from 20 minutes before the hazard was first seen.
-  const from = new Date(Date.parse(p.firstSeen) - 20 * 60_000).toISOString();
+  // The kind's window (from /map/kinds.json): evidence from that long before the hazard was first seen.
+  const from = new Date(Date.parse(p.firstSeen) - (KIND_WINDOW_MINUTES[p.kind] ?? 20) * 60_000).toISOString();
   const to = new Date(Date.parse(p.clearedAt ?? p.lastSeen) + 60_000).toISOString();
   const q = new URLSearchParams({ lat: String(lat), lng: String(lng), from, to });
   if (p.heading !== undefined) q.set('heading', String(p.heading));

@@ -17,6 +17,7 @@ export function mapExtra() {
         webDir: new URL('../../web/', import.meta.url),
         cameras: () => cameras(),
         cells: () => live.snapshot(),
+        detectorWindowMinutes: stack.deps.detector.windowMinutes,
       });
       const coverage = coverageLayer(stack.deps);
       return async (req, res, url) => (await coverage(req, res, url)) || page(req, res, url);

@@ -122,18 +122,22 @@ export interface HazardKindLegendEntry {
   kind: HazardKind;
   label: string;
   colour: string;
+  /** The kind's sliding window: how far back before a hazard's first sighting its evidence goes. */
+  windowMinutes: number;
 }
 
 /**
  * The map's legend, from the table: what `/map/kinds.json` serves so the page draws every kind
- * (a new one included) with its label and colour instead of a copy of them.
+ * (a new one included) with its label, colour and window instead of a copy of them.
+ * `detectorWindowMinutes` is the configured window of kinds that set none.
  *
- * @example hazardKindLegend()[0] // { kind: 'slowdown_or_obstruction', label: 'Slowdown / obstruction', colour: '#ff5a5f' }
+ * @example hazardKindLegend(20)[0] // { kind: 'slowdown_or_obstruction', label: 'Slowdown / obstruction', colour: '#ff5a5f', windowMinutes: 20 }
  */
-export function hazardKindLegend(): HazardKindLegendEntry[] {
+export function hazardKindLegend(detectorWindowMinutes: number): HazardKindLegendEntry[] {
   return (Object.entries(HAZARD_KIND_TABLE) as [HazardKind, HazardKindSpec][]).map(([kind, spec]) => ({
     kind,
     label: spec.label,
     colour: spec.colour,
+    windowMinutes: spec.windowMinutes ?? detectorWindowMinutes,
   }));
 }

@@ -104,12 +104,18 @@ describe('near-miss hazards', () => {
     const colours = Object.values(HAZARD_KIND_TABLE).map((s) => s.colour);
     expect(new Set(colours).size).toBe(colours.length);
     expect(longestWindowMinutes(DEFAULT_DETECTOR_CONFIG.windowMinutes)).toBe(spec.windowMinutes);
-    expect(new Set(hazardKindLegend().map((e) => e.kind))).toEqual(new Set(HAZARD_KINDS));
-    expect(hazardKindLegend().find((e) => e.kind === 'near_miss')).toEqual({
+    const legend = hazardKindLegend(DEFAULT_DETECTOR_CONFIG.windowMinutes);
+    expect(new Set(legend.map((e) => e.kind))).toEqual(new Set(HAZARD_KINDS));
+    expect(legend.find((e) => e.kind === 'near_miss')).toEqual({
       kind: 'near_miss',
       label: 'Near misses',
       colour: spec.colour,
+      windowMinutes: spec.windowMinutes,
     });
+    // A kind without a window of its own shows the detector's.
+    expect(hazardKindLegend(25).find((e) => e.kind === 'slowdown_or_obstruction')?.windowMinutes).toBe(
+      HAZARD_KIND_TABLE.slowdown_or_obstruction.windowMinutes ?? 25,
+    );
   });
 
   it('take a near_miss event as evidence, and a badas_alert not', () => {

@@ -20,7 +20,13 @@ const live = new LiveCells();
 beforeAll(async () => {
   stack = await startLocalStack({
     esm: { maxBatchingWindowS: 0.1 },
-    extra: () => mapRoutes({ roadsFile: ROADS, webDir: WEB, cells: () => live.snapshot() }),
+    extra: (stack) =>
+      mapRoutes({
+        roadsFile: ROADS,
+        webDir: WEB,
+        cells: () => live.snapshot(),
+        detectorWindowMinutes: stack.deps.detector.windowMinutes,
+      }),
     onAggregation: (r) => live.add(r),
   });
   api = new ApiClient(stack.url, stack.operatorToken);

@@ -23,11 +23,12 @@ beforeAll(async () => {
   stack = await startLocalStack({
     esm: { maxBatchingWindowS: 0.1 },
     deletionWorkerIntervalMs: 0,
-    extra: () =>
+    extra: (stack) =>
       mapRoutes({
         roadsFile: new URL('../../data/roads/pgh_major_roads.geojson.gz', import.meta.url),
         webDir: new URL('../../web/', import.meta.url),
         cells: () => [],
+        detectorWindowMinutes: stack.deps.detector.windowMinutes,
       }),
   });
   api = new ApiClient(stack.url, stack.operatorToken);
