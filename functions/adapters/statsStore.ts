@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GroupCommit } from '../../lib/stream/groupCommit.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../lib/time/durations.ts';
 import { batchWriteAll } from './batchWrite.ts';
 
 export const COUNTERS = ['accepted', 'duplicates', 'rejected', 'processed', 'failedToDestination'] as const;
@@ -55,7 +56,7 @@ function fnv1a(text: string): number {
 
 /** The item a fact is counted in: its minute and its group's shard. */
 export function onceItemKey(op: CountOnce): string {
-  return `once#m${Math.floor(op.atMs / 60_000)}#${fnv1a(op.group ?? op.id) % ONCE_SHARDS}`;
+  return `once#m${Math.floor(op.atMs / MINUTE_MS)}#${fnv1a(op.group ?? op.id) % ONCE_SHARDS}`;
 }
 
 /**
@@ -63,7 +64,7 @@ export function onceItemKey(op: CountOnce): string {
  * than 8 days (events over 7 days old are refused at ingest; stream records over 2 h old go to
  * the failure destination and are counted at arrival), plus an hour of margin.
  */
-export const ONCE_IMMUTABLE_MS = (8 * 24 + 1) * 3_600_000;
+export const ONCE_IMMUTABLE_MS = 8 * DAY_MS + HOUR_MS;
 
 /** The epoch hour of an exactly-once item's key, or undefined for any other item. */
 function onceHourOf(pk: string): number | undefined {
@@ -252,7 +253,7 @@ export class StatsStore {
   async compact(nowMs: number): Promise<{ foldedHours: number; deletedItems: number }> {
     const items = await this.scanCounters();
     const folded = new Set(items.flatMap((i) => foldedHourOf(String(i.pk)) ?? []));
-    const closedBefore = Math.floor((nowMs - ONCE_IMMUTABLE_MS) / 3_600_000);
+    const closedBefore = Math.floor((nowMs - ONCE_IMMUTABLE_MS) / HOUR_MS);
     const byHour = new Map<number, Record<string, unknown>[]>();
     for (const item of items) {
       const hour = onceHourOf(String(item.pk));
