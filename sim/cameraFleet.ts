@@ -1,8 +1,18 @@
 import type { KeyValueStorage } from '../edge/core/storage.ts';
+import { DEFAULT_EDGE_CONFIG } from '../edge/edgeConfig.ts';
 import type { LocatedEvent } from '../edge/privacy/redactor.ts';
 import { createPrng, type Prng } from '../lib/random/prng.ts';
 import { SimCamera } from './camera/simCamera.ts';
 import { cameraDisplayId } from './cameraNames.ts';
+import {
+  createNightIsp,
+  DEFAULT_NIGHT_ISP,
+  findNightSensorModel,
+  type NightIsp,
+  type NightIspOptions,
+  type SceneStatsSink,
+  townLuminance,
+} from './night/nightIsp.ts';
 import { type CameraModel, drawCameraModel } from './sensors/cameraModels.ts';
 import { SensorRig, type SensorRigOptions, type SensorSink } from './sensors/sensorRig.ts';
 import { type DriveContext, drawDriverProfile, driveStep } from './world/driveStep.ts';
@@ -65,15 +75,23 @@ export interface CameraFleetOptions {
   models?: readonly CameraModel[];
   /** Synthesise sensors but discard the samples (benches: the cost of synthesis alone). */
   sensorsOnly?: boolean;
+  /**
+   * The cameras' image statistics (default {@link DEFAULT_NIGHT_ISP}); `false`: none, as before
+   * the fleet fed `night_scene`. A camera model without a night sensor model sends none anyway.
+   */
+  nightIsp?: NightIspOptions | false;
 }
 
 const DISCARD: SensorSink = { gps: () => {}, imu: () => {} };
+const DISCARD_SCENE: SceneStatsSink = { sceneStats: () => {} };
 
 interface Unit {
   vehicle: Vehicle;
   rig: SensorRig;
   camera: SimCamera;
   prng: Prng;
+  /** The camera's image sensor at night; absent for a model the simulation has no night model of. */
+  isp?: NightIsp | undefined;
   via?: Incident | undefined;
 }
 
@@ -126,6 +144,8 @@ export function createCameraFleet(
   const hits: CameraHitTruth[] = [];
   const drive: DriveContext = { planner, world, scenario, stats };
   const placements = planner.place(scenario.cameras, now);
+  const luminanceOf = townLuminance(scenario.seed);
+  const ispOptions = options.nightIsp === false ? undefined : (options.nightIsp ?? DEFAULT_NIGHT_ISP);
   const units: Unit[] = placements.map((p, i) => {
     const prng = root.fork(`camera-${i}`);
     const driver = drawDriverProfile(prng);
@@ -136,8 +156,21 @@ export function createCameraFleet(
     });
     const storage = options.storageFor?.(i);
     const onDetection = options.onDetection;
+    const nightModel = findNightSensorModel(model.name);
+    // Its own fork: drawing the device and its frames' noise shifts no other stream of the camera.
+    const isp =
+      nightModel && ispOptions
+        ? createNightIsp(nightModel, prng.fork('night-isp'), now, luminanceOf, ispOptions)
+        : undefined;
     const camera = new SimCamera({
       seed: `${scenario.seed}-${i}`,
+      // Night reports name the model and firmware, so the cloud calibrates each pair apart.
+      config: {
+        camera: {
+          model: model.name,
+          firmware: nightModel?.firmware ?? DEFAULT_EDGE_CONFIG.camera.firmware,
+        },
+      },
       ...(storage ? { storage } : {}),
       onDetection: (e) => {
         stats.detected++;
@@ -169,7 +202,7 @@ export function createCameraFleet(
         },
       },
     );
-    const unit: Unit = { vehicle, rig, camera, prng };
+    const unit: Unit = { vehicle, rig, camera, prng, isp };
     if (p.via) unit.via = p.via;
     return unit;
   });
@@ -196,6 +229,7 @@ export function createCameraFleet(
           },
           sinks[i] as SensorSink,
         );
+        u.isp?.frames(now, v.lat, v.lng, options.sensorsOnly ? DISCARD_SCENE : u.camera);
       }
     }
   };

@@ -4,6 +4,7 @@ import { createSeededRandom } from '../../edge/core/random.ts';
 import { type KeyValueStorage, MemoryStorage } from '../../edge/core/storage.ts';
 import type { Gzip, Transport } from '../../edge/core/transport.ts';
 import { DEFAULT_EDGE_CONFIG, type EdgeConfig } from '../../edge/edgeConfig.ts';
+import type { SceneStats } from '../../edge/night/nightSceneReporter.ts';
 import { EdgePipeline } from '../../edge/pipeline.ts';
 import type { LocatedEvent } from '../../edge/privacy/redactor.ts';
 import type { GpsFix, ImuSample } from '../../edge/sensors/samples.ts';
@@ -70,6 +71,12 @@ export class SimCamera implements SensorSink {
   imu(sample: ImuSample): void {
     this.clock.set(sample.tMs);
     this.pipeline.pushImu(sample);
+  }
+
+  /** One frame's statistics from the image pipeline's ISP (the night calibration's input). */
+  sceneStats(stats: SceneStats): void {
+    this.clock.set(stats.tMs);
+    this.pipeline.pushSceneStats(stats);
   }
 
   /** Connects the uplink (after provisioning). */
