@@ -97,11 +97,18 @@ describe('the camera fleet at night', () => {
 });
 
 describe('the camera fleet by day', () => {
+  const day = drive(MIDDAY_MS);
+
   it('sends no night_scene over a midday drive, though its cameras report other events', () => {
-    const day = drive(MIDDAY_MS);
     const events = Array.from({ length: CAMERAS }, (_, i) => queued(day, i)).flat();
     expect(events.length).toBeGreaterThan(0);
     expect(sceneOf(events)).toEqual([]);
+  });
+
+  it('queues byte-identical batches with and without ISP statistics: by day they change nothing', () => {
+    const without = drive(MIDDAY_MS, { nightIsp: false });
+    for (let i = 0; i < CAMERAS; i++)
+      expect(day.cameras[i]?.pipeline.queue.bodies()).toEqual(without.cameras[i]?.pipeline.queue.bodies());
   });
 });
 
