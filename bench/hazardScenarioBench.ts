@@ -281,7 +281,8 @@ function stageScore(
     potholeHitsDetected: potholeHits.filter((h) => near(h.camera, h.tMs, 'road_anomaly', 3000, 'pothole'))
       .length,
     deviceEvents: device.length,
-    uploadedEvents: uploaded.filter((u) => u.e.type !== 'trip').length,
+    // Detections only: trip segments and night-scene reports are not detections.
+    uploadedEvents: uploaded.filter((u) => u.e.type !== 'trip' && u.e.type !== 'night_scene').length,
   };
 }
 
