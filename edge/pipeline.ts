@@ -125,7 +125,7 @@ export class EdgePipeline {
       this.learning = new TrainingSampleCollector(platform.random, config.learning.collector);
     this.night = new NightSceneReporter(
       { ...config.nightScene, cameraModel: config.camera.model, firmware: config.camera.firmware },
-      platform.random,
+      platform.nightRandom ?? platform.random,
       () => this.places.zones(),
     );
   }

@@ -105,6 +105,17 @@ describe('the camera fleet by day', () => {
     expect(sceneOf(events)).toEqual([]);
   });
 
+  it('leaves every other event as it would be without ISP statistics, at night too', () => {
+    const withIsp = drive(NIGHT_MS);
+    const without = drive(NIGHT_MS, { nightIsp: false });
+    expect(sceneOf(queued(withIsp, 0)).length).toBeGreaterThan(0);
+    for (let i = 0; i < CAMERAS; i++) {
+      const others = queued(withIsp, i).filter((e) => e.type !== 'night_scene');
+      expect(others.length).toBeGreaterThan(0);
+      expect(others).toEqual(queued(without, i));
+    }
+  });
+
   it('queues byte-identical batches with and without ISP statistics: by day they change nothing', () => {
     const without = drive(MIDDAY_MS, { nightIsp: false });
     for (let i = 0; i < CAMERAS; i++)

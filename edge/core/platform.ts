@@ -14,6 +14,12 @@ import type { Gzip, Transport } from './transport.ts';
 export interface EdgePlatform {
   clock: Clock;
   random: Random;
+  /**
+   * Randomness for the night-scene reporter's ids and jitter; absent: {@link random}. A seeded
+   * host (the simulator) hands a stream of its own, so that night reports leave every other
+   * event's ids and privacy trims as they would be without them.
+   */
+  nightRandom?: Random;
   storage: KeyValueStorage;
   logger: Logger;
   /** Absent in replay: nothing is sent. */

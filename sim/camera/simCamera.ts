@@ -54,7 +54,14 @@ export class SimCamera implements SensorSink {
     this.random = createSeededRandom(options.seed);
     const onDetection = options.onDetection;
     this.pipeline = new EdgePipeline(
-      { clock: this.clock, random: this.random, storage: this.storage, logger: silentLogger },
+      {
+        clock: this.clock,
+        random: this.random,
+        // Night reports draw from their own stream: with or without them, every other event is the same.
+        nightRandom: createSeededRandom(`${options.seed}-night`),
+        storage: this.storage,
+        logger: silentLogger,
+      },
       // The simulated owner opted in to network sharing (the fleet provisions consent too).
       { ...DEFAULT_EDGE_CONFIG, networkSharing: true, ...options.config },
       onDetection ? { record: onDetection } : undefined,
