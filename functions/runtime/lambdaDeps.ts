@@ -19,23 +19,15 @@ export type Invocable<E, R> = (event: E, context: Context) => Promise<R>;
 
 /**
  * A Lambda entry point over a factory that takes its dependencies: the same factory the local
- * stack calls. Given the function's id, the factory is handed only that function's declared
- * share (`pickDeps`), as the local registry does.
+ * stack calls, handed only its function's declared share (`pickDeps`), as the local registry does.
  */
-export function lambdaEntry<E, R>(factory: (deps: AppDeps) => Invocable<E, R>): Invocable<E, R>;
 export function lambdaEntry<F extends FunctionId, E, R>(
   factory: (deps: DepsOf<F>) => Invocable<E, R>,
   id: F,
-): Invocable<E, R>;
-export function lambdaEntry<E, R>(
-  factory: (deps: never) => Invocable<E, R>,
-  id?: FunctionId,
 ): Invocable<E, R> {
   let handler: Invocable<E, R> | undefined;
   return (event, context) => {
-    handler ??= (factory as (deps: unknown) => Invocable<E, R>)(
-      id ? pickDeps(lambdaDeps(), id) : lambdaDeps(),
-    );
+    handler ??= factory(pickDeps(lambdaDeps(), id));
     return handler(event, context);
   };
 }
