@@ -6,7 +6,7 @@ import { loadRoadGraph } from '../bin/commands/simulate.ts';
 import type { TelemetryEvent } from '../lib/contract/events.ts';
 import { BucketIndex } from '../lib/hazards/bucketIndex.ts';
 import { aggregateExposure, aggregateSignals } from '../lib/hazards/bucketing.ts';
-import { cellsToRead, detectHazards } from '../lib/hazards/detector.ts';
+import { cellsWithin, detectHazards } from '../lib/hazards/detector.ts';
 import { HAZARD_AREA_RESOLUTION } from '../lib/hazards/hazardQuery.ts';
 import type { HazardRecord } from '../lib/hazards/hazardRecord.ts';
 import { exposuresOf, signalOf } from '../lib/hazards/signals.ts';
@@ -352,7 +352,10 @@ async function benchAggregatorCpu(stack: LocalStackHandle): Promise<BenchResult[
     const deltas = [...aggregateSignals(decoded).values()];
     // The detector sees what the store would return: here, the deltas themselves.
     const index = new BucketIndex().add(deltas).add(aggregateExposure(decoded).values());
-    cellsToRead(deltas, stack.deps.detector);
+    cellsWithin(
+      deltas.map((d) => d.cell),
+      stack.deps.detector.neighbourRings,
+    );
     detectHazards({ deltas, index, active: [], config: stack.deps.detector, baseline: () => 0.01, nowMs });
   };
   const cpuUs = (rounds: number) => {

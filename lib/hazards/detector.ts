@@ -41,11 +41,14 @@ export type BaselineLookup = (
 /** A change the detector asks the store to make. */
 export type HazardChange = { op: 'create'; hazard: HazardRecord } | { op: 'update'; hazard: HazardRecord };
 
-/** Cells whose buckets the detector must read for these deltas: each touched cell and its rings. */
-export function cellsToRead(deltas: Iterable<BucketDelta>, config: Pick<DetectorConfig, 'neighbourRings'>) {
-  const cells = new Set<string>();
-  for (const d of deltas) for (const c of gridDisk(d.cell, config.neighbourRings)) cells.add(c);
-  return cells;
+/**
+ * The cells within `rings` of any of `cells`: what the detector reads around evidence (each
+ * touched cell and its rings), and where exposure matters around evidence or a hazard.
+ */
+export function cellsWithin(cells: Iterable<string>, rings: number): Set<string> {
+  const out = new Set<string>();
+  for (const c of new Set(cells)) for (const n of gridDisk(c, rings)) out.add(n);
+  return out;
 }
 
 interface TouchedGroup {

@@ -1,9 +1,8 @@
-import { gridDisk } from 'h3-js';
 import { type BaselineCounts, baselineAttr, baselineRate, hourOfWeek } from '../hazards/baseline.ts';
 import { BucketIndex } from '../hazards/bucketIndex.ts';
 import { aggregateExposure, aggregateSignals, type BucketDelta } from '../hazards/bucketing.ts';
 import { hazardsToClear } from '../hazards/clearing.ts';
-import { type BaselineLookup, type DetectorConfig, detectHazards } from '../hazards/detector.ts';
+import { type BaselineLookup, cellsWithin, type DetectorConfig, detectHazards } from '../hazards/detector.ts';
 import { longestWindowMinutes } from '../hazards/hazardKinds.ts';
 import type { HazardRecord } from '../hazards/hazardRecord.ts';
 import type { BucketEntry } from '../hazards/slidingWindow.ts';
@@ -64,13 +63,6 @@ export interface AggregationReport {
   hazardsCleared: string[];
   /** The buckets this invocation touched: what a live map shows as cells gathering evidence. */
   touched: { kind: string; cell: string; minute: number; cameras: number }[];
-}
-
-/** The cells within `rings` of any of the given cells. */
-function ringsAround(cells: Iterable<string>, rings: number): Set<string> {
-  const out = new Set<string>();
-  for (const c of new Set(cells)) for (const n of gridDisk(c, rings)) out.add(n);
-  return out;
 }
 
 /** Writes bucket deltas; a failure throws with the deltas that failed and the first cause. */
@@ -149,7 +141,7 @@ export async function applyRecords(
   // Passes next to this batch's own live evidence are written whatever the store holds, so
   // they go in the same write as the signals: the store puts a kind's cells of one area-minute
   // in one item, and the item is then written once instead of before and after the read.
-  const ownHot = ringsAround(
+  const ownHot = cellsWithin(
     liveSignals.map((d) => d.cell),
     cfg.neighbourRings,
   );
@@ -171,8 +163,8 @@ export async function applyRecords(
   };
   if (liveSignals.length === 0 && livePasses.length === 0) return report;
 
-  // The cells to read: each live signal's cell and its rings (what `cellsToRead` gives; the
-  // same set as `ownHot`, computed once), and the live passes' cells.
+  // The cells to read: each live signal's cell and its rings (`ownHot`, computed once), and
+  // the live passes' cells.
   const cells = new Set(ownHot);
   for (const d of livePasses) cells.add(d.cell);
   // Asked again for the same cells by the baseline lookup and the rollup markers; an H3 parent
@@ -194,7 +186,7 @@ export async function applyRecords(
     .add(earlyPasses);
   const active = await deps.hazards.listActive(new Set([...partitions].map((p) => deps.hazards.areaOf(p))));
 
-  const hot = ringsAround([...index.signalCells(), ...active.map((h) => h.cell)], cfg.neighbourRings);
+  const hot = cellsWithin([...index.signalCells(), ...active.map((h) => h.cell)], cfg.neighbourRings);
   // The read covered every live pass's bucket: a pass whose cameras the store already holds (a
   // replayed or retried record) would change nothing, so it costs no write.
   const latePasses = livePasses.filter((d) => hot.has(d.cell) && !ownHot.has(d.cell) && !index.holds(d));
