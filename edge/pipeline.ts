@@ -281,25 +281,31 @@ export class EdgePipeline {
   private after(tMs: number): void {
     if (tMs > this.lastMs) this.lastMs = tMs;
     const now = this.lastMs;
-    // Called for every sample (IMU up to 200 Hz): the three sources are taken in turn, no
-    // merged array per call.
-    const sources = [this.redactor.takeEvents(), this.night.takeEvents(), this.training];
-    if (this.training.length > 0) this.training = [];
+    // Called for every sample (IMU up to 200 Hz): a source is taken only when it holds events,
+    // so a quiet sample allocates nothing.
+    if (this.redactor.readyCount() > 0) this.admit(this.redactor.takeEvents(), now);
+    if (this.night.readyCount() > 0) this.admit(this.night.takeEvents(), now);
+    if (this.training.length > 0) {
+      const training = this.training;
+      this.training = [];
+      this.admit(training, now);
+    }
     if (!this.consent.sharing) {
       // Consent off: redaction still runs (it learns places), but nothing reaches the queue.
-      for (const events of sources) for (let i = 0; i < events.length; i++) this.consent.admit();
       for (let i = 0; i < this.redactor.takeTripSegments().length; i++) this.consent.admit();
       return;
     }
-    for (const events of sources) {
-      for (const e of events) {
-        if (!this.consent.admit()) continue;
-        if (this.batcher.wouldOverflow(e)) this.closeBatch(now);
-        this.batcher.add(e, now);
-      }
-    }
     if (this.redactor.pendingTripContent() > 0) this.batcher.touch(now);
     if (this.batcher.due(now)) this.closeBatch(now);
+  }
+
+  /** Events into the batch, as consent admits them (refused ones are counted as dropped). */
+  private admit(events: readonly TelemetryEvent[], now: number): void {
+    for (const e of events) {
+      if (!this.consent.admit()) continue;
+      if (this.batcher.wouldOverflow(e)) this.closeBatch(now);
+      this.batcher.add(e, now);
+    }
   }
 
   private closeBatch(nowMs: number): void {

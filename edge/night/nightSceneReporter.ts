@@ -187,6 +187,11 @@ export class NightSceneReporter {
     }
   }
 
+  /** How many events are released and not yet taken. */
+  readyCount(): number {
+    return this.ready.length;
+  }
+
   /** Events released since the last call. */
   takeEvents(): NightSceneEvent[] {
     return this.ready.splice(0, this.ready.length);

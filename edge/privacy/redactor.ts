@@ -268,6 +268,11 @@ export class Redactor {
     }
   }
 
+  /** How many events are released and not yet taken. */
+  readyCount(): number {
+    return this.readyEvents.length;
+  }
+
   /** Events released since the last call, in release order. */
   takeEvents(): TelemetryEvent[] {
     return this.readyEvents.splice(0, this.readyEvents.length);
