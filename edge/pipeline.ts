@@ -292,7 +292,9 @@ export class EdgePipeline {
     }
     if (!this.consent.sharing) {
       // Consent off: redaction still runs (it learns places), but nothing reaches the queue.
-      for (let i = 0; i < this.redactor.takeTripSegments().length; i++) this.consent.admit();
+      // Taken once: every call drains the segments, so a loop bound on it counted only one.
+      const withheld = this.redactor.takeTripSegments().length;
+      for (let i = 0; i < withheld; i++) this.consent.admit();
       return;
     }
     if (this.redactor.pendingTripContent() > 0) this.batcher.touch(now);
