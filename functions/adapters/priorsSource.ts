@@ -1,9 +1,10 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { compareVersions } from '../../lib/contract/artefact.ts';
 import type { PriorTileCandidate } from '../../lib/priors/buildPriorTile.ts';
 import type { PriorCandidateSink } from '../../lib/priors/priorsJob.ts';
 import type { PriorsSource } from '../../lib/priors/priorsSource.ts';
 import type { InsightsStore } from './insightsStore.ts';
+import { queryAll } from './queryAll.ts';
 
 /**
  * The prior-tile builder's view of the insights tables: the partitions ever observed (the
@@ -52,28 +53,19 @@ export class PriorCandidateStore implements PriorCandidateSink {
 
   /** A region's candidates, oldest version first. */
   async candidates(region: string): Promise<PriorTileCandidate[]> {
-    const out: PriorTileCandidate[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.ddb.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `priors#candidate#${region}` },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of res.Items ?? [])
-        out.push({
-          name: String(i.name),
-          version: String(i.version),
-          createdAt: String(i.createdAt),
-          cameraModels: (i.cameraModels as string[]) ?? ['*'],
-          provenance: i.provenance as PriorTileCandidate['provenance'],
-          bytes: new Uint8Array(Buffer.from(String(i.bytes), 'base64')),
-        });
-      start = res.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.ddb, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `priors#candidate#${region}` },
+    });
+    const out: PriorTileCandidate[] = items.map((i) => ({
+      name: String(i.name),
+      version: String(i.version),
+      createdAt: String(i.createdAt),
+      cameraModels: (i.cameraModels as string[]) ?? ['*'],
+      provenance: i.provenance as PriorTileCandidate['provenance'],
+      bytes: new Uint8Array(Buffer.from(String(i.bytes), 'base64')),
+    }));
     // Versions are compared by their numbers: as text, 2026.1130.0 would sort before 2026.130.0.
     return out.sort((a, b) => compareVersions(a.version, b.version));
   }

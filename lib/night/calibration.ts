@@ -85,8 +85,8 @@ export function calibrateNight(
   aggregates: readonly NightDayAggregate[],
   config: CalibrationConfig = DEFAULT_CALIBRATION,
 ): CalibrationResult {
-  const group = aggregates[0];
-  if (group && aggregates.some((a) => a.cameraModel !== group.cameraModel || a.firmware !== group.firmware))
+  const first = aggregates[0];
+  if (first && aggregates.some((a) => a.cameraModel !== first.cameraModel || a.firmware !== first.firmware))
     throw new IspProfileError(
       'BAD_PROFILE',
       'calibrateNight takes the aggregates of one (camera model, firmware)',
@@ -95,7 +95,6 @@ export function calibrateNight(
   const cameraDays = aggregates.reduce((s, a) => s + a.cameras, 0);
   if (cameras < config.minCameras)
     return { kind: 'withheld', reason: 'TOO_FEW_CAMERAS', cameras, cameraDays };
-  const first = aggregates[0] as NightDayAggregate;
   const bins = aggregates.flatMap((a) => a.bins);
   const dark = bins.filter((b) => b.lighting === 'dark');
   if (dark.length === 0) return { kind: 'withheld', reason: 'NO_DARK_ROADS', cameras, cameraDays };
@@ -103,15 +102,12 @@ export function calibrateNight(
   if (!fit) return { kind: 'withheld', reason: 'FIT_FAILED', cameras, cameraDays };
   if (!Number.isFinite(fit.targetLuma))
     return { kind: 'withheld', reason: 'NO_LIT_STREETS', cameras, cameraDays };
-  if (aggregates.some((a) => a.cameraModel !== first.cameraModel || a.firmware !== first.firmware))
-    throw new IspProfileError(
-      'BAD_PROFILE',
-      'calibrateNight takes the aggregates of one (camera model, firmware)',
-    );
+  // Some aggregate holds the dark bins found above, so there is a first one.
+  const { cameraModel, firmware } = first as NightDayAggregate;
   let profile: IspProfile;
   try {
     // A fit the profile format refuses (a limit that came out NaN, say) ships nothing.
-    profile = parseIspProfile(profileFromFit(first.cameraModel, first.firmware, fit, config));
+    profile = parseIspProfile(profileFromFit(cameraModel, firmware, fit, config));
   } catch (err) {
     if (err instanceof IspProfileError)
       return { kind: 'withheld', reason: 'FIT_FAILED', cameras, cameraDays };
