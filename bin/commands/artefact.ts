@@ -26,6 +26,7 @@ import {
   type ArtefactManifest,
   fromHex,
   keyIdOf,
+  MAX_INLINE_ARTEFACT_BYTES,
   parseManifest,
   publicKeyOf,
   sha256Hex,
@@ -45,9 +46,6 @@ export interface ArtefactIo {
   /** For `createdAt`; defaults to now. */
   now?: () => number;
 }
-
-/** Inline publishes carry at most 4 MiB (functions/http/artefacts.ts MAX_INLINE_ARTEFACT_BYTES). */
-const INLINE_LIMIT_BYTES = 4 * 1024 * 1024;
 
 const OPTIONS = {
   out: { type: 'string' },
@@ -229,7 +227,7 @@ export async function artefactCommand(
           const manifest = manifestFromOptions(v, bytes, seed, now());
           signed = { manifest, signature: signManifest(manifest, seed) };
         }
-        if (bytes.length <= INLINE_LIMIT_BYTES) {
+        if (bytes.length <= MAX_INLINE_ARTEFACT_BYTES) {
           const body = { ...signed, bytes: Buffer.from(bytes).toString('base64') };
           return report(io, await call(v, io, 'POST', '/v1/artefacts', body), 201);
         }

@@ -6,6 +6,8 @@ import {
   type ArtefactKind,
   type ArtefactManifest,
   type ArtefactOffer,
+  MAX_ARTEFACT_BYTES,
+  MAX_INLINE_ARTEFACT_BYTES,
   parseManifest,
   verifyArtefact,
 } from '../../lib/contract/artefact.ts';
@@ -47,14 +49,6 @@ import {
   parseWith,
 } from './httpKit.ts';
 
-/**
- * Largest artefact published inline (base64 in the JSON body). Lambda takes at most 6 MB per
- * synchronous request (Lambda quotas, "Invocation payload"); base64 inflates by 4/3, so 4 MiB of
- * bytes is what fits with the manifest beside it. Larger ones go through an upload URL.
- */
-export const MAX_INLINE_ARTEFACT_BYTES = 4 * 1024 * 1024;
-/** Largest artefact at all (issue 12): a BADAS model or a priors tile is far below it. */
-export const MAX_ARTEFACT_BYTES = 20 * 1024 * 1024;
 const MAX_PUBLISH_BODY_BYTES = Math.ceil((MAX_INLINE_ARTEFACT_BYTES * 4) / 3) + 64 * 1024;
 /** Download URLs live an hour: a camera on a slow link finishes; a leaked URL soon stops working. */
 const URL_TTL_MS = 3_600_000;

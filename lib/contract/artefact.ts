@@ -213,3 +213,12 @@ export function utf8(text: string): Uint8Array {
   }
   return Uint8Array.from(out);
 }
+
+/**
+ * Largest artefact published inline (base64 in the JSON body). Lambda takes at most 6 MB per
+ * synchronous request (Lambda quotas, "Invocation payload"); base64 inflates by 4/3, so 4 MiB of
+ * bytes is what fits with the manifest beside it. Larger ones go through an upload URL.
+ */
+export const MAX_INLINE_ARTEFACT_BYTES = 4 * 1024 * 1024;
+/** Largest artefact at all (issue 12): a BADAS model or a priors tile is far below it. */
+export const MAX_ARTEFACT_BYTES = 20 * 1024 * 1024;
