@@ -4,7 +4,6 @@ import { rollupBaselines } from '../lib/hazards/baselineRollup.ts';
 import { runNightCalibration } from '../lib/night/nightRollup.ts';
 import { DEFAULT_TILE_RESOLUTION } from '../lib/priors/cellPriors.ts';
 import { runPriorsJob } from '../lib/priors/priorsJob.ts';
-import { NightStore } from './adapters/nightStore.ts';
 import { PriorCandidateStore, priorsSourceOf } from './adapters/priorsSource.ts';
 import { createArtefactOfferHandler, createArtefactsHandler } from './http/artefacts.ts';
 import { createAuditVerifyHandler } from './http/audit.ts';
@@ -105,10 +104,7 @@ const SCHEDULED_DECLARED: { [F in ScheduledFunctionId]: ScheduledJob<F> } = {
       configured.length > 0 ? configured : [latLngToCell(40.4406, -79.9959, DEFAULT_TILE_RESOLUTION)];
     return () => runPriorsJob(priorsSourceOf(deps.insights), candidates, { regions, nowMs: deps.clock() });
   },
-  nightCalibration: (deps) => {
-    const store = new NightStore(deps.clients.ddb, deps.names.insightsRawTable, deps.names.insightsTable);
-    return () => runNightCalibration(store, deps.clock());
-  },
+  nightCalibration: (deps) => () => runNightCalibration(deps.night, deps.clock()),
 };
 
 /** Hands each factory its own share of `deps` (pickDeps), so the whole bag never reaches a handler. */

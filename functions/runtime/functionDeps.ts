@@ -112,7 +112,7 @@ export const FUNCTION_DEPS = {
   // Lists the insurers with a Scan of Identity through the raw client (insurerDirectory.ts).
   insightsExports: { auth: true, uses: [...INSURER_QUERY, 'clients'], names: ['identityTable'] },
   insightsExport: { uses: [...INSURER_QUERY, 'clients'], names: ['identityTable'] },
-  nightCalibration: { uses: ['clients', 'clock'], names: ['insightsRawTable', 'insightsTable'] },
+  nightCalibration: { uses: ['night', 'clock'] },
   artefacts: { auth: true, uses: ['artefacts', 'artefactHealth', 'audit', 'clock'] },
   artefactOffer: { auth: true, uses: ['artefacts', 'clock'] },
   rolloutController: { uses: ['artefacts', 'artefactHealth', 'audit', 'clock'] },

@@ -1,7 +1,6 @@
 import middy from '@middy/core';
 import { type NightCalibrationReport, runNightCalibration } from '../../lib/night/nightRollup.ts';
-import { NightStore } from '../adapters/nightStore.ts';
-import type { AppDeps, ResourceNames } from '../runtime/deps.ts';
+import type { AppDeps } from '../runtime/deps.ts';
 import { lambdaEntry } from '../runtime/lambdaDeps.ts';
 import { logger, observability } from '../runtime/observability.ts';
 
@@ -13,16 +12,11 @@ import { logger, observability } from '../runtime/observability.ts';
  * functions/adapters/artefactReleaseKeys.ts), so an operator signs a candidate and publishes it
  * through `POST /v1/artefacts`, and the staged rollout takes it from there.
  */
-export function createNightCalibrationHandler(
-  deps: Pick<AppDeps, 'clients' | 'clock'> & {
-    names: Pick<ResourceNames, 'insightsRawTable' | 'insightsTable'>;
-  },
-) {
-  const store = new NightStore(deps.clients.ddb, deps.names.insightsRawTable, deps.names.insightsTable);
+export function createNightCalibrationHandler(deps: Pick<AppDeps, 'night' | 'clock'>) {
   return middy<unknown, NightCalibrationReport>()
     .use(observability())
     .handler(async () => {
-      const report = await runNightCalibration(store, deps.clock());
+      const report = await runNightCalibration(deps.night, deps.clock());
       logger().info('night calibration', {
         days: report.rolledUp.map((r) => r.day),
         candidates: report.candidates,
