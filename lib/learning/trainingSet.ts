@@ -3,6 +3,7 @@ import type { TrainingSampleEvent } from '../contract/events.ts';
 import { TRAINING_CELL_RESOLUTION } from '../contract/trainingSample.ts';
 import { DEFAULT_K } from '../insights/kAnonymity.ts';
 import type { StreamRecord } from '../stream/streamRecord.ts';
+import { mapLimit } from '../util/mapLimit.ts';
 import { dequantiseFeatures } from './trainingFeatures.ts';
 import type { StoredTrainingSample, TrainingSampleRepository } from './trainingSampleRepository.ts';
 
@@ -64,15 +65,14 @@ export async function storeTrainingRecords(
   records: readonly StreamRecord[],
   repository: TrainingSampleRepository,
 ): Promise<{ stored: number; duplicates: number }> {
-  let stored = 0;
-  let duplicates = 0;
-  for (const record of records) {
-    for (const item of trainingSamplesOf(record)) {
-      if (await repository.putIfAbsent(item)) stored++;
-      else duplicates++;
-    }
-  }
-  return { stored, duplicates };
+  // Conditional puts, 16 at a time rather than one after another: each is settled on its own id.
+  const outcomes = await mapLimit(
+    records.flatMap((r) => trainingSamplesOf(r)),
+    16,
+    (item) => repository.putIfAbsent(item),
+  );
+  const stored = outcomes.filter(Boolean).length;
+  return { stored, duplicates: outcomes.length - stored };
 }
 
 /**
